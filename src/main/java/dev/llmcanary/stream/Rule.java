@@ -1,0 +1,14 @@
+package dev.llmcanary.stream;
+
+/** The stream validator's rules. Each violation names one; the label is the {@code rule} metric label. */
+public enum Rule {
+    HTTP_STATUS, CONTENT_TYPE, MALFORMED_EVENT, OUT_OF_ORDER, CONTENT_AFTER_FINISH, MISSING_FINISH_REASON,
+    MISSING_DONE, PREMATURE_CLOSE, STALL, NO_TOKENS, OVERSIZE_EVENT, USAGE_INCONSISTENT, STREAM_ERROR, INVALID_UTF8;
+
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
+    /** The snake_case name used in metrics, spans, logs and the API, e.g. {@code missing_done}. */
+    public String label() {
+        return label;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.llmcanary.stream;
+
+/**
+ * Hears notable moments of a stream while it runs (the span recorder turns them into span events). Called on the
+ * event loop: implementations must be cheap and must not block.
+ */
+public interface StreamListener {
+    StreamListener NONE = new StreamListener() {
+    };
+
+    default void firstToken(long atNanos) {
+    }
+
+    /** Called every {@link StreamOptions#tokensEventEvery()} token-bearing chunks with the running chunk count. */
+    default void tokensEmitted(int tokenChunks, long atNanos) {
+    }
+
+    /** A stall was detected while streaming: the gap so far, at the moment of detection. */
+    default void stall(long gapNanos, long atNanos) {
+    }
+
+    default void violation(Violation violation) {
+    }
+}

@@ -1,0 +1,26 @@
+package dev.llmcanary.stream;
+
+import java.util.List;
+
+/**
+ * Everything one stream produced, once it is over.
+ *
+ * @param trace          timestamps
+ * @param violations     broken rules, in detection order
+ * @param content        assembled content text (for guardrails; never logged)
+ * @param reasoning      assembled reasoning text, if any (never logged)
+ * @param toolCallChunks chunks that carried a tool call delta
+ * @param finishReason   normalised finish reason ({@code stop}, {@code length}, {@code tool_calls},
+ *                       {@code content_filter}) or the server's own value; {@code null} when none arrived
+ * @param rawFinishReason the finish reason as the server sent it (e.g. TGI's {@code eos_token}), or {@code null}
+ * @param usage          the last usage the server reported, or {@code null}
+ * @param responseId     the response id, if the flavor has one
+ * @param httpStatus     the response status, or 0 when no headers arrived
+ * @param bytes          body bytes received
+ * @param events         SSE data events received
+ * @param aborted        whether the engine cut the stream short (stall abort, oversize)
+ */
+public record StreamResult(StreamTrace trace, List<Violation> violations, String content, String reasoning,
+                           int toolCallChunks, String finishReason, String rawFinishReason, Usage usage,
+                           String responseId, int httpStatus, long bytes, int events, boolean aborted) {
+}

@@ -1,0 +1,27 @@
+package dev.llmcanary.stream;
+
+/**
+ * The figures derived once from a {@link StreamTrace} (seconds; {@code null} where the phase was never reached or
+ * the figure is undefined, e.g. tokens/s with a single token).
+ *
+ * @param timeToHeaders      headers − request written
+ * @param timeToFirstChunk   first data event − request written
+ * @param ttft               first token − request written
+ * @param ttftFromStart      first token − attempt start (what a user waiting on a connection sees)
+ * @param timeToFirstContent first content token − request written
+ * @param e2e                last token − request written
+ * @param tpot               (last token − first token) / (output tokens − 1)
+ * @param outputTokensPerSecond (output tokens − 1) / (last token − first token)
+ * @param interTokenGaps     every gap between consecutive token-bearing chunks that was kept (per chunk, not per token)
+ * @param gapP50             median of those gaps
+ * @param gapP95             95th percentile of those gaps
+ * @param gapMax             the largest gap over all chunks
+ * @param outputTokens       from usage, or the count of token-bearing chunks when the server reported none
+ * @param outputTokensEstimated whether {@code outputTokens} is a chunk count rather than the server's usage
+ * @param promptTokens       from usage, or {@code null}
+ */
+public record StreamTimings(Double timeToHeaders, Double timeToFirstChunk, Double ttft, Double ttftFromStart,
+                            Double timeToFirstContent, Double e2e, Double tpot, Double outputTokensPerSecond,
+                            double[] interTokenGaps, Double gapP50, Double gapP95, Double gapMax, int outputTokens,
+                            boolean outputTokensEstimated, Integer promptTokens) {
+}

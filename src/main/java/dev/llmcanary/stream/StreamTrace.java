@@ -1,0 +1,26 @@
+package dev.llmcanary.stream;
+
+/**
+ * The timestamps of one stream (monotonic {@code System.nanoTime()} values; {@code -1} means the phase was never
+ * reached). Figures are derived from it once, at the end, by {@link StreamMetrics}.
+ *
+ * @param start           the attempt started (before connecting)
+ * @param requestWritten  the request was fully written to the socket
+ * @param headers         response headers arrived
+ * @param firstByte       the first body buffer arrived
+ * @param firstChunk      the first data event arrived (role-only, empty or not)
+ * @param firstToken      the first token-bearing chunk (content, reasoning or tool call) arrived
+ * @param firstContent    the first chunk with non-empty {@code content} arrived
+ * @param lastToken       the last token-bearing chunk arrived
+ * @param finish          the chunk carrying the finish reason arrived
+ * @param usage           the (last) chunk carrying usage arrived
+ * @param done            {@code [DONE]} arrived
+ * @param closed          the response ended or the connection closed
+ * @param tokenArrivals   arrival of each token-bearing chunk, at most {@link StreamOptions#maxChunkTimestamps()}
+ * @param tokenChunks     how many token-bearing chunks arrived in all (may exceed {@code tokenArrivals.length})
+ * @param maxGapNanos     the largest gap between consecutive token-bearing chunks, over all of them
+ */
+public record StreamTrace(long start, long requestWritten, long headers, long firstByte, long firstChunk,
+                          long firstToken, long firstContent, long lastToken, long finish, long usage, long done,
+                          long closed, long[] tokenArrivals, int tokenChunks, long maxGapNanos) {
+}
