@@ -1,0 +1,15 @@
+package dev.llmcanary.canary.run;
+
+/** How a canary run ended: the {@code outcome} label of {@code llm_canary_runs_total}. */
+public enum Outcome {
+    /** Every SLO threshold, stream rule and guardrail held. */
+    PASS,
+    /** The target answered but an SLO threshold, a stream rule or a guardrail failed. */
+    FAIL,
+    /** The run could not happen: connection refused, DNS, TLS, timeout before headers. */
+    ERROR;
+
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.llmcanary.canary.run;
+
+import dev.llmcanary.guardrail.GuardrailVerdict;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything one canary run established, in a form the metrics, span, log line, history and API all read. It never
+ * holds prompt or completion text unless the operator enabled capture ({@code completion}, PII-masked).
+ *
+ * @param reason     one line saying why the run failed or errored; {@code null} on pass
+ * @param errorKind  for {@code error} outcomes, the transport failure kind
+ * @param completionSha256 a SHA-256 prefix of the completion, to compare answers without storing them
+ */
+public record RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
+                        String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
+                        Integer httpStatus, RunTimings timings, TokenCounts tokens, String finishReason,
+                        String rawFinishReason, String responseId, List<ViolationView> violations,
+                        List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
+                        String completionSha256, long bytes, int events, Timeline timeline, String completion) {
+
+    public boolean failed() {
+        return outcome != Outcome.PASS;
+    }
+}

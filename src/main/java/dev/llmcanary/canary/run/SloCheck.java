@@ -1,0 +1,13 @@
+package dev.llmcanary.canary.run;
+
+/**
+ * One per-run SLO threshold check.
+ *
+ * @param name      {@code ttft}, {@code e2e} or {@code output_tokens_per_second}
+ * @param threshold the class threshold (tightened by the canary)
+ * @param actual    the measured figure
+ * @param passed    whether it held
+ * @param reason    a one-line explanation when it did not hold
+ */
+public record SloCheck(String name, double threshold, double actual, boolean passed, String reason) {
+}
