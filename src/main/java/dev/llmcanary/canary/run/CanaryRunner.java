@@ -1,0 +1,250 @@
+package dev.llmcanary.canary.run;
+
+import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.CanaryDefinition;
+import dev.llmcanary.canary.Pool;
+import dev.llmcanary.canary.Target;
+import dev.llmcanary.canary.Thresholds;
+import dev.llmcanary.guardrail.Answer;
+import dev.llmcanary.guardrail.Guardrail;
+import dev.llmcanary.guardrail.GuardrailVerdict;
+import dev.llmcanary.stream.Flavor;
+import dev.llmcanary.stream.Rule;
+import dev.llmcanary.stream.StreamMetrics;
+import dev.llmcanary.stream.StreamOptions;
+import dev.llmcanary.stream.StreamResult;
+import dev.llmcanary.stream.StreamTimings;
+import dev.llmcanary.stream.StreamTrace;
+import dev.llmcanary.stream.Violation;
+import dev.llmcanary.target.Attempt;
+import dev.llmcanary.target.StreamRequest;
+import dev.llmcanary.target.StreamingClient;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Runs one canary against one target: request → stream (on the event loop) → figures, SLO checks and guardrails
+ * (on a worker) → one {@link RunResult} handed to the observer and every sink.
+ */
+public final class CanaryRunner {
+
+    private static final Logger LOG = Logger.getLogger(CanaryRunner.class);
+
+    private final StreamingClient client;
+    private final Supplier<Catalog> catalog;
+    private final RunObserver observer;
+    private final List<RunSink> sinks;
+    private final RunSettings settings;
+    private final Executor worker;
+    private final Function<String, String> secrets;
+    private final Function<String, String> masker;
+
+    /**
+     * @param secrets reads the API key from the environment variable a pool names
+     * @param masker  masks PII in captured completions (only used when capture is on)
+     */
+    public CanaryRunner(StreamingClient client, Supplier<Catalog> catalog, RunObserver observer, List<RunSink> sinks,
+                        RunSettings settings, Executor worker, Function<String, String> secrets,
+                        Function<String, String> masker) {
+        this.client = client;
+        this.catalog = catalog;
+        this.observer = observer;
+        this.sinks = List.copyOf(sinks);
+        this.settings = settings;
+        this.worker = worker;
+        this.secrets = secrets;
+        this.masker = masker;
+    }
+
+    public CompletionStage<RunResult> run(Target target) {
+        Catalog cat = catalog.get();
+        CanaryDefinition canary = target.canary();
+        Pool pool = target.pool();
+        Thresholds thresholds = cat.thresholdsOf(canary);
+        String sloClass = canary.sloClass();
+        String runId = UUID.randomUUID().toString();
+        Instant startedAt = Instant.now();
+        long start = System.nanoTime();
+        RunObserver.ObservedRun observed = observer.begin(runId, target, start);
+
+        Flavor flavor = pool.flavor();
+        StreamOptions options = new StreamOptions(flavor, pool.requiresDone(), 1, seconds(thresholds.stallSeconds()),
+                seconds(thresholds.stallAbortSeconds()), settings.maxEventBytes(), settings.maxTotalBytes(),
+                settings.maxChunkTimestamps(), pool.cumulative(), settings.tokensEventEvery());
+        StreamRequest request = new StreamRequest(target.endpoint().baseUrl(), flavor.path(target.model()),
+                headers(runId, canary, pool, observed), RequestBodies.build(canary, flavor, target.model()),
+                settings.connectTimeout(), Duration.ofMillis((long) (thresholds.timeoutSeconds() * 1000)));
+
+        return client.stream(request, options, observed.listener()).toCompletionStage()
+                .thenApplyAsync(attempt -> {
+                    RunResult result = assemble(runId, startedAt, target, sloClass, thresholds, attempt,
+                            observed.traceId());
+                    publish(observed, result);
+                    return result;
+                }, worker);
+    }
+
+    private Map<String, String> headers(String runId, CanaryDefinition canary, Pool pool,
+                                        RunObserver.ObservedRun observed) {
+        Map<String, String> h = new LinkedHashMap<>();
+        if (canary.headers() != null) {
+            h.putAll(canary.headers());
+        }
+        h.put("content-type", "application/json");
+        h.put("accept", "text/event-stream");
+        h.put("x-request-id", runId);
+        h.put("user-agent", "llm-canary");
+        if (pool.apiKeyEnv() != null) {
+            String key = secrets.apply(pool.apiKeyEnv());
+            if (key != null && !key.isEmpty()) {
+                h.put("authorization", "Bearer " + key);
+            }
+        }
+        h.putAll(observed.propagationHeaders());
+        return h;
+    }
+
+    private void publish(RunObserver.ObservedRun observed, RunResult result) {
+        try {
+            observed.end(result);
+        } catch (RuntimeException e) {
+            LOG.warnf("run observer failed for run %s: %s", result.runId(), e.getClass().getSimpleName());
+        }
+        for (RunSink sink : sinks) {
+            try {
+                sink.accept(result);
+            } catch (RuntimeException e) {
+                LOG.warnf("run sink %s failed for run %s: %s", sink.getClass().getSimpleName(), result.runId(),
+                        e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    RunResult assemble(String runId, Instant startedAt, Target t, String sloClass, Thresholds thresholds,
+                       Attempt attempt, String traceId) {
+        String flavor = t.pool().flavor().id();
+        int promptChars = RequestBodies.promptChars(t.canary());
+        if (attempt.failedToStart()) {
+            String bucket = ContextBucket.of(ContextBucket.estimateTokens(promptChars));
+            return new RunResult(runId, t.canary().id(), t.pool().name(), t.endpoint().name(), t.model(), sloClass,
+                    flavor, startedAt, Outcome.ERROR, attempt.error().message(), attempt.error().kind(), null, null,
+                    new TokenCounts(0, true, 0, null, bucket), null, null, null, List.of(), List.of(), List.of(),
+                    traceId, null, 0, 0, null, null);
+        }
+        StreamResult sr = attempt.result();
+        StreamTrace tr = sr.trace();
+        StreamTimings m = StreamMetrics.derive(sr);
+        long ref = tr.requestWritten() >= 0 ? tr.requestWritten() : tr.start();
+
+        List<ViolationView> violations = new ArrayList<>(sr.violations().size());
+        for (Violation v : sr.violations()) {
+            violations.add(new ViolationView(v.rule().label(), v.reason(), millis(v.atNanos() - ref)));
+        }
+        List<SloCheck> slo = SloEvaluator.check(thresholds, m);
+        List<GuardrailVerdict> verdicts = answered(sr) ? guardrails(t.canary(), sr) : List.of();
+
+        int promptTokens = m.promptTokens() != null ? m.promptTokens() : ContextBucket.estimateTokens(promptChars);
+        TokenCounts tokens = new TokenCounts(m.outputTokens(), m.outputTokensEstimated(), tr.tokenChunks(),
+                m.promptTokens(), ContextBucket.of(promptTokens));
+        RunTimings timings = new RunTimings(
+                attempt.connectedNanos() >= 0 ? (attempt.connectedNanos() - tr.start()) / 1e9 : null,
+                m.timeToHeaders(), m.timeToFirstChunk(), m.ttft(), m.ttftFromStart(), m.timeToFirstContent(), m.e2e(),
+                m.tpot(), m.outputTokensPerSecond(), m.gapP50(), m.gapP95(), m.gapMax(), m.interTokenGaps().length);
+
+        Outcome outcome = Outcome.PASS;
+        String reason = null;
+        if (!violations.isEmpty()) {
+            ViolationView v = violations.get(0);
+            reason = v.rule() + ": " + v.reason();
+        } else {
+            for (SloCheck c : slo) {
+                if (!c.passed()) {
+                    reason = c.reason();
+                    break;
+                }
+            }
+            if (reason == null) {
+                for (GuardrailVerdict g : verdicts) {
+                    if (!g.passed()) {
+                        reason = "guardrail " + g.name() + ": " + g.reason();
+                        break;
+                    }
+                }
+            }
+        }
+        if (reason != null) {
+            outcome = Outcome.FAIL;
+        }
+        String completion = settings.captureContent() ? masker.apply(sr.content()) : null;
+        return new RunResult(runId, t.canary().id(), t.pool().name(), t.endpoint().name(), t.model(), sloClass, flavor,
+                startedAt, outcome, reason, null, sr.httpStatus() == 0 ? null : sr.httpStatus(), timings, tokens,
+                sr.finishReason(), sr.rawFinishReason(), sr.responseId(), violations, slo, verdicts, traceId,
+                sha256Prefix(sr.content()), sr.bytes(), sr.events(), timeline(tr, ref), completion);
+    }
+
+    /** Guardrails judge an answer; a rejected response (HTTP error, wrong type) has none, so they do not run. */
+    private static boolean answered(StreamResult sr) {
+        return sr.violations().stream().noneMatch(v -> v.rule() == Rule.HTTP_STATUS || v.rule() == Rule.CONTENT_TYPE);
+    }
+
+    private static List<GuardrailVerdict> guardrails(CanaryDefinition c, StreamResult sr) {
+        if (c.guardrails() == null || c.guardrails().isEmpty()) {
+            return List.of();
+        }
+        Answer answer = new Answer(sr.content() == null ? "" : sr.content(), sr.finishReason());
+        List<GuardrailVerdict> verdicts = new ArrayList<>(c.guardrails().size());
+        for (Guardrail g : c.guardrails()) {
+            verdicts.add(g.check(answer));
+        }
+        return verdicts;
+    }
+
+    private static Timeline timeline(StreamTrace tr, long ref) {
+        long[] arrivals = tr.tokenArrivals();
+        int n = Math.min(arrivals.length, tr.tokenChunks());
+        double[] ticks = new double[n];
+        for (int i = 0; i < n; i++) {
+            ticks[i] = millis(arrivals[i] - ref);
+        }
+        return new Timeline(at(tr.headers(), ref), at(tr.firstByte(), ref), at(tr.firstChunk(), ref),
+                at(tr.firstToken(), ref), at(tr.lastToken(), ref), at(tr.finish(), ref), at(tr.usage(), ref),
+                at(tr.done(), ref), at(tr.closed(), ref), ticks);
+    }
+
+    private static Double at(long t, long ref) {
+        return t < 0 ? null : millis(t - ref);
+    }
+
+    private static double millis(long nanos) {
+        return Math.round(nanos / 1e3) / 1e3;
+    }
+
+    private static long seconds(double s) {
+        return (long) (s * 1e9);
+    }
+
+    static String sha256Prefix(String text) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256")
+                    .digest((text == null ? "" : text).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.llmcanary.canary.run;
+
+import dev.llmcanary.canary.Target;
+import dev.llmcanary.stream.StreamListener;
+
+import java.util.Map;
+
+/**
+ * Watches canary runs from start to end (implemented by telemetry: the span lives here). Declared in the canary
+ * feature so the runner does not depend on how runs are observed.
+ */
+public interface RunObserver {
+
+    /** Called before the request is sent. */
+    ObservedRun begin(String runId, Target target, long startNanos);
+
+    /** The observation of one run. */
+    interface ObservedRun {
+        /** Hears stream moments on the event loop (first token, every N tokens, stalls, violations). */
+        StreamListener listener();
+
+        /** Headers that carry the trace context to the target ({@code traceparent}). */
+        Map<String, String> propagationHeaders();
+
+        /** The trace id, or {@code null} when tracing is off. */
+        String traceId();
+
+        /** Called once with the final result, off the event loop. */
+        void end(RunResult result);
+    }
+
+    RunObserver NONE = (runId, target, start) -> new ObservedRun() {
+        @Override
+        public StreamListener listener() {
+            return StreamListener.NONE;
+        }
+
+        @Override
+        public Map<String, String> propagationHeaders() {
+            return Map.of();
+        }
+
+        @Override
+        public String traceId() {
+            return null;
+        }
+
+        @Override
+        public void end(RunResult result) {
+        }
+    };
+}
