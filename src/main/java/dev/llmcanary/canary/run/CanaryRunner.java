@@ -125,14 +125,16 @@ public final class CanaryRunner {
         } catch (RuntimeException e) {
             LOG.warnf("run observer failed for run %s: %s", result.runId(), e.getClass().getSimpleName());
         }
-        for (RunSink sink : sinks) {
-            try {
-                sink.accept(result);
-            } catch (RuntimeException e) {
-                LOG.warnf("run sink %s failed for run %s: %s", sink.getClass().getSimpleName(), result.runId(),
-                        e.getClass().getSimpleName());
+        observed.inContext(() -> {
+            for (RunSink sink : sinks) {
+                try {
+                    sink.accept(result);
+                } catch (RuntimeException e) {
+                    LOG.warnf("run sink %s failed for run %s: %s", sink.getClass().getSimpleName(), result.runId(),
+                            e.getClass().getSimpleName());
+                }
             }
-        }
+        });
     }
 
     RunResult assemble(String runId, Instant startedAt, Target t, String sloClass, Thresholds thresholds,

@@ -27,6 +27,11 @@ public interface RunObserver {
 
         /** Called once with the final result, off the event loop. */
         void end(RunResult result);
+
+        /** Runs {@code work} with this run's trace context current, so metrics recorded there carry exemplars. */
+        default void inContext(Runnable work) {
+            work.run();
+        }
     }
 
     RunObserver NONE = (runId, target, start) -> new ObservedRun() {

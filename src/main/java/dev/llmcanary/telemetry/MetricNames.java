@@ -1,0 +1,46 @@
+package dev.llmcanary.telemetry;
+
+/**
+ * Every metric name and label of llm-canary, defined once. Names are given without the suffixes Micrometer's
+ * Prometheus registry adds: counters gain {@code _total}, timers are published in seconds as {@code _seconds}.
+ * The Prometheus names are part of the product's contract (see the README's metrics list).
+ */
+public final class MetricNames {
+
+    /** {@code llm_canary_runs_total{pool,model,slo_class,canary,outcome}}. */
+    public static final String RUNS = "llm_canary_runs";
+    /** {@code llm_canary_success{pool,endpoint,model,slo_class,canary}}: 1 if the last run passed, else 0. */
+    public static final String SUCCESS = "llm_canary_success";
+    /** {@code llm_canary_ttft_seconds{pool,model,slo_class}}: first token − request written. */
+    public static final String TTFT = "llm_canary_ttft";
+    /** {@code llm_canary_inter_token_latency_seconds{pool,model,slo_class}}: one observation per chunk gap. */
+    public static final String INTER_TOKEN_LATENCY = "llm_canary_inter_token_latency";
+    /** {@code llm_canary_e2e_seconds{pool,model,slo_class}}: last token − request written. */
+    public static final String E2E = "llm_canary_e2e";
+    /** {@code llm_canary_output_tokens_per_second{pool,model,slo_class}}. */
+    public static final String OUTPUT_TOKENS_PER_SECOND = "llm_canary_output_tokens_per_second";
+    /** {@code llm_canary_output_tokens_total{pool,model}}. */
+    public static final String OUTPUT_TOKENS = "llm_canary_output_tokens";
+    /** {@code llm_canary_stream_violations_total{pool,model,rule}}. */
+    public static final String STREAM_VIOLATIONS = "llm_canary_stream_violations";
+    /** {@code llm_canary_guardrail_results_total{pool,model,guardrail,result}}. */
+    public static final String GUARDRAIL_RESULTS = "llm_canary_guardrail_results";
+    /** {@code llm_canary_run_errors_total{pool,endpoint,kind}}: runs that could not start, by transport failure. */
+    public static final String RUN_ERRORS = "llm_canary_run_errors";
+    /** {@code llm_canary_config_last_reload_successful}: 1 when the last configuration load succeeded. */
+    public static final String CONFIG_RELOAD_SUCCESSFUL = "llm_canary_config_last_reload_successful";
+
+    public static final String POOL = "pool";
+    public static final String ENDPOINT = "endpoint";
+    public static final String MODEL = "model";
+    public static final String SLO_CLASS = "slo_class";
+    public static final String CANARY = "canary";
+    public static final String OUTCOME = "outcome";
+    public static final String RULE = "rule";
+    public static final String GUARDRAIL = "guardrail";
+    public static final String RESULT = "result";
+    public static final String KIND = "kind";
+
+    private MetricNames() {
+    }
+}

@@ -1,0 +1,128 @@
+package dev.llmcanary.telemetry;
+
+import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.run.Outcome;
+import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.canary.run.RunSink;
+import dev.llmcanary.canary.run.RunTimings;
+import dev.llmcanary.canary.run.ViolationView;
+import dev.llmcanary.guardrail.GuardrailVerdict;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import static dev.llmcanary.telemetry.MetricNames.*;
+
+/**
+ * Turns each finished run into Prometheus metrics. Every label value comes from configuration (pool, endpoint name,
+ * model, class, canary, rule, guardrail name), never from a response or a URL, so cardinality is bounded by config.
+ */
+public final class MetricsRecorder implements RunSink {
+
+    private final MeterRegistry registry;
+    private final Supplier<Catalog> catalog;
+    private final Map<String, AtomicInteger> success = new ConcurrentHashMap<>();
+    private final Map<String, Histograms> histograms = new ConcurrentHashMap<>();
+
+    public MetricsRecorder(MeterRegistry registry, Supplier<Catalog> catalog) {
+        this.registry = registry;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public void accept(RunResult r) {
+        Counter.builder(RUNS).description("Canary runs by outcome")
+                .tags(POOL, r.pool(), MODEL, r.model(), SLO_CLASS, r.sloClass(), CANARY, r.canary(),
+                        OUTCOME, r.outcome().label())
+                .register(registry).increment();
+        successGauge(r).set(r.outcome() == Outcome.PASS ? 1 : 0);
+        if (r.outcome() == Outcome.ERROR) {
+            Counter.builder(RUN_ERRORS).description("Canary runs that could not start, by transport failure kind")
+                    .tags(POOL, r.pool(), ENDPOINT, r.endpoint(), KIND, r.errorKind())
+                    .register(registry).increment();
+            return;
+        }
+        Histograms h = histograms.computeIfAbsent(r.pool() + '\u0000' + r.model() + '\u0000' + r.sloClass(),
+                k -> new Histograms(Tags.of(POOL, r.pool(), MODEL, r.model(), SLO_CLASS, r.sloClass())));
+        RunTimings t = r.timings();
+        record(h.ttft, t.ttft());
+        record(h.e2e, t.e2e());
+        if (t.outputTokensPerSecond() != null) {
+            h.tokensPerSecond.record(t.outputTokensPerSecond());
+        }
+        if (r.timeline() != null) {
+            double[] ticks = r.timeline().tokenChunks();
+            for (int i = 1; i < ticks.length; i++) {
+                h.gaps.record((long) ((ticks[i] - ticks[i - 1]) * 1_000_000), TimeUnit.NANOSECONDS);
+            }
+        }
+        Counter.builder(OUTPUT_TOKENS).description("Output tokens received by canaries (usage, else chunk count)")
+                .tags(POOL, r.pool(), MODEL, r.model()).register(registry).increment(r.tokens().output());
+        for (ViolationView v : r.violations()) {
+            Counter.builder(STREAM_VIOLATIONS).description("Stream rule violations")
+                    .tags(POOL, r.pool(), MODEL, r.model(), RULE, v.rule()).register(registry).increment();
+        }
+        for (GuardrailVerdict g : r.guardrails()) {
+            Counter.builder(GUARDRAIL_RESULTS).description("Guardrail verdicts")
+                    .tags(POOL, r.pool(), MODEL, r.model(), GUARDRAIL, g.name(), RESULT, g.passed() ? "pass" : "fail")
+                    .register(registry).increment();
+        }
+    }
+
+    private AtomicInteger successGauge(RunResult r) {
+        String key = String.join("\u0000", r.pool(), r.endpoint(), r.model(), r.sloClass(), r.canary());
+        return success.computeIfAbsent(key, k -> {
+            AtomicInteger v = new AtomicInteger();
+            Gauge.builder(SUCCESS, v, AtomicInteger::get)
+                    .description("1 if the last canary run passed, else 0 (like probe_success)")
+                    .tags(POOL, r.pool(), ENDPOINT, r.endpoint(), MODEL, r.model(), SLO_CLASS, r.sloClass(),
+                            CANARY, r.canary())
+                    .register(registry);
+            return v;
+        });
+    }
+
+    private static void record(Timer timer, Double seconds) {
+        if (seconds != null) {
+            timer.record((long) (seconds * 1e9), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The four histograms of one pool × model × class, with buckets fixed when first used. */
+    private final class Histograms {
+        final Timer ttft;
+        final Timer e2e;
+        final Timer gaps;
+        final DistributionSummary tokensPerSecond;
+
+        Histograms(Tags tags) {
+            Catalog c = catalog.get();
+            ttft = timer(TTFT, "Time to first token (first token-bearing chunk − request written)", tags,
+                    HistogramBuckets.ttft(c));
+            e2e = timer(E2E, "End to end (last token − request written)", tags, HistogramBuckets.e2e(c));
+            gaps = timer(INTER_TOKEN_LATENCY, "Gap between consecutive token-bearing chunks (per chunk)", tags,
+                    HistogramBuckets.gaps(c));
+            tokensPerSecond = DistributionSummary.builder(OUTPUT_TOKENS_PER_SECOND)
+                    .description("(output tokens − 1) / (last token − first token)")
+                    .tags(tags).serviceLevelObjectives(HistogramBuckets.tokensPerSecond(c)).register(registry);
+        }
+
+        private Timer timer(String name, String description, Tags tags, double[] seconds) {
+            Duration[] slos = Arrays.stream(seconds).mapToObj(s -> Duration.ofNanos((long) (s * 1e9)))
+                    .toArray(Duration[]::new);
+            return Timer.builder(name).description(description).tags(tags).serviceLevelObjectives(slos)
+                    .register(registry);
+        }
+    }
+}

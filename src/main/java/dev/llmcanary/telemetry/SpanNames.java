@@ -1,0 +1,60 @@
+package dev.llmcanary.telemetry;
+
+import io.opentelemetry.api.common.AttributeKey;
+
+import java.util.List;
+
+/**
+ * Every span name, event name and attribute key of llm-canary, defined once. GenAI keys follow the OpenTelemetry
+ * GenAI semantic conventions; product keys live under {@code llm_canary.}.
+ */
+public final class SpanNames {
+
+    public static final AttributeKey<String> GEN_AI_OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
+    public static final AttributeKey<String> GEN_AI_PROVIDER = AttributeKey.stringKey("gen_ai.provider.name");
+    public static final AttributeKey<String> GEN_AI_REQUEST_MODEL = AttributeKey.stringKey("gen_ai.request.model");
+    public static final AttributeKey<Long> GEN_AI_REQUEST_MAX_TOKENS = AttributeKey.longKey("gen_ai.request.max_tokens");
+    public static final AttributeKey<Boolean> GEN_AI_REQUEST_STREAM = AttributeKey.booleanKey("gen_ai.request.stream");
+    public static final AttributeKey<Double> GEN_AI_REQUEST_TEMPERATURE = AttributeKey.doubleKey("gen_ai.request.temperature");
+    public static final AttributeKey<Long> GEN_AI_REQUEST_SEED = AttributeKey.longKey("gen_ai.request.seed");
+    public static final AttributeKey<String> GEN_AI_RESPONSE_ID = AttributeKey.stringKey("gen_ai.response.id");
+    public static final AttributeKey<List<String>> GEN_AI_RESPONSE_FINISH_REASONS =
+            AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
+    public static final AttributeKey<Long> GEN_AI_USAGE_INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
+    public static final AttributeKey<Long> GEN_AI_USAGE_OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
+    public static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+    public static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+    public static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
+    public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+
+    public static final AttributeKey<String> CANARY = AttributeKey.stringKey("llm_canary.canary");
+    public static final AttributeKey<String> POOL = AttributeKey.stringKey("llm_canary.pool");
+    public static final AttributeKey<String> ENDPOINT = AttributeKey.stringKey("llm_canary.endpoint");
+    public static final AttributeKey<String> DEVICE_TYPE = AttributeKey.stringKey("llm_canary.device_type");
+    public static final AttributeKey<String> SLO_CLASS = AttributeKey.stringKey("llm_canary.slo_class");
+    public static final AttributeKey<String> CONTEXT_BUCKET = AttributeKey.stringKey("llm_canary.context_bucket");
+    public static final AttributeKey<String> RUN_ID = AttributeKey.stringKey("llm_canary.run_id");
+    public static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("llm_canary.outcome");
+    public static final AttributeKey<Boolean> OUTPUT_TOKENS_ESTIMATED =
+            AttributeKey.booleanKey("llm_canary.output_tokens_estimated");
+    public static final AttributeKey<Double> TTFT_SECONDS = AttributeKey.doubleKey("llm_canary.ttft_seconds");
+
+    /** Event: the first token-bearing chunk arrived. */
+    public static final String EVENT_FIRST_TOKEN = "first_token";
+    /** Event every N token-bearing chunks, with {@link #TOKENS_EMITTED}. */
+    public static final String EVENT_TOKENS_EMITTED = "tokens_emitted";
+    public static final AttributeKey<Long> TOKENS_EMITTED = AttributeKey.longKey("llm_canary.tokens_emitted");
+    /** Event: a stall was detected while streaming, with {@link #GAP_SECONDS}. */
+    public static final String EVENT_STALL = "stall";
+    public static final AttributeKey<Double> GAP_SECONDS = AttributeKey.doubleKey("llm_canary.gap_seconds");
+    /** Event: a stream rule was broken, with {@link #RULE} and {@link #REASON}. */
+    public static final String EVENT_VIOLATION = "stream_violation";
+    public static final AttributeKey<String> RULE = AttributeKey.stringKey("llm_canary.rule");
+    public static final AttributeKey<String> REASON = AttributeKey.stringKey("llm_canary.reason");
+    /** Event: a guardrail failed, with {@link #GUARDRAIL} and {@link #REASON}. */
+    public static final String EVENT_GUARDRAIL_FAILED = "guardrail_failed";
+    public static final AttributeKey<String> GUARDRAIL = AttributeKey.stringKey("llm_canary.guardrail");
+
+    private SpanNames() {
+    }
+}

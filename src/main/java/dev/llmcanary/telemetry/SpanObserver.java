@@ -1,0 +1,197 @@
+package dev.llmcanary.telemetry;
+
+import dev.llmcanary.canary.CanaryDefinition;
+import dev.llmcanary.canary.Target;
+import dev.llmcanary.canary.run.Outcome;
+import dev.llmcanary.canary.run.RunObserver;
+import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.guardrail.GuardrailVerdict;
+import dev.llmcanary.stream.Flavor;
+import dev.llmcanary.stream.StreamListener;
+import dev.llmcanary.stream.Violation;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static dev.llmcanary.telemetry.SpanNames.*;
+
+/**
+ * One CLIENT span per canary run following the OpenTelemetry GenAI conventions, with span events (never child spans
+ * or per-token spans) for the first token, every N tokens, stalls and violations. Prompt and completion text never
+ * reach the span.
+ */
+public final class SpanObserver implements RunObserver {
+
+    private final Tracer tracer;
+
+    public SpanObserver(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    @Override
+    public ObservedRun begin(String runId, Target target, long startNanos) {
+        // Span timestamps are wall-clock; stream moments are monotonic. One anchor per run converts between them.
+        long epochAnchor = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - startNanos;
+        CanaryDefinition c = target.canary();
+        Flavor flavor = target.pool().flavor();
+        String operation = flavor.chat() ? "chat" : "text_completion";
+        URI base = target.endpoint().baseUrl();
+        var builder = tracer.spanBuilder(operation + " " + target.model())
+                .setSpanKind(SpanKind.CLIENT)
+                .setStartTimestamp(epochAnchor + startNanos, TimeUnit.NANOSECONDS)
+                .setAttribute(GEN_AI_OPERATION, operation)
+                .setAttribute(GEN_AI_PROVIDER, provider(flavor))
+                .setAttribute(GEN_AI_REQUEST_MODEL, target.model())
+                .setAttribute(GEN_AI_REQUEST_MAX_TOKENS, (long) c.maxTokens())
+                .setAttribute(GEN_AI_REQUEST_STREAM, true)
+                .setAttribute(SERVER_ADDRESS, base.getHost())
+                .setAttribute(SERVER_PORT, (long) port(base))
+                .setAttribute(CANARY, c.id())
+                .setAttribute(POOL, target.pool().name())
+                .setAttribute(ENDPOINT, target.endpoint().name())
+                .setAttribute(SLO_CLASS, c.sloClass())
+                .setAttribute(RUN_ID, runId);
+        if (target.pool().deviceType() != null) {
+            builder.setAttribute(DEVICE_TYPE, target.pool().deviceType());
+        }
+        if (c.temperature() != null) {
+            builder.setAttribute(GEN_AI_REQUEST_TEMPERATURE, c.temperature());
+        }
+        if (c.seed() != null) {
+            builder.setAttribute(GEN_AI_REQUEST_SEED, c.seed());
+        }
+        Span span = builder.startSpan();
+        return new Observed(span, epochAnchor);
+    }
+
+    /**
+     * The GenAI {@code provider.name}: OpenAI-compatible flavors speak the {@code openai} API whatever the server;
+     * native flavors name their server.
+     */
+    static String provider(Flavor f) {
+        return switch (f) {
+            case OPENAI_CHAT, OPENAI_COMPLETIONS -> "openai";
+            case TGI_GENERATE -> "tgi";
+            case TRITON_GENERATE -> "triton";
+            case LLAMACPP_COMPLETION -> "llama.cpp";
+        };
+    }
+
+    private static int port(URI u) {
+        if (u.getPort() > 0) {
+            return u.getPort();
+        }
+        return "https".equals(u.getScheme()) ? 443 : 80;
+    }
+
+    private static final class Observed implements ObservedRun, StreamListener {
+        private final Span span;
+        private final long epochAnchor;
+
+        Observed(Span span, long epochAnchor) {
+            this.span = span;
+            this.epochAnchor = epochAnchor;
+        }
+
+        @Override
+        public StreamListener listener() {
+            return this;
+        }
+
+        @Override
+        public Map<String, String> propagationHeaders() {
+            Map<String, String> headers = new HashMap<>(2);
+            W3CTraceContextPropagator.getInstance().inject(Context.root().with(span), headers,
+                    (carrier, key, value) -> carrier.put(key, value));
+            return headers;
+        }
+
+        @Override
+        public String traceId() {
+            return span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null;
+        }
+
+        @Override
+        public void firstToken(long atNanos) {
+            span.addEvent(EVENT_FIRST_TOKEN, epochAnchor + atNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void tokensEmitted(int tokenChunks, long atNanos) {
+            span.addEvent(EVENT_TOKENS_EMITTED, Attributes.of(TOKENS_EMITTED, (long) tokenChunks),
+                    epochAnchor + atNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void stall(long gapNanos, long atNanos) {
+            span.addEvent(EVENT_STALL, Attributes.of(GAP_SECONDS, gapNanos / 1e9), epochAnchor + atNanos,
+                    TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void violation(Violation v) {
+            span.addEvent(EVENT_VIOLATION, Attributes.of(RULE, v.rule().label(), REASON, v.reason()),
+                    epochAnchor + v.atNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void end(RunResult r) {
+            if (r.responseId() != null && !r.responseId().isEmpty()) {
+                span.setAttribute(GEN_AI_RESPONSE_ID, r.responseId());
+            }
+            if (r.finishReason() != null) {
+                span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(r.finishReason()));
+            }
+            if (r.tokens().prompt() != null) {
+                span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, (long) r.tokens().prompt());
+            }
+            if (r.outcome() != Outcome.ERROR) {
+                span.setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, (long) r.tokens().output());
+                span.setAttribute(OUTPUT_TOKENS_ESTIMATED, r.tokens().outputEstimated());
+            }
+            span.setAttribute(CONTEXT_BUCKET, r.tokens().contextBucket());
+            span.setAttribute(OUTCOME, r.outcome().label());
+            if (r.httpStatus() != null) {
+                span.setAttribute(HTTP_STATUS, (long) r.httpStatus());
+            }
+            if (r.timings() != null && r.timings().ttft() != null) {
+                span.setAttribute(TTFT_SECONDS, r.timings().ttft());
+            }
+            for (GuardrailVerdict g : r.guardrails()) {
+                if (!g.passed()) {
+                    span.addEvent(EVENT_GUARDRAIL_FAILED, Attributes.of(GUARDRAIL, g.name(), REASON, g.reason()));
+                }
+            }
+            if (r.outcome() != Outcome.PASS) {
+                span.setAttribute(ERROR_TYPE, r.outcome() == Outcome.ERROR ? r.errorKind() : firstRule(r));
+                span.setStatus(StatusCode.ERROR, r.reason());
+            }
+            span.end();
+        }
+
+        private static String firstRule(RunResult r) {
+            if (!r.violations().isEmpty()) {
+                return r.violations().get(0).rule();
+            }
+            return r.sloChecks().stream().anyMatch(c -> !c.passed()) ? "slo" : "guardrail";
+        }
+
+        @Override
+        public void inContext(Runnable work) {
+            try (Scope ignored = span.makeCurrent()) {
+                work.run();
+            }
+        }
+    }
+}
