@@ -1,0 +1,133 @@
+package dev.llmcanary.boot;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The service's own settings ({@code llm-canary.*} in application.properties or {@code LLM_CANARY_*} env vars). */
+@ConfigMapping(prefix = "llm-canary")
+public interface CanaryConfig {
+
+    /** Where canary definitions, pools and SLO classes are read from. */
+    Files config();
+
+    /** The built-in simulator. */
+    Simulator simulator();
+
+    /** The stream engine's limits. */
+    Stream stream();
+
+    /** The REST API. */
+    Api api();
+
+    /** Run log lines. */
+    Log log();
+
+    /** Keeping completion text (off by default). */
+    Capture capture();
+
+    /** In-memory run history. */
+    History history();
+
+    /** Continuous runs. */
+    Scheduler scheduler();
+
+    interface Files {
+        /** The canaries folder: every *.yaml in it but pools.yaml and slo-classes.yaml is a canary file. */
+        @WithDefault("canaries")
+        String dir();
+
+        /** Further folders of canary files (e.g. a mounted ConfigMap); pools and classes come from {@code dir}. */
+        Optional<List<String>> extraDirs();
+
+        /** Pools file; defaults to {@code <dir>/pools.yaml}. A cluster mounts its own here. */
+        Optional<String> poolsFile();
+
+        /** SLO classes file; defaults to {@code <dir>/slo-classes.yaml}. */
+        Optional<String> sloClassesFile();
+    }
+
+    interface Simulator {
+        /** Start the simulator inside the service (the embedded default target). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Interface it listens on; loopback by default. */
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** Port; 0 picks a free one. */
+        @WithDefault("8089")
+        int port();
+    }
+
+    interface Stream {
+        /** The largest SSE event accepted; a larger one ends the run with {@code oversize_event}. */
+        @WithDefault("1048576")
+        int maxEventBytes();
+
+        /** The largest response body accepted. */
+        @WithDefault("16777216")
+        long maxTotalBytes();
+
+        /** Token-chunk arrival times kept per run (gap figures, timeline). */
+        @WithDefault("4096")
+        int maxChunkTimestamps();
+
+        /** A {@code tokens_emitted} span event every this many token chunks. */
+        @WithDefault("16")
+        int tokensEventEvery();
+
+        /** TCP/TLS connect limit. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** How often the per-event-loop stall sweep runs. */
+        @WithDefault("20ms")
+        Duration sweepPeriod();
+
+        /** Connection pool size per endpoint. */
+        @WithDefault("64")
+        int maxConnectionsPerHost();
+    }
+
+    interface Api {
+        /** Bearer token required to trigger runs (from a Secret via LLM_CANARY_API_TOKEN). Unset: triggering is off. */
+        Optional<String> token();
+
+        /** The most targets one trigger may run at once; narrow with {@code ?pool=} / {@code ?model=}. */
+        @WithDefault("16")
+        int maxTargetsPerTrigger();
+    }
+
+    interface Log {
+        /** Share of passing runs that get a log line (failures are always logged). */
+        @WithDefault("0.1")
+        double successSampleRate();
+    }
+
+    interface Capture {
+        /** Keep the completion text (PII-masked) in results and log lines. Off: only a SHA-256 prefix. */
+        @WithDefault("false")
+        boolean content();
+    }
+
+    interface History {
+        /** Passing runs kept in memory. */
+        @WithDefault("500")
+        int successes();
+
+        /** Failed and errored runs kept in memory (longer: they are what people debug). */
+        @WithDefault("2000")
+        int failures();
+    }
+
+    interface Scheduler {
+        /** Run every enabled canary on every target at its interval. */
+        @WithDefault("true")
+        boolean enabled();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.llmcanary.boot;
+
+import dev.llmcanary.canary.run.CanaryRunner;
+import dev.llmcanary.canary.run.RunHistory;
+import dev.llmcanary.canary.run.RunSettings;
+import dev.llmcanary.guardrail.PiiMasker;
+import dev.llmcanary.target.ClientSettings;
+import dev.llmcanary.target.StreamingClient;
+import dev.llmcanary.telemetry.MetricsRecorder;
+import dev.llmcanary.telemetry.RunLogger;
+import dev.llmcanary.telemetry.SpanObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Wires the engine's plain classes together. They stay free of CDI so tests and the benchmark can build them
+ * directly; this is the only place that knows how the service assembles them.
+ */
+@ApplicationScoped
+public class Engine {
+
+    @Produces
+    @Singleton
+    StreamingClient streamingClient(Vertx vertx, CanaryConfig config) {
+        CanaryConfig.Stream s = config.stream();
+        return new StreamingClient(vertx, new ClientSettings(s.connectTimeout(), s.maxConnectionsPerHost(),
+                s.sweepPeriod()));
+    }
+
+    @Produces
+    @Singleton
+    RunHistory runHistory(CanaryConfig config) {
+        return new RunHistory(config.history().successes(), config.history().failures());
+    }
+
+    /**
+     * Results leave the event loop through this bounded queue: guardrails, metrics and log lines run here, so the
+     * loop that timestamps chunks never waits for them.
+     */
+    @Produces
+    @Singleton
+    @ResultWorker
+    ExecutorService resultWorker() {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
+                r -> {
+                    Thread t = new Thread(r, "llm-canary-results");
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    @Produces
+    @Singleton
+    CanaryRunner canaryRunner(StreamingClient client, CatalogHolder catalog, Tracer tracer, MeterRegistry registry,
+                              RunHistory history, CanaryConfig config, @ResultWorker ExecutorService worker) {
+        CanaryConfig.Stream s = config.stream();
+        RunSettings settings = new RunSettings(s.maxEventBytes(), s.maxTotalBytes(), s.maxChunkTimestamps(),
+                s.tokensEventEvery(), s.connectTimeout(), config.capture().content());
+        double rate = config.log().successSampleRate();
+        return new CanaryRunner(client, catalog, new SpanObserver(tracer),
+                List.of(new MetricsRecorder(registry, catalog), new RunLogger(rate, () -> ThreadLocalRandom.current().nextDouble()),
+                        history),
+                settings, worker, System::getenv, PiiMasker::mask);
+    }
+
+    void onStop(@Observes ShutdownEvent event, StreamingClient client, @ResultWorker ExecutorService worker) {
+        client.close();
+        worker.shutdown();
+    }
+}
