@@ -1,0 +1,116 @@
+package dev.llmcanary.api;
+
+import dev.llmcanary.boot.CanaryConfig;
+import dev.llmcanary.boot.CatalogHolder;
+import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.CanaryDefinition;
+import dev.llmcanary.canary.Target;
+import dev.llmcanary.canary.run.CanaryRunner;
+import dev.llmcanary.canary.run.Outcome;
+import dev.llmcanary.canary.run.RunHistory;
+import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.guardrail.Guardrail;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** Lists canaries and runs one on demand. Targets come only from configuration: a caller can narrow, never add. */
+@Path("/api/canaries")
+@Produces(MediaType.APPLICATION_JSON)
+public class CanaryResource {
+
+    /** What a configured name may look like; anything else (a URL, a path) is rejected before lookup. */
+    static final String NAME = "[a-z0-9][a-z0-9._-]{0,127}";
+    static final String MODEL = "[A-Za-z0-9][A-Za-z0-9._:/@-]{0,255}";
+
+    private final CatalogHolder catalog;
+    private final CanaryRunner runner;
+    private final RunHistory history;
+    private final CanaryConfig config;
+
+    public CanaryResource(CatalogHolder catalog, CanaryRunner runner, RunHistory history, CanaryConfig config) {
+        this.catalog = catalog;
+        this.runner = runner;
+        this.history = history;
+        this.config = config;
+    }
+
+    @GET
+    @Operation(summary = "Canary definitions with the last result per pool endpoint and model")
+    public List<CanaryView> list() {
+        Catalog c = loaded();
+        return c.canaries().stream().map(d -> view(c, d)).toList();
+    }
+
+    @POST
+    @Path("/{id}/runs")
+    @TriggerAuth
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Run a canary now on its targets (optionally narrowed) and return every full result")
+    public CompletionStage<TriggerResponse> run(
+            @PathParam("id") @Pattern(regexp = NAME, message = "must be a canary id") String id,
+            @Parameter(description = "only this configured pool") @QueryParam("pool")
+            @Pattern(regexp = NAME, message = "must be a configured pool name") String pool,
+            @Parameter(description = "only this configured endpoint") @QueryParam("endpoint")
+            @Pattern(regexp = NAME, message = "must be a configured endpoint name") String endpoint,
+            @Parameter(description = "only this model") @QueryParam("model")
+            @Pattern(regexp = MODEL, message = "must be a model name") String model) {
+        Catalog c = loaded();
+        CanaryDefinition d = c.canary(id).orElseThrow(() -> ProblemException.notFound("no canary '" + id + "'"));
+        if (pool != null && c.pool(pool).isEmpty()) {
+            throw ProblemException.badRequest("no configured pool '" + pool + "'");
+        }
+        List<Target> targets = c.targets(d).stream()
+                .filter(t -> pool == null || t.pool().name().equals(pool))
+                .filter(t -> endpoint == null || t.endpoint().name().equals(endpoint))
+                .filter(t -> model == null || t.model().equals(model))
+                .toList();
+        if (targets.isEmpty()) {
+            throw new ProblemException(422, "Unprocessable Content",
+                    "canary '" + id + "' has no target matching the given pool/endpoint/model");
+        }
+        int max = config.api().maxTargetsPerTrigger();
+        if (targets.size() > max) {
+            throw ProblemException.badRequest("canary '" + id + "' matches " + targets.size()
+                    + " targets, more than the " + max + " one trigger may run; narrow with ?pool=, ?endpoint= or ?model=");
+        }
+        List<CompletableFuture<RunResult>> runs = targets.stream()
+                .map(t -> runner.run(t).toCompletableFuture()).toList();
+        return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<RunResult> results = runs.stream().map(CompletableFuture::join).toList();
+            Outcome worst = results.stream().map(RunResult::outcome).max(Comparator.naturalOrder())
+                    .orElse(Outcome.PASS);
+            return new TriggerResponse(id, worst.label(), results);
+        });
+    }
+
+    private CanaryView view(Catalog c, CanaryDefinition d) {
+        List<CanaryView.TargetView> targets = c.targets(d).stream()
+                .map(t -> new CanaryView.TargetView(t.pool().name(), t.endpoint().name(), t.model(),
+                        history.last(d.id(), t.pool().name(), t.endpoint().name(), t.model())
+                                .map(RunSummary::of).orElse(null)))
+                .toList();
+        List<String> guardrails = d.guardrails() == null ? List.of()
+                : d.guardrails().stream().map(Guardrail::name).toList();
+        return new CanaryView(d.id(), d.description(), d.sloClass(), d.api().name().toLowerCase(java.util.Locale.ROOT),
+                d.interval().toSeconds(), d.enabled(), d.source(), guardrails, targets);
+    }
+
+    private Catalog loaded() {
+        return catalog.current().orElseThrow(() -> new ProblemException(503, "Service Unavailable",
+                "no valid configuration has loaded yet"));
+    }
+}

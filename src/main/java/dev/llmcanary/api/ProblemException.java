@@ -1,0 +1,25 @@
+package dev.llmcanary.api;
+
+/** Thrown by resources to answer with a problem detail. */
+public class ProblemException extends RuntimeException {
+    private final int status;
+    private final String title;
+
+    public ProblemException(int status, String title, String detail) {
+        super(detail);
+        this.status = status;
+        this.title = title;
+    }
+
+    public Problem problem() {
+        return Problem.of(status, title, getMessage());
+    }
+
+    public static ProblemException notFound(String detail) {
+        return new ProblemException(404, "Not Found", detail);
+    }
+
+    public static ProblemException badRequest(String detail) {
+        return new ProblemException(400, "Bad Request", detail);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.llmcanary.api;
+
+import dev.llmcanary.canary.run.RunResult;
+
+import java.time.Instant;
+
+/** The short form of a run for lists; {@code GET /api/runs/{runId}} has everything. */
+public record RunSummary(String runId, String canary, String pool, String endpoint, String model, Instant startedAt,
+                         String outcome, String reason, Double ttftSeconds, Double e2eSeconds,
+                         Double outputTokensPerSecond, String traceId) {
+
+    static RunSummary of(RunResult r) {
+        var t = r.timings();
+        return new RunSummary(r.runId(), r.canary(), r.pool(), r.endpoint(), r.model(), r.startedAt(),
+                r.outcome().label(), r.reason(), t == null ? null : t.ttft(), t == null ? null : t.e2e(),
+                t == null ? null : t.outputTokensPerSecond(), r.traceId());
+    }
+}
