@@ -1,0 +1,216 @@
+package dev.llmcanary.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmcanary.stream.Cumulative;
+import dev.llmcanary.stream.Flavor;
+import dev.llmcanary.stream.StreamListener;
+import dev.llmcanary.stream.StreamOptions;
+import dev.llmcanary.target.Attempt;
+import dev.llmcanary.target.ClientSettings;
+import dev.llmcanary.target.StreamRequest;
+import dev.llmcanary.target.StreamingClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Measures how truthfully the streaming engine times the first token: canary streams against the simulator running
+ * in a separate JVM (no shared heap or GC pauses), at several concurrency levels, comparing each measured first-token
+ * arrival with the simulator's recorded write of that chunk (a bracket: just before the write, and when the write
+ * completed). Prints, per level: error vs both bounds (median, p99, max), user-visible TTFT next to TTFT from request
+ * written, CPU time per streamed token and heap used. Run: {@code ./mvnw -q -Pbench test-compile exec:exec}
+ * (levels with {@code -Dbench.levels=1,100,1000}).
+ */
+public final class StreamBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) throws Exception {
+        int[] levels = Arrays.stream(System.getProperty("bench.levels", "1,100,1000").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        int tokens = Integer.getInteger("bench.tokens", 32);
+        String profile = "ttft_ms=50;itl_ms=20;jitter_ms=5;tokens=" + tokens;
+        Process sim = startSimulator();
+        try {
+            String base = awaitListening(sim);
+            Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
+            StreamingClient client = new StreamingClient(vertx, new ClientSettings(Duration.ofSeconds(10), 2000,
+                    Duration.ofMillis(20)));
+            HttpClient truthClient = HttpClient.newHttpClient();
+            System.out.printf("llm-canary stream benchmark: %d cores, simulator pid %d at %s, profile %s%n",
+                    Runtime.getRuntime().availableProcessors(), sim.pid(), base, profile);
+            runLevel(client, truthClient, base, profile, Math.min(200, levels[levels.length - 1]), 1, true); // warm-up
+            System.out.println();
+            System.out.println("| concurrency | streams | err vs write start p50 / p99 / max (ms) | err vs write done p50 / p99 / max (ms) | TTFT from request written p50 / p99 (ms) | TTFT from attempt start p50 / p99 (ms) | sim TTFT p50 (ms) | CPU µs / token | heap used peak (MiB) | violations |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+            for (int c : levels) {
+                int waves = c == 1 ? 200 : c <= 100 ? 5 : 2;
+                runLevel(client, truthClient, base, profile, c, waves, false);
+            }
+            client.close();
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } finally {
+            sim.destroy();
+            sim.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void runLevel(StreamingClient client, HttpClient truth, String base, String profile,
+                                 int concurrency, int waves, boolean warmup) throws Exception {
+        MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+        System.gc();
+        AtomicLong heapPeak = new AtomicLong(mem.getHeapMemoryUsage().getUsed());
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                heapPeak.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.setDaemon(true);
+        sampler.start();
+        long cpu0 = processCpuNanos();
+        List<String> ids = new ArrayList<>();
+        List<Attempt> attempts = new ArrayList<>();
+        for (int w = 0; w < waves; w++) {
+            List<Future<Attempt>> wave = new ArrayList<>(concurrency);
+            List<String> waveIds = new ArrayList<>(concurrency);
+            for (int i = 0; i < concurrency; i++) {
+                String id = UUID.randomUUID().toString();
+                waveIds.add(id);
+                wave.add(client.stream(request(base, id, profile), options(), StreamListener.NONE));
+            }
+            Future.all(wave).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            ids.addAll(waveIds);
+            wave.forEach(f -> attempts.add(f.result()));
+        }
+        long cpu = processCpuNanos() - cpu0;
+        sampler.interrupt();
+        if (warmup) {
+            return;
+        }
+        long tokenChunks = 0;
+        int violations = 0;
+        double[] errStart = new double[ids.size()];
+        double[] errDone = new double[ids.size()];
+        double[] ttft = new double[ids.size()];
+        double[] ttftStart = new double[ids.size()];
+        double[] simTtft = new double[ids.size()];
+        int n = 0;
+        for (int i = 0; i < ids.size(); i++) {
+            Attempt a = attempts.get(i);
+            if (a.failedToStart() || a.result().trace().firstToken() < 0) {
+                continue;
+            }
+            var tr = a.result().trace();
+            violations += a.result().violations().size();
+            tokenChunks += tr.tokenChunks();
+            JsonNode rec = JSON.readTree(truth.send(HttpRequest.newBuilder(URI.create(base + "/sim/requests/" + ids.get(i)))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode first = null;
+            for (JsonNode ch : rec.path("chunks")) {
+                if ("TOKEN".equals(ch.path("kind").asText())) {
+                    first = ch;
+                    break;
+                }
+            }
+            if (first == null) {
+                continue;
+            }
+            errStart[n] = (tr.firstToken() - first.path("writeStartNanos").asLong()) / 1e6;
+            errDone[n] = (tr.firstToken() - first.path("writeDoneNanos").asLong()) / 1e6;
+            ttft[n] = (tr.firstToken() - tr.requestWritten()) / 1e6;
+            ttftStart[n] = (tr.firstToken() - tr.start()) / 1e6;
+            simTtft[n] = (first.path("writeStartNanos").asLong() - rec.path("receivedNanos").asLong()) / 1e6;
+            n++;
+        }
+        System.out.printf("| %d | %d | %s | %s | %s | %s | %.2f | %.1f | %.0f | %d |%n", concurrency, n,
+                triple(errStart, n), triple(errDone, n), pair(ttft, n), pair(ttftStart, n), pct(simTtft, n, 50),
+                tokenChunks == 0 ? 0 : cpu / 1e3 / tokenChunks, heapPeak.get() / 1048576.0, violations);
+    }
+
+    private static StreamRequest request(String base, String id, String profile) {
+        String body = "{\"model\":\"sim-openai\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello.\"}],"
+                + "\"stream\":true,\"stream_options\":{\"include_usage\":true},\"max_tokens\":64}";
+        return new StreamRequest(URI.create(base), Flavor.OPENAI_CHAT.path("sim-openai"),
+                Map.of("content-type", "application/json", "x-request-id", id, "x-sim-profile", profile),
+                Buffer.buffer(body, StandardCharsets.UTF_8.name()), Duration.ofSeconds(30), Duration.ofSeconds(60));
+    }
+
+    private static StreamOptions options() {
+        return new StreamOptions(Flavor.OPENAI_CHAT, true, 1, 5_000_000_000L, 30_000_000_000L, 1 << 20, 16 << 20,
+                4096, Cumulative.AUTO, 16);
+    }
+
+    private static Process startSimulator() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "dev.llmcanary.simulator.SimulatorMain", "--host", "127.0.0.1", "--port", "0")
+                .redirectErrorStream(true).start();
+    }
+
+    private static String awaitListening(Process sim) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
+        String marker = "listening on ";
+        for (String line; (line = out.readLine()) != null; ) {
+            int at = line.indexOf(marker);
+            if (at >= 0) {
+                Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
+                drain.setDaemon(true);
+                drain.start();
+                return line.substring(at + marker.length()).trim();
+            }
+        }
+        throw new IllegalStateException("simulator exited before listening");
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static String triple(double[] v, int n) {
+        return String.format("%.3f / %.3f / %.3f", pct(v, n, 50), pct(v, n, 99), max(v, n));
+    }
+
+    private static String pair(double[] v, int n) {
+        return String.format("%.2f / %.2f", pct(v, n, 50), pct(v, n, 99));
+    }
+
+    private static double pct(double[] v, int n, double p) {
+        if (n == 0) {
+            return Double.NaN;
+        }
+        double[] s = Arrays.copyOf(v, n);
+        Arrays.sort(s);
+        int rank = (int) Math.ceil(p / 100.0 * n) - 1;
+        return s[Math.max(0, Math.min(n - 1, rank))];
+    }
+
+    private static double max(double[] v, int n) {
+        return Arrays.stream(v, 0, n).max().orElse(Double.NaN);
+    }
+}
