@@ -80,18 +80,9 @@ public final class StreamBenchmark {
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         System.gc();
         AtomicLong heapPeak = new AtomicLong(mem.getHeapMemoryUsage().getUsed());
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                heapPeak.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        sampler.setDaemon(true);
-        sampler.start();
+        var sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> heapPeak.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max),
+                0, 20, TimeUnit.MILLISECONDS);
         long cpu0 = processCpuNanos();
         List<String> ids = new ArrayList<>();
         List<Attempt> attempts = new ArrayList<>();
@@ -108,7 +99,7 @@ public final class StreamBenchmark {
             wave.forEach(f -> attempts.add(f.result()));
         }
         long cpu = processCpuNanos() - cpu0;
-        sampler.interrupt();
+        sampler.shutdownNow();
         if (warmup) {
             return;
         }
