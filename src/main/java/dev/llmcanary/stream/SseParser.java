@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * <p>A hand-written byte scanner rather than {@code RecordParser}: SSE allows three line ends ({@code \r\n},
  * {@code \n}, lone {@code \r}) and a {@code \r\n} may be split across reads, which a single-delimiter parser cannot
  * express. Bytes are only decoded once an event is complete, so a multi-byte UTF-8 character split across reads is
- * never seen half. Memory per stream is bounded by {@code maxEventBytes}: the current line plus the event's data.
+ * never seen half. Memory per stream is bounded by {@code maxEventBytes}: the current line (field name included) plus
+ * the event's data so far may not exceed it, so a line that never ends is cut off rather than buffered.
  *
  * <p>Not thread-safe: one per stream, used from one event loop.
  */

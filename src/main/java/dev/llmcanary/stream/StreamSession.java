@@ -23,6 +23,11 @@ import java.util.List;
  *       (e.g. its deadline); treated like {@code failed}.</li>
  *   <li>A stall abort or an oversize limit: only that violation (and {@code no_tokens}), the engine cut it short.</li>
  * </ul>
+ * {@code no_tokens}, {@code usage_inconsistent} and a late {@code stall} (the largest gap between token chunks, which
+ * a sweep may have missed) are checked on every end once the headers were accepted.
+ *
+ * <p>With {@code n > 1} every choice's chunks count as tokens and are checked for order, but only choice 0's text
+ * is assembled into {@link StreamResult#content()}.
  */
 public final class StreamSession {
     private final StreamOptions options;
@@ -95,7 +100,7 @@ public final class StreamSession {
 
     /** A body buffer as received; atNanos was taken with System.nanoTime() before this call (before any parsing). */
     public void bytes(Buffer data, long atNanos) {
-        if (terminated || result != null) {
+        if (terminated || result != null || ended || failure != null) {
             return;
         }
         trace.bytes(atNanos);
