@@ -39,7 +39,7 @@ final class Json {
     /** The current value as text ({@code null} for JSON null; numbers and booleans as their text; containers skipped). */
     static String text(JsonParser parser) throws IOException {
         JsonToken token = parser.currentToken();
-        if (token == JsonToken.VALUE_STRING || (token != null && token.isScalarValue() && token != JsonToken.VALUE_NULL)) {
+        if (token != null && token.isScalarValue() && token != JsonToken.VALUE_NULL) {
             return parser.getText();
         }
         parser.skipChildren();

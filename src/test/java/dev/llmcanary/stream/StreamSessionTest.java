@@ -198,6 +198,13 @@ class StreamSessionTest {
                 arguments("stream_error: event: error", (Script) () -> run(chat, HI
                                 + "event: error\ndata: {\"message\":\"overloaded\"}\n\n" + STOP + DONE),
                         Rule.STREAM_ERROR, "server error in stream: overloaded", List.of(Rule.STREAM_ERROR)),
+                arguments("stream_error: event: error with plain text", (Script) () -> run(chat, HI
+                                + "event: error\ndata: upstream timeout\n\n" + STOP + DONE),
+                        Rule.STREAM_ERROR, "server error in stream: upstream timeout", List.of(Rule.STREAM_ERROR)),
+                arguments("stream_error: vLLM object error shape", (Script) () -> run(chat, HI
+                                + "data: {\"object\":\"error\",\"message\":\"engine dead\",\"type\":\"BadRequestError\",\"code\":400}\n\n"
+                                + STOP + DONE),
+                        Rule.STREAM_ERROR, "server error in stream: engine dead", List.of(Rule.STREAM_ERROR)),
                 arguments("stream_error: TGI error string", (Script) () -> run(options(Flavor.TGI_GENERATE),
                                 "data:{\"error\":\"Request failed during generation: Server error: OOM\",\"error_type\":\"generation\"}\n\n"),
                         Rule.STREAM_ERROR, "server error in stream: Request failed during generation: Server error: OOM",
@@ -254,6 +261,20 @@ class StreamSessionTest {
     @MethodSource("healthyEnds")
     void healthyEndingsGiveNoViolation(String name, Script script) {
         assertThat(script.run().violations()).isEmpty();
+    }
+
+    @Test
+    void twoChoicesInterleavedAreHealthyAndChoiceZeroIsAssembled() {
+        StreamOptions two = new StreamOptions(Flavor.OPENAI_CHAT, true, 2, 1_000 * MS, 5_000 * MS, 1024, 1 << 20, 100,
+                Cumulative.AUTO, 0);
+        StreamResult result = run(two, chat("c", 0, "{\"role\":\"assistant\",\"content\":\"\"}", null)
+                + chat("c", 1, "{\"role\":\"assistant\",\"content\":\"\"}", null)
+                + chat("c", 0, "{\"content\":\"A\"}", null) + chat("c", 1, "{\"content\":\"B\"}", null)
+                + chat("c", 1, "{}", "length") + chat("c", 0, "{\"content\":\"A\"}", "stop")
+                + usage(3, 3) + DONE);
+        assertThat(result.violations()).isEmpty();
+        assertThat(result.content()).isEqualTo("AA");
+        assertThat(result.trace().tokenChunks()).isEqualTo(3);
     }
 
     @Test
