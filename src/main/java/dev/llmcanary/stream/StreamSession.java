@@ -1,0 +1,371 @@
+package dev.llmcanary.stream;
+
+import io.vertx.core.buffer.Buffer;
+
+import java.util.List;
+
+/**
+ * Follows one streaming response from request to close: frames and decodes its events, applies the stream rules,
+ * records the timestamps and, at {@link #finish}, produces the {@link StreamResult}.
+ *
+ * <p>Used from one thread (the connection's event loop); not thread-safe. Time is never read here: every call
+ * carries the {@code System.nanoTime()} its caller took, so a buffer is stamped before any parsing.
+ *
+ * <p>How a stream may end, and what each end means:
+ * <ul>
+ *   <li>{@code [DONE]}: complete; the session terminates and the caller may close.</li>
+ *   <li>{@link #end} (the server finished the body): complete for flavors without {@code [DONE]}. When
+ *       {@link StreamOptions#requireDone()} holds and {@code [DONE]} never came, the body is
+ *       {@code missing_done} if a finish reason arrived, otherwise {@code premature_close} (it looks cut off).</li>
+ *   <li>{@link #failed}: {@code premature_close} unless the stream was already complete ({@code [DONE]}, or a finish
+ *       reason when {@code [DONE]} is not required).</li>
+ *   <li>{@link #finish} without {@code end}/{@code failed} on a session that had not terminated: the caller gave up
+ *       (e.g. its deadline); treated like {@code failed}.</li>
+ *   <li>A stall abort or an oversize limit: only that violation (and {@code no_tokens}), the engine cut it short.</li>
+ * </ul>
+ * {@code no_tokens}, {@code usage_inconsistent} and a late {@code stall} (the largest gap between token chunks, which
+ * a sweep may have missed) are checked on every end once the headers were accepted.
+ *
+ * <p>With {@code n > 1} every choice's chunks count as tokens and are checked for order, but only choice 0's text
+ * is assembled into {@link StreamResult#content()}.
+ */
+public final class StreamSession {
+    private final StreamOptions options;
+    private final StreamListener listener;
+    private final TraceBuilder trace;
+    private final StreamValidator validator;
+    private final FlavorDecoder decoder;
+    private final SseParser parser;
+    private final StringBuilder content = new StringBuilder();
+    private StringBuilder reasoning;
+
+    private int httpStatus;
+    private long bytes;
+    private int events;
+    private int toolCallChunks;
+    private String rawFinishReason;
+    private Usage usage;
+    private String responseId;
+    private boolean finishSeen;
+    private boolean done;
+    private boolean headersRejected;
+    private boolean ended;
+    private String failure;
+    private boolean aborted;
+    private boolean terminated;
+    private long stallReportedForChunk = -1;
+    private StreamResult result;
+
+    public StreamSession(StreamOptions options, StreamListener listener, long startNanos) {
+        this.options = options;
+        this.listener = listener == null ? StreamListener.NONE : listener;
+        this.trace = new TraceBuilder(startNanos, options.maxChunkTimestamps());
+        this.validator = new StreamValidator(options, this.listener);
+        this.decoder = FlavorDecoder.of(options);
+        this.parser = new SseParser(options.maxEventBytes(), new SseParser.Handler() {
+            @Override
+            public void event(SseEvent event) {
+                onEvent(event);
+            }
+
+            @Override
+            public void invalidUtf8(int eventNumber, long atNanos) {
+                validator.report(Rule.INVALID_UTF8, "malformed UTF-8 bytes in SSE event " + eventNumber, atNanos);
+            }
+        });
+    }
+
+    public void requestWritten(long atNanos) {
+        trace.requestWritten(atNanos);
+    }
+
+    /** Returns false when the body must not be read as a stream (http_status or content_type violation recorded). */
+    public boolean headers(int status, String contentType, String retryAfter, long atNanos) {
+        trace.headers(atNanos);
+        httpStatus = status;
+        if (status < 200 || status > 299) {
+            boolean hasRetry = retryAfter != null && !retryAfter.isBlank();
+            validator.report(Rule.HTTP_STATUS, "HTTP " + status
+                    + (hasRetry ? " (Retry-After: " + clip(retryAfter.trim(), 40) + ")" : ""), atNanos);
+            return reject();
+        }
+        if (!isEventStream(contentType)) {
+            validator.report(Rule.CONTENT_TYPE, "content type "
+                    + (contentType == null || contentType.isBlank() ? "missing" : clip(contentType.trim(), 80))
+                    + ", expected text/event-stream", atNanos);
+            return reject();
+        }
+        return true;
+    }
+
+    /** A body buffer as received; atNanos was taken with System.nanoTime() before this call (before any parsing). */
+    public void bytes(Buffer data, long atNanos) {
+        if (terminated || result != null || ended || failure != null) {
+            return;
+        }
+        trace.bytes(atNanos);
+        int length = data.length();
+        long room = options.maxTotalBytes() - bytes;
+        bytes += length;
+        int accepted = (int) Math.min(length, Math.max(0, room));
+        if (!parser.feed(data.getBytes(), 0, accepted, atNanos)) {
+            cutShort(Rule.OVERSIZE_EVENT, "SSE event larger than " + options.maxEventBytes() + " bytes (after event "
+                    + parser.events() + ")", atNanos);
+        } else if (length > room && !terminated) {
+            cutShort(Rule.OVERSIZE_EVENT, "response body larger than " + options.maxTotalBytes() + " bytes",
+                    atNanos);
+        }
+    }
+
+    /** The response ended normally (the server finished the body). */
+    public void end(long atNanos) {
+        if (result != null) {
+            return;
+        }
+        if (!terminated && !ended && failure == null) {
+            parser.endOfInput(atNanos);
+        }
+        ended = true;
+        trace.closed(atNanos);
+    }
+
+    /** The transport failed mid-stream (reset, closed early); reason is a short human text such as "connection reset". */
+    public void failed(String reason, long atNanos) {
+        if (result != null || ended || failure != null) {
+            return;
+        }
+        failure = reason == null || reason.isBlank() ? "connection failed" : clip(reason, 80);
+        trace.closed(atNanos);
+    }
+
+    /**
+     * Called by a periodic sweeper. After the first token, a gap since the last data event (keep-alive comments do
+     * not count) above {@code stallNanos} is reported once per gap, above {@code stallAbortNanos} it aborts. Before
+     * the first token only the abort applies, measured from the headers (or the request being written).
+     */
+    public SweepResult sweep(long nowNanos) {
+        if (terminated || result != null || ended || failure != null) {
+            return SweepResult.NONE;
+        }
+        if (trace.firstToken() < 0) {
+            long from = trace.headers() >= 0 ? trace.headers() : trace.requestWritten();
+            if (from >= 0 && nowNanos - from > options.stallAbortNanos()) {
+                validator.report(Rule.STALL, "no token for " + StreamValidator.seconds(nowNanos - from)
+                        + " after " + (trace.headers() >= 0 ? "headers" : "the request was written") + " (limit "
+                        + StreamValidator.seconds(options.stallAbortNanos()) + "), stream aborted", nowNanos);
+                aborted = true;
+                terminated = true;
+                return SweepResult.ABORT;
+            }
+            return SweepResult.NONE;
+        }
+        long last = trace.lastChunk();
+        long gap = nowNanos - last;
+        if (gap > options.stallAbortNanos()) {
+            validator.report(Rule.STALL, "no chunk for " + StreamValidator.seconds(gap) + " after token chunk "
+                    + trace.tokenChunks() + " (limit " + StreamValidator.seconds(options.stallAbortNanos())
+                    + "), stream aborted", nowNanos);
+            aborted = true;
+            terminated = true;
+            return SweepResult.ABORT;
+        }
+        if (gap > options.stallNanos() && stallReportedForChunk != last) {
+            stallReportedForChunk = last;
+            listener.stall(gap, nowNanos);
+            validator.report(Rule.STALL, "no chunk for " + StreamValidator.seconds(gap) + " after token chunk "
+                    + trace.tokenChunks() + " (threshold " + StreamValidator.seconds(options.stallNanos()) + ")",
+                    nowNanos);
+            return SweepResult.STALL;
+        }
+        return SweepResult.NONE;
+    }
+
+    /** True once the session wants the connection closed: [DONE] received, an oversize limit hit, a stall abort, or headers rejected. */
+    public boolean terminated() {
+        return terminated;
+    }
+
+    /** Applies end-of-stream rules once and returns the result; idempotent (later calls return the same object). */
+    public StreamResult finish(long atNanos) {
+        if (result != null) {
+            return result;
+        }
+        trace.closed(atNanos);
+        if (!headersRejected) {
+            endOfStreamRules(atNanos);
+        }
+        String finishReason = FinishReasons.normalise(rawFinishReason);
+        result = new StreamResult(trace.build(), validator.violations(), content.toString(),
+                reasoning == null ? null : reasoning.toString(), toolCallChunks, finishReason, rawFinishReason, usage,
+                responseId, httpStatus, bytes, events, aborted);
+        return result;
+    }
+
+    private void endOfStreamRules(long at) {
+        int tokens = trace.tokenChunks();
+        boolean complete = done || (!options.requireDone() && finishSeen);
+        String failed = failure != null ? failure : (!ended && !terminated ? "closed by the client" : null);
+        if (aborted) {
+            // the engine cut the stream short: its own violation says why, the rest would blame the server wrongly
+        } else if (failed != null) {
+            if (!complete) {
+                validator.report(Rule.PREMATURE_CLOSE, failed + " after " + tokens + " token chunks, before "
+                        + (finishSeen ? "[DONE]" : options.requireDone() ? "a finish reason or [DONE]"
+                        : "a finish reason"), at);
+            }
+        } else {
+            if (options.requireDone() && !done) {
+                if (finishSeen) {
+                    validator.report(Rule.MISSING_DONE, "stream ended after the finish reason without data: [DONE]",
+                            at);
+                } else {
+                    validator.report(Rule.PREMATURE_CLOSE, "stream ended after " + tokens
+                            + " token chunks without a finish reason or [DONE]", at);
+                }
+            } else if (!finishSeen && tokens > 0 && expectsFinishReason()) {
+                validator.report(Rule.MISSING_FINISH_REASON, "stream ended after " + tokens
+                        + " token chunks without a finish reason", at);
+            }
+        }
+        if (tokens == 0) {
+            validator.report(Rule.NO_TOKENS, done ? "no token before [DONE]"
+                    : aborted ? "no token before the stream was aborted"
+                    : failed != null ? "no token before the connection closed (" + failed + ")"
+                    : "no token before the stream ended", at);
+        }
+        if (usage != null && usage.completionTokens() != null && usage.completionTokens() < tokens) {
+            validator.report(Rule.USAGE_INCONSISTENT, "server reported " + usage.completionTokens()
+                    + " completion tokens but " + tokens + " token-bearing chunks arrived", at);
+        }
+        if (!validator.has(Rule.STALL) && trace.maxGap() > options.stallNanos()) {
+            validator.report(Rule.STALL, "gap of " + StreamValidator.seconds(trace.maxGap()) + " before token chunk "
+                    + trace.maxGapEndChunk() + " (threshold " + StreamValidator.seconds(options.stallNanos()) + ")",
+                    at);
+        }
+    }
+
+    private boolean expectsFinishReason() {
+        // Triton backends commonly send no finish reason at all
+        return options.flavor() != Flavor.TRITON_GENERATE;
+    }
+
+    private void onEvent(SseEvent event) {
+        if (terminated) {
+            return;
+        }
+        String data = event.data();
+        boolean errorEvent = "error".equals(event.event());
+        if (!errorEvent && data.isBlank()) {
+            return; // an empty data line carries nothing; not worth failing a healthy server over
+        }
+        long at = event.arrivedNanos();
+        events++;
+        trace.chunk(at);
+        if (errorEvent) {
+            validator.report(Rule.STREAM_ERROR, "server error in stream: " + Json.errorEventMessage(data), at);
+            return;
+        }
+        if (isDone(data)) {
+            done = true;
+            trace.done(at);
+            terminated = true;
+            return;
+        }
+        List<StreamDelta> deltas;
+        try {
+            deltas = decoder.decode(data);
+        } catch (MalformedEventException e) {
+            validator.report(Rule.MALFORMED_EVENT, "event " + events + ": " + e.getMessage(), at);
+            return;
+        }
+        for (int i = 0, n = deltas.size(); i < n; i++) {
+            apply(deltas.get(i), at);
+        }
+    }
+
+    private void apply(StreamDelta delta, long at) {
+        if (delta.error() != null) {
+            validator.report(Rule.STREAM_ERROR, "server error in stream: " + delta.error(), at);
+            return;
+        }
+        boolean inRange = validator.checkOrder(delta, events, at);
+        int choice = inRange ? delta.choiceIndex() : -1;
+        if (delta.tokenBearing()) {
+            int count = trace.token(at);
+            if (count == 1) {
+                listener.firstToken(at);
+            }
+            if (options.tokensEventEvery() > 0 && count % options.tokensEventEvery() == 0) {
+                listener.tokensEmitted(count, at);
+            }
+            if (inRange) {
+                validator.token(choice, count, at);
+            }
+            String text = delta.content();
+            if (text != null && !text.isEmpty()) {
+                trace.content(at);
+                validator.checkText(text, "content", count, at);
+                if (choice == 0) {
+                    content.append(text);
+                }
+            }
+            String thought = delta.reasoning();
+            if (thought != null && !thought.isEmpty()) {
+                validator.checkText(thought, "reasoning", count, at);
+                if (choice == 0) {
+                    (reasoning == null ? reasoning = new StringBuilder() : reasoning).append(thought);
+                }
+            }
+            if (delta.toolCall()) {
+                toolCallChunks++;
+            }
+        }
+        String finish = delta.finishReason();
+        if (finish != null && !finish.isEmpty()) {
+            if (inRange) {
+                validator.finished(choice);
+            }
+            if (!finishSeen) {
+                finishSeen = true;
+                rawFinishReason = finish;
+                trace.finish(at);
+            }
+        }
+        if (delta.usage() != null) {
+            usage = delta.usage();
+            trace.usage(at);
+        }
+        if (responseId == null && delta.id() != null && !delta.id().isEmpty()) {
+            responseId = delta.id();
+        }
+    }
+
+    private boolean reject() {
+        headersRejected = true;
+        terminated = true;
+        return false;
+    }
+
+    private void cutShort(Rule rule, String reason, long at) {
+        validator.report(rule, reason, at);
+        aborted = true;
+        terminated = true;
+    }
+
+    private static boolean isDone(String data) {
+        return data.length() < 16 && "[DONE]".equals(data.trim());
+    }
+
+    private static boolean isEventStream(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return type.equalsIgnoreCase("text/event-stream");
+    }
+
+    private static String clip(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max) + "…";
+    }
+}
