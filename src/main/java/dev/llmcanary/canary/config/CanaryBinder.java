@@ -40,12 +40,12 @@ final class CanaryBinder {
     }
 
     private final SloClassBinder.Bound sloClasses;
-    private final Set<String> poolNames;
+    private final PoolBinder.Bound pools;
     private final GuardrailSpecs guardrails;
 
-    CanaryBinder(SloClassBinder.Bound sloClasses, Set<String> poolNames, GuardrailSpecs guardrails) {
+    CanaryBinder(SloClassBinder.Bound sloClasses, PoolBinder.Bound pools, GuardrailSpecs guardrails) {
         this.sloClasses = sloClasses;
-        this.poolNames = poolNames;
+        this.pools = pools;
         this.guardrails = guardrails;
     }
 
@@ -132,15 +132,19 @@ final class CanaryBinder {
         return names;
     }
 
-    private void checkPools(Fields f, List<String> pools) {
+    private void checkPools(Fields f, List<String> selected) {
+        if (!pools.complete()) {
+            return; // pools.yaml is unreadable and already reported; every name would look unknown
+        }
+        Set<String> poolNames = pools.names();
         if (!(f.node("pools") instanceof YamlNode.Sequence seq)) {
-            if (pools.size() == 1 && !pools.contains("*") && !poolNames.contains(pools.get(0))) {
-                f.error("pools", unknownPool(pools.get(0)));
+            if (selected.size() == 1 && !selected.contains("*") && !poolNames.contains(selected.get(0))) {
+                f.error("pools", unknownPool(selected.get(0)));
             }
             return;
         }
-        for (int i = 0; i < pools.size(); i++) {
-            String name = pools.get(i);
+        for (int i = 0; i < selected.size(); i++) {
+            String name = selected.get(i);
             if (!name.equals("*") && !poolNames.contains(name)) {
                 f.values().error(seq.items().get(i), Fields.index(f.path("pools"), i), unknownPool(name));
             }
@@ -148,7 +152,7 @@ final class CanaryBinder {
     }
 
     private String unknownPool(String name) {
-        return "unknown pool \"" + name + "\"; defined: " + String.join(", ", poolNames);
+        return "unknown pool \"" + name + "\"; defined: " + String.join(", ", pools.names());
     }
 
     private SloClass sloClass(Fields f, String name) {
@@ -157,7 +161,7 @@ final class CanaryBinder {
         }
         SloClass slo = sloClasses.classes().get(name);
         // A class that exists but failed validation is already reported in slo-classes.yaml.
-        if (slo == null && !sloClasses.names().contains(name)) {
+        if (slo == null && sloClasses.complete() && !sloClasses.names().contains(name)) {
             f.error("slo_class", "unknown slo class \"" + name + "\"; defined: "
                     + String.join(", ", sloClasses.names()));
         }

@@ -55,14 +55,14 @@ public final class ConfigLoader {
         Path slo = sloClassesFile != null ? sloClassesFile : canariesDir.resolve(SLO_CLASSES_FILE);
         List<ConfigError> errors = new ArrayList<>();
 
-        SloClassBinder.Bound classes = read(slo, canariesDir, errors)
+        SloClassBinder.Bound classes = readRequired(slo, canariesDir, errors, "slo_classes: {name: {...}}")
                 .map(f -> new SloClassBinder().bind(f.root(), f.values()))
-                .orElseGet(() -> new SloClassBinder.Bound(Map.of(), Set.of()));
-        PoolBinder.Bound poolBound = read(pools, canariesDir, errors)
+                .orElseGet(SloClassBinder.Bound::unreadable);
+        PoolBinder.Bound poolBound = readRequired(pools, canariesDir, errors, "pools: [...]")
                 .map(f -> new PoolBinder().bind(f.root(), f.values()))
-                .orElseGet(() -> new PoolBinder.Bound(List.of(), Set.of()));
+                .orElseGet(PoolBinder.Bound::unreadable);
 
-        CanaryBinder binder = new CanaryBinder(classes, poolBound.names(), guardrails);
+        CanaryBinder binder = new CanaryBinder(classes, poolBound, guardrails);
         List<CanaryDefinition> canaries = new ArrayList<>();
         Map<String, String> firstSeen = new HashMap<>();
         for (Path file : canaryFiles(canariesDir, Set.of(pools, slo), errors)) {
@@ -89,6 +89,16 @@ public final class ConfigLoader {
 
     /** A parsed file with the value converter that reports into its name. */
     private record ParsedFile(YamlNode root, Values values) {
+    }
+
+    /** Like {@link #read}, but an empty file is an error: without classes or pools nothing can run. */
+    private Optional<ParsedFile> readRequired(Path file, Path canariesDir, List<ConfigError> errors, String shape) {
+        int before = errors.size();
+        Optional<ParsedFile> parsed = read(file, canariesDir, errors);
+        if (parsed.isEmpty() && errors.size() == before) {
+            errors.add(new ConfigError(displayName(file, canariesDir), 0, 0, "", "file is empty; expected " + shape));
+        }
+        return parsed;
     }
 
     private Optional<ParsedFile> read(Path file, Path canariesDir, List<ConfigError> errors) {

@@ -31,8 +31,14 @@ final class PoolBinder {
             "api_key_env", "require_done", "cumulative", "labels");
     private static final List<String> ENDPOINT_KEYS = List.of("name", "url");
 
-    /** What was bound: the valid pools, and the names of every pool defined (valid or not). */
-    record Bound(List<Pool> pools, Set<String> names) {
+    /**
+     * What was bound: the valid pools, and the names of every pool defined (valid or not). {@code complete} is
+     * false when the file could not be read or parsed, so references to pools cannot be checked.
+     */
+    record Bound(List<Pool> pools, Set<String> names, boolean complete) {
+        static Bound unreadable() {
+            return new Bound(List.of(), Set.of(), false);
+        }
     }
 
     Bound bind(YamlNode root, Values values) {
@@ -40,13 +46,13 @@ final class PoolBinder {
         Set<String> names = new LinkedHashSet<>();
         YamlNode.Mapping top = values.mapping(root, "");
         if (top == null) {
-            return new Bound(pools, names);
+            return new Bound(pools, names, true);
         }
         Fields file = new Fields(values, top, "", List.of("pools"));
         YamlNode node = file.required("pools");
         YamlNode.Sequence all = node == null ? null : values.sequence(node, "pools");
         if (all == null) {
-            return new Bound(pools, names);
+            return new Bound(pools, names, true);
         }
         Map<String, Integer> firstLine = new HashMap<>();
         for (int i = 0; i < all.items().size(); i++) {
@@ -70,7 +76,7 @@ final class PoolBinder {
                 pools.add(pool);
             }
         }
-        return new Bound(pools, names);
+        return new Bound(pools, names, true);
     }
 
     private static Pool bindPool(String name, Fields f) {

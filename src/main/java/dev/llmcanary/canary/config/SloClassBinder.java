@@ -23,8 +23,14 @@ final class SloClassBinder {
             "min_output_tokens_per_second", "stall_seconds", "stall_abort_seconds", "timeout_seconds", "objective",
             "latency_percentile");
 
-    /** What was bound: the valid classes, and the names of every class defined (valid or not). */
-    record Bound(Map<String, SloClass> classes, Set<String> names) {
+    /**
+     * What was bound: the valid classes, and the names of every class defined (valid or not). {@code complete} is
+     * false when the file could not be read or parsed, so references to classes cannot be checked.
+     */
+    record Bound(Map<String, SloClass> classes, Set<String> names, boolean complete) {
+        static Bound unreadable() {
+            return new Bound(Map.of(), Set.of(), false);
+        }
     }
 
     Bound bind(YamlNode root, Values values) {
@@ -32,13 +38,13 @@ final class SloClassBinder {
         Set<String> names = new java.util.LinkedHashSet<>();
         YamlNode.Mapping top = values.mapping(root, "");
         if (top == null) {
-            return new Bound(classes, names);
+            return new Bound(classes, names, true);
         }
         Fields file = new Fields(values, top, "", List.of("slo_classes"));
         YamlNode node = file.required("slo_classes");
         YamlNode.Mapping all = node == null ? null : values.mapping(node, "slo_classes");
         if (all == null) {
-            return new Bound(classes, names);
+            return new Bound(classes, names, true);
         }
         for (YamlNode.Entry e : all.entries().values()) {
             String path = Fields.child("slo_classes", e.key());
@@ -55,7 +61,7 @@ final class SloClassBinder {
                 }
             }
         }
-        return new Bound(classes, names);
+        return new Bound(classes, names, true);
     }
 
     private static SloClass bindClass(String name, Fields f) {
