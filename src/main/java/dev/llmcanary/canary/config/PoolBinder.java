@@ -161,7 +161,8 @@ final class PoolBinder {
             problem = "not a URL";
         }
         if (problem != null) {
-            e.error("url", "invalid URL \"" + text + "\": " + problem);
+            // The URL itself is not echoed: a query or user info may carry a credential.
+            e.error("url", "invalid URL: " + problem);
             return null;
         }
         return uri;

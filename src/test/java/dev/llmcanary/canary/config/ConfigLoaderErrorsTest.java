@@ -50,8 +50,7 @@ class ConfigLoaderErrorsTest {
                         "threshold-loosened/c.yaml:5:17: thresholds.ttft_seconds: may only tighten the slo class:"
                                 + " \"interactive\" sets ttft_seconds 1.0, this sets 1.5")),
                 arguments("bad url", "bad-url", List.of(
-                        "bad-url/pools.yaml:6:14: pools[0].endpoints[0].url: invalid URL"
-                                + " \"http://localhost:8000/?token=abc\": must not have a query or fragment")),
+                        "bad-url/pools.yaml:6:14: pools[0].endpoints[0].url: invalid URL: must not have a query or fragment")),
                 arguments("yaml syntax error", "yaml-syntax", List.of(
                         "yaml-syntax/c.yaml:4:1: YAML syntax error: expected ',' or ']', but got <stream end>"
                                 + " (while parsing a flow sequence)")),
@@ -64,7 +63,7 @@ class ConfigLoaderErrorsTest {
                 arguments("several errors in three files at once", "several-errors", List.of(
                         "several-errors/slo-classes.yaml:5:26: slo_classes.interactive.stall_abort_seconds:"
                                 + " stall_abort_seconds (5.0) must be greater than stall_seconds (10.0)",
-                        "several-errors/pools.yaml:5:26: pools[0].endpoints[0].url: invalid URL \"ftp://localhost\":"
+                        "several-errors/pools.yaml:5:26: pools[0].endpoints[0].url: invalid URL:"
                                 + " must start with http:// or https://",
                         "several-errors/pools.yaml:6:13: pools[0].models: must list at least one model",
                         "several-errors/c.yaml:1:7: [0].id: \"Bad_Id\" is not a valid id ([a-z0-9][a-z0-9._-]*)",

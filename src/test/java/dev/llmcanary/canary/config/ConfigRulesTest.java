@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -103,6 +102,13 @@ class ConfigRulesTest {
                 arguments("unresolved variable inside a guardrail spec", CHAT + "guardrails: [{contains: \"${WORD}\"}]\n",
                         "canaries/c.yaml:4:25: guardrails[0].contains: unresolved variable ${WORD}: define it or"
                                 + " write ${WORD:default}"),
+                arguments("guardrail spec error on a field a scalar spec lacks points at the spec",
+                        CHAT + "guardrails:\n  - regex: \"(\"\n",
+                        "canaries/c.yaml:5:12: guardrails[0].regex.pattern: invalid regular expression: Unclosed group"
+                                + " near index 9"),
+                arguments("guardrail factory failing unexpectedly", CHAT + "guardrails: [{broken: 1}]\n",
+                        "canaries/c.yaml:4:15: guardrails[0].broken: guardrail could not be built:"
+                                + " IllegalStateException"),
                 arguments("a file that is a plain string", "hello\n",
                         "canaries/c.yaml:1:1: expected a canary mapping, a list of canaries or 'canaries: [...]',"
                                 + " got a string"),
@@ -135,10 +141,10 @@ class ConfigRulesTest {
                         "canaries/pools.yaml:5:53: pools[0].endpoints[1].name: duplicate endpoint name \"e0\" (first"
                                 + " defined at line 5)"),
                 arguments("url with user info", pool + "    endpoints: [{name: e0, url: \"http://u:p@h\"}]\n",
-                        "canaries/pools.yaml:5:33: pools[0].endpoints[0].url: invalid URL \"http://u:p@h\": must not"
+                        "canaries/pools.yaml:5:33: pools[0].endpoints[0].url: invalid URL: must not"
                                 + " contain user info (use api_key_env for credentials)"),
                 arguments("url without host", pool + "    endpoints: [{name: e0, url: \"http:///v1\"}]\n",
-                        "canaries/pools.yaml:5:33: pools[0].endpoints[0].url: invalid URL \"http:///v1\": has no host"),
+                        "canaries/pools.yaml:5:33: pools[0].endpoints[0].url: invalid URL: has no host"),
                 arguments("duplicate pool name", pool + endpoint + "  - name: p\n    flavor: openai-chat\n    models: [m1]\n"
                                 + endpoint,
                         "canaries/pools.yaml:6:11: pools[1].name: duplicate pool name \"p\" (first defined at line 2)"),
@@ -205,8 +211,8 @@ class ConfigRulesTest {
         if (canary != null) {
             Files.writeString(dir.resolve("c.yaml"), canary);
         }
-        LoadResult result = new ConfigLoader(v -> Optional.ofNullable(Map.<String, String>of().get(v)),
-                FakeGuardrails.accepting()).load(dir, null, null);
+        LoadResult result = new ConfigLoader(v -> Optional.empty(), FakeGuardrails.rejectingRegex())
+                .load(dir, null, null);
         assertThat(result.catalog()).isNull();
         return result.errors().stream().map(ConfigError::toString).toList();
     }

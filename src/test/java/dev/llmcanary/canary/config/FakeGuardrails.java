@@ -24,12 +24,18 @@ final class FakeGuardrails {
         };
     }
 
-    /** Like {@link #accepting()}, but rejects every {@code regex} spec the way a bad pattern would be rejected. */
+    /**
+     * Like {@link #accepting()}, but rejects every {@code regex} spec the way a bad pattern would be rejected, and
+     * fails with an unchecked exception for the kind {@code broken}.
+     */
     static GuardrailFactory rejectingRegex() {
         GuardrailFactory accept = accepting();
         return (kind, spec) -> {
             if (kind.equals("regex")) {
                 throw new GuardrailSpecException("pattern", "invalid regular expression: Unclosed group near index 9");
+            }
+            if (kind.equals("broken")) {
+                throw new IllegalStateException("bug in a guardrail");
             }
             return accept.create(kind, spec);
         };
