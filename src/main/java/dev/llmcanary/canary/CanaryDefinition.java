@@ -1,0 +1,45 @@
+package dev.llmcanary.canary;
+
+import dev.llmcanary.guardrail.Guardrail;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One synthetic prompt as configured in {@code canaries/}: what to send, where, how often and how to judge it.
+ *
+ * @param models   model names it runs on; {@code ["*"]} means every model of the selected pools
+ * @param pools    pool names it runs on; {@code ["*"]} means every pool whose flavor fits {@link #api()}
+ * @param messages the chat messages (empty for {@link Api#COMPLETION})
+ * @param prompt   the completion prompt ({@code null} for {@link Api#CHAT})
+ * @param stop     stop sequences, empty when none
+ * @param headers  extra request headers
+ * @param source   the file it came from, e.g. {@code canaries/chat-interactive.yaml}
+ */
+public record CanaryDefinition(String id, String description, List<String> models, List<String> pools,
+                               String sloClass, Api api, List<Message> messages, String prompt, int maxTokens,
+                               Double temperature, Long seed, List<String> stop, Boolean ignoreEos,
+                               Duration interval, Map<String, String> headers, ThresholdOverrides thresholds,
+                               List<Guardrail> guardrails, boolean enabled, String source) {
+
+    public CanaryDefinition {
+        models = List.copyOf(models);
+        pools = List.copyOf(pools);
+        messages = List.copyOf(messages);
+        stop = List.copyOf(stop);
+        headers = Map.copyOf(headers);
+        guardrails = List.copyOf(guardrails);
+        thresholds = thresholds == null ? ThresholdOverrides.none() : thresholds;
+    }
+
+    /** Whether the canary runs on the given model (listed, or {@code *}). */
+    public boolean selectsModel(String model) {
+        return models.contains("*") || models.contains(model);
+    }
+
+    /** Whether the canary runs on the given pool (listed, or {@code *}). */
+    public boolean selectsPool(String pool) {
+        return pools.contains("*") || pools.contains(pool);
+    }
+}

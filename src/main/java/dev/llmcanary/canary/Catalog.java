@@ -1,0 +1,100 @@
+package dev.llmcanary.canary;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An immutable snapshot of the whole validated configuration: SLO classes, pools and canaries. A reload builds a
+ * new catalog and swaps it in whole, so readers never see half a configuration.
+ */
+public final class Catalog {
+
+    private final Map<String, SloClass> sloClasses;
+    private final List<Pool> pools;
+    private final List<CanaryDefinition> canaries;
+    private final Instant loadedAt;
+
+    /** Every canary's SLO class must be among {@code sloClasses} (the loader guarantees it). */
+    public Catalog(Map<String, SloClass> sloClasses, List<Pool> pools, List<CanaryDefinition> canaries,
+                   Instant loadedAt) {
+        this.sloClasses = Collections.unmodifiableMap(new LinkedHashMap<>(sloClasses));
+        this.pools = List.copyOf(pools);
+        this.canaries = List.copyOf(canaries);
+        this.loadedAt = loadedAt;
+        for (CanaryDefinition c : this.canaries) {
+            if (!this.sloClasses.containsKey(c.sloClass())) {
+                throw new IllegalArgumentException("canary " + c.id() + " names unknown slo class " + c.sloClass());
+            }
+        }
+    }
+
+    /** The SLO classes by name, in file order. */
+    public Map<String, SloClass> sloClasses() {
+        return sloClasses;
+    }
+
+    public List<Pool> pools() {
+        return pools;
+    }
+
+    public List<CanaryDefinition> canaries() {
+        return canaries;
+    }
+
+    public Optional<CanaryDefinition> canary(String id) {
+        return canaries.stream().filter(c -> c.id().equals(id)).findFirst();
+    }
+
+    public Optional<Pool> pool(String name) {
+        return pools.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    public SloClass sloClassOf(CanaryDefinition c) {
+        SloClass slo = sloClasses.get(c.sloClass());
+        if (slo == null) {
+            throw new IllegalArgumentException("unknown slo class " + c.sloClass());
+        }
+        return slo;
+    }
+
+    /** The limits a run of this canary is judged by: its class's, tightened by the canary's own. */
+    public Thresholds thresholdsOf(CanaryDefinition c) {
+        return sloClassOf(c).thresholds().tightenedBy(c.thresholds());
+    }
+
+    /**
+     * Every (pool, endpoint, model) the canary runs on: the pool is selected by the canary, its flavor fits the
+     * canary's api, and the model is one of the pool's that the canary selects. Pools, endpoints and models keep
+     * their configured order.
+     */
+    public List<Target> targets(CanaryDefinition c) {
+        List<Target> targets = new ArrayList<>();
+        for (Pool pool : pools) {
+            if (!c.selectsPool(pool.name()) || !fits(c.api(), pool)) {
+                continue;
+            }
+            for (Endpoint endpoint : pool.endpoints()) {
+                for (String model : pool.models()) {
+                    if (c.selectsModel(model)) {
+                        targets.add(new Target(c, pool, endpoint, model));
+                    }
+                }
+            }
+        }
+        return List.copyOf(targets);
+    }
+
+    /** When the configuration in this snapshot was loaded. */
+    public Instant loadedAt() {
+        return loadedAt;
+    }
+
+    private static boolean fits(Api api, Pool pool) {
+        return (api == Api.CHAT) == pool.flavor().chat();
+    }
+}

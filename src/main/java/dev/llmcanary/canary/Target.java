@@ -1,0 +1,5 @@
+package dev.llmcanary.canary;
+
+/** One place a canary runs: a model on one endpoint of one pool. */
+public record Target(CanaryDefinition canary, Pool pool, Endpoint endpoint, String model) {
+}

@@ -1,0 +1,240 @@
+package dev.llmcanary.canary.config;
+
+import dev.llmcanary.canary.Endpoint;
+import dev.llmcanary.canary.Pool;
+import dev.llmcanary.canary.RequireDone;
+import dev.llmcanary.stream.Cumulative;
+import dev.llmcanary.stream.Flavor;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Binds {@code pools.yaml} ({@code pools: [...]}) to {@link Pool} values. */
+final class PoolBinder {
+
+    static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
+    static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+    static final String DEFAULT_DEVICE_TYPE = "unknown";
+
+    private static final List<String> POOL_KEYS = List.of("name", "device_type", "flavor", "endpoints", "models",
+            "api_key_env", "require_done", "cumulative", "labels");
+    private static final List<String> ENDPOINT_KEYS = List.of("name", "url");
+
+    /**
+     * What was bound: the valid pools, and the names of every pool defined (valid or not). {@code complete} is
+     * false when the file could not be read or parsed, so references to pools cannot be checked.
+     */
+    record Bound(List<Pool> pools, Set<String> names, boolean complete) {
+        static Bound unreadable() {
+            return new Bound(List.of(), Set.of(), false);
+        }
+    }
+
+    Bound bind(YamlNode root, Values values) {
+        List<Pool> pools = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        YamlNode.Mapping top = values.mapping(root, "");
+        if (top == null) {
+            return new Bound(pools, names, true);
+        }
+        Fields file = new Fields(values, top, "", List.of("pools"));
+        YamlNode node = file.required("pools");
+        YamlNode.Sequence all = node == null ? null : values.sequence(node, "pools");
+        if (all == null) {
+            return new Bound(pools, names, true);
+        }
+        Map<String, Integer> firstLine = new HashMap<>();
+        for (int i = 0; i < all.items().size(); i++) {
+            String path = Fields.index("pools", i);
+            YamlNode.Mapping m = values.mapping(all.items().get(i), path);
+            if (m == null) {
+                continue;
+            }
+            int before = values.problems().count();
+            Fields f = new Fields(values, m, path, POOL_KEYS);
+            String name = f.matching("name", true, SloClassBinder.NAME, "a valid name");
+            if (name != null) {
+                names.add(name);
+                Integer first = firstLine.putIfAbsent(name, f.node("name").line());
+                if (first != null) {
+                    f.error("name", "duplicate pool name \"" + name + "\" (first defined at line " + first + ")");
+                }
+            }
+            Pool pool = bindPool(name, f);
+            if (values.problems().count() == before) {
+                pools.add(pool);
+            }
+        }
+        return new Bound(pools, names, true);
+    }
+
+    private static Pool bindPool(String name, Fields f) {
+        String deviceType = f.string("device_type");
+        Flavor flavor = flavor(f);
+        List<Endpoint> endpoints = endpoints(f);
+        List<String> models = models(f);
+        String apiKeyEnv = f.matching("api_key_env", false, ENV_NAME, "an environment variable name");
+        RequireDone requireDone = requireDone(f);
+        Cumulative cumulative = choice(f, "cumulative", Cumulative.class, Cumulative.AUTO);
+        Map<String, String> labels = f.stringMap("labels", LABEL_NAME, "a valid label name");
+        if (name == null || flavor == null || endpoints == null || models == null || requireDone == null
+                || cumulative == null) {
+            return null;
+        }
+        return new Pool(name, deviceType == null ? DEFAULT_DEVICE_TYPE : deviceType, flavor, endpoints, models,
+                apiKeyEnv, requireDone, cumulative, labels == null ? Map.of() : labels);
+    }
+
+    private static Flavor flavor(Fields f) {
+        String id = f.requiredString("flavor");
+        if (id == null) {
+            return null;
+        }
+        return Flavor.fromId(id).orElseGet(() -> {
+            f.error("flavor", "unknown flavor \"" + id + "\"; valid: "
+                    + Arrays.stream(Flavor.values()).map(Flavor::id).collect(Collectors.joining(", ")));
+            return null;
+        });
+    }
+
+    private static List<Endpoint> endpoints(Fields f) {
+        YamlNode node = f.required("endpoints");
+        YamlNode.Sequence seq = node == null ? null : f.values().sequence(node, f.path("endpoints"));
+        if (seq == null) {
+            return null;
+        }
+        if (seq.items().isEmpty()) {
+            f.error("endpoints", "must list at least one endpoint");
+            return null;
+        }
+        List<Endpoint> out = new ArrayList<>();
+        Map<String, Integer> firstLine = new LinkedHashMap<>();
+        boolean ok = true;
+        for (int i = 0; i < seq.items().size(); i++) {
+            String path = Fields.index(f.path("endpoints"), i);
+            YamlNode.Mapping m = f.values().mapping(seq.items().get(i), path);
+            if (m == null) {
+                ok = false;
+                continue;
+            }
+            Fields e = new Fields(f.values(), m, path, ENDPOINT_KEYS);
+            String name = e.matching("name", true, SloClassBinder.NAME, "a valid name");
+            if (name != null) {
+                Integer first = firstLine.putIfAbsent(name, e.node("name").line());
+                if (first != null) {
+                    e.error("name", "duplicate endpoint name \"" + name + "\" (first defined at line " + first + ")");
+                    name = null;
+                }
+            }
+            URI url = url(e);
+            if (name == null || url == null) {
+                ok = false;
+            } else {
+                out.add(new Endpoint(name, url));
+            }
+        }
+        return ok ? out : null;
+    }
+
+    private static URI url(Fields e) {
+        String text = e.requiredString("url");
+        if (text == null) {
+            return null;
+        }
+        String problem;
+        URI uri = null;
+        try {
+            uri = new URI(text);
+            problem = urlProblem(uri);
+        } catch (URISyntaxException ex) {
+            problem = "not a URL";
+        }
+        if (problem != null) {
+            // The URL itself is not echoed: a query or user info may carry a credential.
+            e.error("url", "invalid URL: " + problem);
+            return null;
+        }
+        return uri;
+    }
+
+    private static String urlProblem(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return "must start with http:// or https://";
+        }
+        if (uri.getRawUserInfo() != null) {
+            return "must not contain user info (use api_key_env for credentials)";
+        }
+        if (uri.getHost() == null) {
+            return "has no host";
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            return "must not have a query or fragment";
+        }
+        return null;
+    }
+
+    private static List<String> models(Fields f) {
+        YamlNode node = f.required("models");
+        YamlNode.Sequence seq = node == null ? null : f.values().sequence(node, f.path("models"));
+        if (seq == null) {
+            return null;
+        }
+        if (seq.items().isEmpty()) {
+            f.error("models", "must list at least one model");
+            return null;
+        }
+        List<String> models = f.values().stringOrList(seq, f.path("models"));
+        if (models == null) {
+            return null;
+        }
+        for (int i = 0; i < models.size(); i++) {
+            String m = models.get(i);
+            if (m.isBlank() || models.indexOf(m) != i) {
+                f.values().error(seq.items().get(i), Fields.index(f.path("models"), i),
+                        m.isBlank() ? "model name is empty" : "duplicate model \"" + m + "\"");
+                return null;
+            }
+        }
+        return models;
+    }
+
+    /** YAML reads {@code true}/{@code false} as booleans, so both booleans and the string {@code auto} are accepted. */
+    private static RequireDone requireDone(Fields f) {
+        YamlNode n = f.node("require_done");
+        if (n == null) {
+            return RequireDone.AUTO;
+        }
+        if (n instanceof YamlNode.Scalar s && s.type() == YamlNode.Scalar.Type.BOOLEAN) {
+            return Boolean.TRUE.equals(f.bool("require_done")) ? RequireDone.TRUE : RequireDone.FALSE;
+        }
+        return choice(f, "require_done", RequireDone.class, RequireDone.AUTO);
+    }
+
+    /** An enum written in lower case in YAML; the message lists the choices. */
+    static <E extends Enum<E>> E choice(Fields f, String key, Class<E> type, E fallback) {
+        String text = f.string(key);
+        if (text == null) {
+            return f.has(key) ? null : fallback;
+        }
+        for (E e : type.getEnumConstants()) {
+            if (e.name().toLowerCase(Locale.ROOT).equals(text)) {
+                return e;
+            }
+        }
+        f.error(key, "unknown value \"" + text + "\"; valid: " + Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
+        return null;
+    }
+}

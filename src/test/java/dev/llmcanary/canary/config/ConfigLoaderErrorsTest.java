@@ -1,0 +1,91 @@
+package dev.llmcanary.canary.config;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/**
+ * One invalid fixture per kind of configuration error, each paired with the exact errors it must produce. A fixture
+ * directory holds only the files it breaks; the others come from {@code config/base}.
+ */
+class ConfigLoaderErrorsTest {
+
+    private static final Path FIXTURES = Path.of("src/test/resources/config");
+    private static final String BASE_POOLS = "src/test/resources/config/base/pools.yaml";
+    private static final String BASE_SLO = "src/test/resources/config/base/slo-classes.yaml";
+
+    static Stream<Arguments> invalidFixtures() {
+        return Stream.of(
+                arguments("unknown key", "unknown-key", List.of(
+                        "unknown-key/c.yaml:4:1: max_token: unknown key; allowed: id, description, models, pools,"
+                                + " slo_class, api, messages, prompt, max_tokens, temperature, seed, stop, ignore_eos,"
+                                + " interval, headers, thresholds, guardrails, enabled")),
+                arguments("missing required field", "missing-field", List.of(
+                        "missing-field/c.yaml:1:1: slo_class: required field is missing")),
+                arguments("bad type", "bad-type", List.of(
+                        "bad-type/c.yaml:4:13: max_tokens: expected an integer, got a string")),
+                arguments("bad duration", "bad-duration", List.of(
+                        "bad-duration/c.yaml:4:11: interval: invalid duration \"5 minutes\": use 500ms, 30s, 5m, 1h"
+                                + " or a number of seconds")),
+                arguments("unknown slo class", "unknown-slo-class", List.of(
+                        "unknown-slo-class/c.yaml:2:12: slo_class: unknown slo class \"realtime\"; defined:"
+                                + " interactive, streaming")),
+                arguments("unknown flavor", "unknown-flavor", List.of(
+                        "unknown-flavor/pools.yaml:3:13: pools[0].flavor: unknown flavor \"openai-chatt\"; valid:"
+                                + " openai-chat, openai-completions, tgi-generate, triton-generate,"
+                                + " llamacpp-completion")),
+                arguments("duplicate id across files", "duplicate-id", List.of(
+                        "duplicate-id/b.yaml:5:9: canaries[1].id: duplicate canary id \"same\" (also defined at"
+                                + " duplicate-id/a.yaml:1:5)")),
+                arguments("threshold loosened", "threshold-loosened", List.of(
+                        "threshold-loosened/c.yaml:5:17: thresholds.ttft_seconds: may only tighten the slo class:"
+                                + " \"interactive\" sets ttft_seconds 1.0, this sets 1.5")),
+                arguments("bad url", "bad-url", List.of(
+                        "bad-url/pools.yaml:6:14: pools[0].endpoints[0].url: invalid URL: must not have a query or fragment")),
+                arguments("yaml syntax error", "yaml-syntax", List.of(
+                        "yaml-syntax/c.yaml:4:1: YAML syntax error: expected ',' or ']', but got <stream end>"
+                                + " (while parsing a flow sequence)")),
+                arguments("unresolved variable", "unresolved-variable", List.of(
+                        "unresolved-variable/pools.yaml:6:14: pools[0].endpoints[0].url: unresolved variable"
+                                + " ${INFERENCE_URL}: define it or write ${INFERENCE_URL:default}")),
+                arguments("guardrail spec error", "guardrail-spec", List.of(
+                        "guardrail-spec/c.yaml:8:20: canaries[0].guardrails[1].regex.pattern: invalid regular"
+                                + " expression: Unclosed group near index 9")),
+                arguments("several errors in three files at once", "several-errors", List.of(
+                        "several-errors/slo-classes.yaml:5:26: slo_classes.interactive.stall_abort_seconds:"
+                                + " stall_abort_seconds (5.0) must be greater than stall_seconds (10.0)",
+                        "several-errors/pools.yaml:5:26: pools[0].endpoints[0].url: invalid URL:"
+                                + " must start with http:// or https://",
+                        "several-errors/pools.yaml:6:13: pools[0].models: must list at least one model",
+                        "several-errors/c.yaml:1:7: [0].id: \"Bad_Id\" is not a valid id ([a-z0-9][a-z0-9._-]*)",
+                        "several-errors/c.yaml:5:15: [0].max_tokens: must be between 1 and 32768, got 0",
+                        "several-errors/c.yaml:8:17: [1].pools[1]: unknown pool \"gpu\"; defined: chat",
+                        "several-errors/c.yaml:9:21: [1].messages[0].role: unknown role \"robot\"; valid: system,"
+                                + " user, assistant",
+                        "several-errors/c.yaml:10:13: [1].interval: must be at least 1s, got 500ms")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidFixtures")
+    void reportsExactErrors(String name, String fixture, List<String> expected) {
+        Path dir = FIXTURES.resolve(fixture);
+        Path pools = Files.exists(dir.resolve("pools.yaml")) ? null : Path.of(BASE_POOLS);
+        Path slo = Files.exists(dir.resolve("slo-classes.yaml")) ? null : Path.of(BASE_SLO);
+        ConfigLoader loader = new ConfigLoader(v -> Optional.empty(), FakeGuardrails.rejectingRegex());
+
+        LoadResult result = loader.load(dir, pools, slo);
+
+        assertThat(result.ok()).isFalse();
+        assertThat(result.catalog()).isNull();
+        assertThat(result.errors()).map(ConfigError::toString).containsExactlyElementsOf(expected);
+    }
+}

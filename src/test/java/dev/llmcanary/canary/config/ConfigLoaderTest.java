@@ -1,0 +1,256 @@
+package dev.llmcanary.canary.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmcanary.canary.Api;
+import dev.llmcanary.canary.CanaryDefinition;
+import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.Pool;
+import dev.llmcanary.canary.RequireDone;
+import dev.llmcanary.canary.SloClass;
+import dev.llmcanary.canary.Thresholds;
+import dev.llmcanary.stream.Cumulative;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static dev.llmcanary.canary.config.ConfigRulesTest.CHAT;
+import static dev.llmcanary.canary.config.ConfigRulesTest.POOLS;
+import static dev.llmcanary.canary.config.ConfigRulesTest.SLO;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/** What a valid configuration loads into: file forms, defaults, placeholders, durations, file selection. */
+class ConfigLoaderTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
+    private static final Map<String, String> VARS = Map.of("HOST", "gpu-1", "TIMEOUT", "45");
+
+    @TempDir
+    Path tmp;
+
+    private final List<String> guardrailSpecs = new ArrayList<>();
+
+    @Test
+    void appliesDefaults() throws IOException {
+        Catalog catalog = load(Map.of("c.yaml", CHAT));
+
+        CanaryDefinition c = catalog.canary("a").orElseThrow();
+        assertThat(c.api()).isEqualTo(Api.CHAT);
+        assertThat(c.models()).containsExactly("*");
+        assertThat(c.pools()).containsExactly("*");
+        assertThat(c.maxTokens()).isEqualTo(64);
+        assertThat(c.interval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.enabled()).isTrue();
+        assertThat(c.stop()).isEmpty();
+        assertThat(c.headers()).isEmpty();
+        assertThat(c.source()).isEqualTo("canaries/c.yaml");
+        Pool pool = catalog.pool("chat").orElseThrow();
+        assertThat(pool.deviceType()).isEqualTo("unknown");
+        assertThat(pool.requireDone()).isEqualTo(RequireDone.AUTO);
+        assertThat(pool.cumulative()).isEqualTo(Cumulative.AUTO);
+        assertThat(pool.apiKeyEnv()).isNull();
+        assertThat(pool.labels()).isEmpty();
+        assertThat(catalog.sloClasses().get("streaming")).isEqualTo(
+                new SloClass("streaming", new Thresholds(null, null, 20.0, 5, 30, 120), 0.99, 0.95));
+        assertThat(catalog.loadedAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void readsEveryField() throws IOException {
+        Catalog catalog = load(Map.of("c.yaml", """
+                id: full
+                description: all keys
+                models: [m1]
+                pools: chat
+                slo_class: interactive
+                api: chat
+                messages:
+                  - {role: system, content: be brief}
+                  - {role: user, content: hi}
+                max_tokens: 10
+                temperature: 0.5
+                seed: 7
+                stop: END
+                ignore_eos: true
+                interval: 1.5m
+                headers: {X-Team: infra, X-Version: 2}
+                thresholds: {ttft_seconds: 0.5, timeout_seconds: "${TIMEOUT}"}
+                guardrails:
+                  - contains: "${HOST}"
+                  - regex: {pattern: "^a$", flags: [i]}
+                enabled: false
+                """));
+
+        CanaryDefinition c = catalog.canary("full").orElseThrow();
+        assertThat(c.pools()).containsExactly("chat");
+        assertThat(c.messages()).extracting(m -> m.role()).containsExactly("system", "user");
+        assertThat(c.temperature()).isEqualTo(0.5);
+        assertThat(c.seed()).isEqualTo(7L);
+        assertThat(c.stop()).containsExactly("END");
+        assertThat(c.ignoreEos()).isTrue();
+        assertThat(c.interval()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(c.headers()).containsEntry("X-Team", "infra").containsEntry("X-Version", "2");
+        assertThat(catalog.thresholdsOf(c)).isEqualTo(new Thresholds(0.5, 2.0, null, 2, 10, 45));
+        assertThat(c.enabled()).isFalse();
+        assertThat(guardrailSpecs).containsExactly("contains=\"gpu-1\"", "regex={\"pattern\":\"^a$\",\"flags\":[\"i\"]}");
+    }
+
+    @Test
+    void readsThePoolFields() throws IOException {
+        writeFiles(Map.of("pools.yaml", """
+                pools:
+                  - name: tgi
+                    device_type: a100
+                    flavor: openai-chat
+                    endpoints: [{name: e0, url: "${URL:http://localhost:3000/base}"}]
+                    models: [m1]
+                    api_key_env: TGI_KEY
+                    require_done: false
+                    cumulative: delta
+                    labels: {team: infra, tier: 1}
+                """));
+        Pool pool = loadOk().pool("tgi").orElseThrow();
+
+        assertThat(pool.endpoints().get(0).baseUrl()).isEqualTo(URI.create("http://localhost:3000/base"));
+        assertThat(pool.apiKeyEnv()).isEqualTo("TGI_KEY");
+        assertThat(pool.requireDone()).isEqualTo(RequireDone.FALSE);
+        assertThat(pool.requiresDone()).isFalse();
+        assertThat(pool.cumulative()).isEqualTo(Cumulative.DELTA);
+        assertThat(pool.labels()).containsEntry("tier", "1");
+    }
+
+    static Stream<Arguments> fileForms() {
+        String second = CHAT.replace("id: a", "id: b");
+        return Stream.of(
+                arguments("one canary mapping", CHAT, List.of("a")),
+                arguments("a top-level list", "- " + CHAT.replace("\n", "\n  ") + "\n- " + second.replace("\n", "\n  "),
+                        List.of("a", "b")),
+                arguments("canaries: [...]", "canaries:\n  - " + CHAT.replace("\n", "\n    ") + "\n  - "
+                        + second.replace("\n", "\n    "), List.of("a", "b")),
+                arguments("an empty file", "# nothing yet\n", List.of()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fileForms")
+    void readsEachFileForm(String name, String content, List<String> ids) throws IOException {
+        assertThat(load(Map.of("c.yaml", content)).canaries()).extracting(CanaryDefinition::id)
+                .containsExactlyElementsOf(ids);
+    }
+
+    @Test
+    void readsYamlAndYmlFilesSortedByNameAndSkipsOthers() throws IOException {
+        Catalog catalog = load(Map.of(
+                "b.yml", CHAT.replace("id: a", "id: from-b"),
+                "a.yaml", CHAT.replace("id: a", "id: from-a"),
+                ".hidden.yaml", "not: [valid",
+                "notes.txt", "not: [valid"));
+
+        assertThat(catalog.canaries()).extracting(CanaryDefinition::source).containsExactly("canaries/a.yaml",
+                "canaries/b.yml");
+    }
+
+    @Test
+    void neverReadsReservedNamesAsCanariesEvenWhenPathsAreOverridden() throws IOException {
+        writeFiles(Map.of("c.yaml", CHAT));
+        Path elsewhere = Files.createDirectories(tmp.resolve("etc"));
+        Files.writeString(elsewhere.resolve("p.yaml"), POOLS);
+        Files.writeString(elsewhere.resolve("s.yaml"), SLO);
+
+        LoadResult result = loader().load(tmp.resolve("canaries"), elsewhere.resolve("p.yaml"),
+                elsewhere.resolve("s.yaml"));
+
+        // canaries/pools.yaml and slo-classes.yaml still exist (written by writeFiles) but must be ignored
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.catalog().canaries()).extracting(CanaryDefinition::id).containsExactly("a");
+    }
+
+    @Test
+    void reportsAMissingPoolsFile() throws IOException {
+        writeFiles(Map.of("c.yaml", CHAT));
+        Files.delete(tmp.resolve("canaries/pools.yaml"));
+
+        assertThat(loader().load(tmp.resolve("canaries"), null, null).errors()).map(ConfigError::toString)
+                .containsExactly("canaries/pools.yaml: file not found");
+    }
+
+    static Stream<Arguments> durations() {
+        return Stream.of(
+                arguments("500ms", Duration.ofMillis(500)),
+                arguments("30s", Duration.ofSeconds(30)),
+                arguments("5m", Duration.ofMinutes(5)),
+                arguments("1h", Duration.ofHours(1)),
+                arguments("90", Duration.ofSeconds(90)),
+                arguments("1.5", Duration.ofMillis(1500)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("durations")
+    void parsesDurations(String text, Duration expected) {
+        assertThat(Durations.parse(text)).contains(expected);
+    }
+
+    static Stream<Arguments> placeholders() {
+        return Stream.of(
+                arguments("a defined variable", "http://${HOST}:8000", "http://gpu-1:8000"),
+                arguments("a default when undefined", "${PORT:9000}", "9000"),
+                arguments("the value over the default", "${HOST:other}", "gpu-1"),
+                arguments("an empty default", "x${NOPE:}y", "xy"),
+                arguments("no placeholder", "plain", "plain"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("placeholders")
+    void substitutesPlaceholders(String name, String text, String expected) {
+        assertThat(new Placeholders(v -> Optional.ofNullable(VARS.get(v))).substitute(text).text()).isEqualTo(expected);
+    }
+
+    private Catalog load(Map<String, String> canaryFiles) throws IOException {
+        writeFiles(canaryFiles);
+        return loadOk();
+    }
+
+    private Catalog loadOk() {
+        LoadResult result = loader().load(tmp.resolve("canaries"), null, null);
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.ok()).isTrue();
+        return result.catalog();
+    }
+
+    private ConfigLoader loader() {
+        GuardrailFactory accept = FakeGuardrails.accepting();
+        GuardrailFactory recording = (kind, spec) -> {
+            guardrailSpecs.add(kind + "=" + spec);
+            return accept.create(kind, spec);
+        };
+        return new ConfigLoader(v -> Optional.ofNullable(VARS.get(v)), recording, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    private void writeFiles(Map<String, String> files) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("canaries"));
+        if (!Files.exists(dir.resolve("slo-classes.yaml"))) {
+            Files.writeString(dir.resolve("slo-classes.yaml"), SLO);
+        }
+        if (!files.containsKey("pools.yaml") && !Files.exists(dir.resolve("pools.yaml"))) {
+            Files.writeString(dir.resolve("pools.yaml"), POOLS);
+        }
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            Files.writeString(dir.resolve(f.getKey()), f.getValue());
+        }
+    }
+}
