@@ -4,7 +4,6 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /** The service's own settings ({@code llm-canary.*} in application.properties or {@code LLM_CANARY_*} env vars). */
@@ -39,9 +38,6 @@ public interface CanaryConfig {
         /** The canaries folder: every *.yaml in it but pools.yaml and slo-classes.yaml is a canary file. */
         @WithDefault("canaries")
         String dir();
-
-        /** Further folders of canary files (e.g. a mounted ConfigMap); pools and classes come from {@code dir}. */
-        Optional<List<String>> extraDirs();
 
         /** Pools file; defaults to {@code <dir>/pools.yaml}. A cluster mounts its own here. */
         Optional<String> poolsFile();
