@@ -2,7 +2,10 @@ package dev.llmcanary.guardrail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** Requires the whole answer to equal a configured value, by default ignoring surrounding whitespace. */
+/**
+ * Requires the whole answer to equal a configured value. With {@code trim} (the default) surrounding whitespace is
+ * stripped from both the answer and the value before comparing.
+ */
 final class EqualsGuardrail extends BaseGuardrail {
 
     private final String expected;

@@ -67,7 +67,8 @@ final class JsonGuardrail extends BaseGuardrail {
             value = MAPPER.readValue(parser, Object.class);
             try {
                 if (parser.nextToken() != null) {
-                    return "answer is not valid JSON: content after the JSON value" + at(parser.currentLocation(), lineOffset);
+                    return "answer is not valid JSON: content after the JSON value"
+                            + at(parser.currentTokenLocation(), lineOffset);
                 }
             } catch (JsonProcessingException e) {
                 return "answer is not valid JSON: content after the JSON value" + at(e.getLocation(), lineOffset);

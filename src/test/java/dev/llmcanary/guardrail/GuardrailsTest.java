@@ -69,6 +69,8 @@ class GuardrailsTest {
                 bad("regex: no DOTALL by default", "regex", "'a.b'", "a\nb", "answer does not match pattern /a.b/"),
                 ok("regex: case_insensitive", "regex", "{pattern: 'paris', case_insensitive: true}", "PARIS"),
                 bad("regex: budget exceeded", "regex", EXPONENTIAL, CATASTROPHIC, "regex evaluation exceeded its budget"),
+                bad("regex: budget grows with the answer", "regex", "'z$'", "a".repeat(2_000_000),
+                        "answer does not match pattern /z$/"),
                 ok("regex: empty answer matches ^$", "regex", "'^$'", ""),
                 bad("regex: empty answer", "regex", "'\\d'", "", "answer does not match pattern /\\d/"),
                 // not_regex
@@ -99,7 +101,7 @@ class GuardrailsTest {
                 bad("json: bad token", "json", "true", "{\"a\": nope}", "answer is not valid JSON: syntax error at line 1, column 7"),
                 bad("json: trailing content", "json", "true", "{\"a\": 1} and more",
                         "answer is not valid JSON: content after the JSON value at line 1, column 10"),
-                bad("json: two values", "json", "true", "1\n2", "answer is not valid JSON: content after the JSON value at line 2, column 2"),
+                bad("json: two values", "json", "true", "1\n2", "answer is not valid JSON: content after the JSON value at line 2, column 1"),
                 bad("json: code fence rejected by default", "json", "true", "```json\n{\"a\": 1}\n```",
                         "answer is not valid JSON: syntax error at line 1, column 1"),
                 ok("json: code fence allowed", "json", "{allow_code_fence: true}", "```json\n{\"a\": 1}\n```\n"),
