@@ -38,26 +38,36 @@ final class PiiScanner {
     private PiiScanner() {
     }
 
+    /** One piece of PII found in a text: its kind and where it is. */
+    record Found(PiiKind kind, int start, int end) {
+    }
+
     /** How many of each kind the text contains; every kind is scanned so overlaps resolve the same way. */
     static Map<PiiKind, Integer> scan(String text) {
         Map<PiiKind, Integer> counts = new EnumMap<>(PiiKind.class);
-        List<int[]> claimed = new ArrayList<>();
-        count(text, EMAIL, PiiKind.EMAIL, claimed, counts);
-        // A leading + is a stronger signal than a checksum, so international numbers claim their digits first.
-        count(text, PHONE_INTERNATIONAL, PiiKind.PHONE, claimed, counts);
-        count(text, CARD, PiiKind.CARD, claimed, counts);
-        count(text, SSN, PiiKind.SSN, claimed, counts);
-        count(text, PHONE_NANP, PiiKind.PHONE, claimed, counts);
+        for (Found f : find(text)) {
+            counts.merge(f.kind(), 1, Integer::sum);
+        }
         return counts;
     }
 
-    private static void count(String text, Pattern pattern, PiiKind kind, List<int[]> claimed,
-            Map<PiiKind, Integer> counts) {
+    /** Every piece of PII in the text, in the order the kinds are scanned (not by position). */
+    static List<Found> find(String text) {
+        List<Found> found = new ArrayList<>();
+        collect(text, EMAIL, PiiKind.EMAIL, found);
+        // A leading + is a stronger signal than a checksum, so international numbers claim their digits first.
+        collect(text, PHONE_INTERNATIONAL, PiiKind.PHONE, found);
+        collect(text, CARD, PiiKind.CARD, found);
+        collect(text, SSN, PiiKind.SSN, found);
+        collect(text, PHONE_NANP, PiiKind.PHONE, found);
+        return found;
+    }
+
+    private static void collect(String text, Pattern pattern, PiiKind kind, List<Found> found) {
         Matcher m = pattern.matcher(text);
         while (m.find()) {
-            if (!overlaps(claimed, m.start(), m.end()) && accepts(kind, m)) {
-                claimed.add(new int[] {m.start(), m.end()});
-                counts.merge(kind, 1, Integer::sum);
+            if (!overlaps(found, m.start(), m.end()) && accepts(kind, m)) {
+                found.add(new Found(kind, m.start(), m.end()));
             }
         }
     }
@@ -71,9 +81,9 @@ final class PiiScanner {
         };
     }
 
-    private static boolean overlaps(List<int[]> claimed, int start, int end) {
-        for (int[] span : claimed) {
-            if (start < span[1] && span[0] < end) {
+    private static boolean overlaps(List<Found> found, int start, int end) {
+        for (Found f : found) {
+            if (start < f.end() && f.start() < end) {
                 return true;
             }
         }
