@@ -15,7 +15,7 @@ final class LlamaCppWire implements Wire {
     }
 
     @Override
-    public String role() {
+    public String role(TokenCounts usage) {
         return null;
     }
 

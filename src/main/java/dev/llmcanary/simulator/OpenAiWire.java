@@ -28,14 +28,14 @@ final class OpenAiWire implements Wire {
     }
 
     @Override
-    public String role() {
+    public String role(TokenCounts usage) {
         if (!chat) {
             return null;
         }
         StringBuilder sb = head(false);
         sb.append("\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}");
         choiceTail(sb, null, null);
-        return tail(sb, null, false);
+        return tail(sb, usage, usage != null);
     }
 
     @Override

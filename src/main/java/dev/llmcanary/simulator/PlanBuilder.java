@@ -46,7 +46,8 @@ final class PlanBuilder {
             events.add(SimEvent.write(ChunkKind.DONE, t, data("[DONE]")));
             return new StreamPlan(headers, events);
         }
-        String role = roleChunk ? wire.role() : null;
+        String role = roleChunk ? wire.role(usageMode == UsageMode.CONTINUOUS
+                ? new TokenCounts(promptTokens, 0) : null) : null;
         if (role != null) {
             events.add(SimEvent.write(ChunkKind.ROLE, headers, data(role)));
         }
@@ -126,7 +127,8 @@ final class PlanBuilder {
                 events.add(SimEvent.write(ChunkKind.FINISH, end, data(wire.token(empty))));
             } else if (!wire.finishOnLastToken()) {
                 String finish = wire.finish(new Finish(finishReason, reply.stopMatch(), soFar.toString(), total,
-                        usageMode == UsageMode.FINAL, idChanged(n + 1), profile.ttftMs(),
+                        usageMode == UsageMode.FINAL || usageMode == UsageMode.CONTINUOUS, idChanged(n + 1),
+                        profile.ttftMs(),
                         (t - firstTokenAt) / MS));
                 if (finish != null) {
                     events.add(SimEvent.write(ChunkKind.FINISH, end, data(finish)));

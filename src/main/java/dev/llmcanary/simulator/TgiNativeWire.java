@@ -18,7 +18,7 @@ final class TgiNativeWire implements Wire {
     }
 
     @Override
-    public String role() {
+    public String role(TokenCounts usage) {
         return null;
     }
 

@@ -17,7 +17,7 @@ final class TritonWire implements Wire {
     }
 
     @Override
-    public String role() {
+    public String role(TokenCounts usage) {
         return null;
     }
 

@@ -9,7 +9,8 @@ interface Wire {
     /** The text before the payload on a data line: "data: " or, for TGI 2, "data:". */
     String prefix();
 
-    String role();
+    /** The role-only first chunk, or null; {@code usage} non-null means the chunk reports it. */
+    String role(TokenCounts usage);
 
     /** An empty-content chunk some servers interleave, or null. */
     String empty(int index, boolean idChanged);
