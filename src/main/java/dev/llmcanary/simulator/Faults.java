@@ -1,0 +1,121 @@
+package dev.llmcanary.simulator;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The parsed fault list of one request. Positions (K) are 1-based token chunk numbers; 0 means "not set".
+ *
+ * @param stallMs   extra pause before token chunk K, by K
+ * @param oversize  content size in bytes of token chunk K, by K
+ */
+record Faults(Map<Integer, Long> stallMs, int closeAt, int reorderAt, int duplicateIndexAt, int idChangeAt,
+              int malformedAt, boolean noDone, boolean noFinish, boolean contentAfterFinish,
+              Map<Integer, Integer> oversize, int status, long slowHeadersMs, String contentType, int errorAt,
+              int errorEventAt, boolean bareDone, int invalidUtf8At, boolean splitUtf8, boolean usageLow,
+              boolean refusal, boolean pii) {
+
+    static final Faults NONE = parse(List.of());
+
+    /**
+     * Parses fault names such as {@code stall@3:200} or {@code status:429}.
+     *
+     * @throws IllegalArgumentException naming the fault that is unknown or malformed
+     */
+    static Faults parse(List<String> specs) {
+        Map<Integer, Long> stall = new HashMap<>();
+        Map<Integer, Integer> oversize = new HashMap<>();
+        int closeAt = 0;
+        int reorderAt = 0;
+        int duplicateAt = 0;
+        int idChangeAt = 0;
+        int malformedAt = 0;
+        boolean noDone = false;
+        boolean noFinish = false;
+        boolean afterFinish = false;
+        int status = 0;
+        long slowHeaders = 0;
+        String contentType = null;
+        int errorAt = 0;
+        int errorEventAt = 0;
+        boolean bareDone = false;
+        int invalidAt = 0;
+        boolean splitUtf8 = false;
+        boolean usageLow = false;
+        boolean refusal = false;
+        boolean pii = false;
+        for (String raw : specs) {
+            String spec = raw.trim();
+            if (spec.isEmpty()) {
+                continue;
+            }
+            int at = spec.indexOf('@');
+            int colon = spec.indexOf(':');
+            int nameEnd = at >= 0 ? at : colon >= 0 ? colon : spec.length();
+            String name = spec.substring(0, nameEnd).toLowerCase(Locale.ROOT);
+            try {
+                switch (name) {
+                    case "stall" -> stall.put(position(spec), argument(spec));
+                    case "close" -> closeAt = position(spec);
+                    case "reorder" -> reorderAt = position(spec);
+                    case "duplicate_index" -> duplicateAt = position(spec);
+                    case "id_change" -> idChangeAt = position(spec);
+                    case "malformed" -> malformedAt = position(spec);
+                    case "no_done" -> noDone = true;
+                    case "no_finish" -> noFinish = true;
+                    case "content_after_finish" -> afterFinish = true;
+                    case "oversize" -> oversize.put(position(spec), (int) argument(spec));
+                    case "status" -> status = (int) argument(spec);
+                    case "slow_headers" -> slowHeaders = argument(spec);
+                    case "content_type" -> contentType = spec.substring(colon + 1).trim();
+                    case "error" -> errorAt = position(spec);
+                    case "error_event" -> errorEventAt = position(spec);
+                    case "bare_done" -> bareDone = true;
+                    case "invalid_utf8" -> invalidAt = position(spec);
+                    case "split_utf8" -> splitUtf8 = true;
+                    case "usage_low" -> usageLow = true;
+                    case "refusal" -> refusal = true;
+                    case "pii" -> pii = true;
+                    default -> throw new IllegalArgumentException("unknown fault '" + spec + "'");
+                }
+            } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+                throw new IllegalArgumentException("malformed fault '" + spec + "'", e);
+            }
+        }
+        if (status != 0 && (status < 400 || status > 599)) {
+            throw new IllegalArgumentException("fault status must be 4xx or 5xx");
+        }
+        return new Faults(Map.copyOf(stall), closeAt, reorderAt, duplicateAt, idChangeAt, malformedAt, noDone,
+                noFinish, afterFinish, Map.copyOf(oversize), status, slowHeadersMs(slowHeaders), contentType,
+                errorAt, errorEventAt, bareDone, invalidAt, splitUtf8, usageLow, refusal, pii);
+    }
+
+    private static long slowHeadersMs(long ms) {
+        return Math.max(0, ms);
+    }
+
+    /** The K of {@code name@K} or {@code name@K:arg}. */
+    private static int position(String spec) {
+        int at = spec.indexOf('@');
+        if (at < 0) {
+            throw new IllegalArgumentException("fault '" + spec + "' needs a position @K");
+        }
+        int colon = spec.indexOf(':', at);
+        int k = Integer.parseInt(spec.substring(at + 1, colon < 0 ? spec.length() : colon).trim());
+        if (k < 1) {
+            throw new IllegalArgumentException("fault '" + spec + "' position must be at least 1");
+        }
+        return k;
+    }
+
+    /** The argument after the last ':'. */
+    private static long argument(String spec) {
+        int colon = spec.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("fault '" + spec + "' needs an argument :N");
+        }
+        return Long.parseLong(spec.substring(colon + 1).trim());
+    }
+}

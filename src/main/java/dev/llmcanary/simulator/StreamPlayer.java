@@ -1,0 +1,102 @@
+package dev.llmcanary.simulator;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
+
+/**
+ * Plays a {@link StreamPlan} on one response from its event loop: one timer per wait, one socket write per part,
+ * and the recording of every write's start and completion time.
+ */
+final class StreamPlayer {
+
+    private static final long MS = 1_000_000L;
+
+    private final Vertx vertx;
+    private final HttpServerRequest request;
+    private final HttpServerResponse response;
+    private final StreamPlan plan;
+    private final LiveRecording recording;
+    private final String contentType;
+    private int next = -1;
+    private long timerId = -1;
+    private boolean closed;
+
+    StreamPlayer(Vertx vertx, HttpServerRequest request, StreamPlan plan, LiveRecording recording,
+                 String contentType) {
+        this.vertx = vertx;
+        this.request = request;
+        this.response = request.response();
+        this.plan = plan;
+        this.recording = recording;
+        this.contentType = contentType;
+    }
+
+    void start() {
+        response.closeHandler(v -> {
+            closed = true;
+            if (timerId >= 0) {
+                vertx.cancelTimer(timerId);
+            }
+        });
+        advance();
+    }
+
+    private void advance() {
+        List<SimEvent> events = plan.events();
+        while (!closed) {
+            long due = next < 0 ? plan.headersDueNanos() : events.get(next).dueNanos();
+            long wait = recording.receivedNanos() + due - System.nanoTime();
+            if (wait > 0) {
+                timerId = vertx.setTimer(Math.max(1, (wait + MS - 1) / MS), id -> {
+                    timerId = -1;
+                    advance();
+                });
+                return;
+            }
+            if (response.writeQueueFull()) {
+                response.drainHandler(v -> advance());
+                return;
+            }
+            if (next < 0) {
+                writeHead();
+            } else {
+                SimEvent event = events.get(next);
+                if (event.close()) {
+                    closed = true;
+                    request.connection().close();
+                    return;
+                }
+                write(event);
+            }
+            next++;
+            if (next == events.size()) {
+                closed = true;
+                response.end();
+                return;
+            }
+        }
+    }
+
+    private void writeHead() {
+        response.setStatusCode(200)
+                .putHeader("Content-Type", contentType)
+                .putHeader("Cache-Control", "no-cache")
+                .setChunked(true);
+        long t0 = System.nanoTime();
+        recording.headersWritten(t0);
+        response.writeHead();
+    }
+
+    private void write(SimEvent event) {
+        Buffer[] parts = event.parts();
+        long t0 = System.nanoTime();
+        int seq = recording.begin(event.kind(), t0);
+        for (int i = 0; i < parts.length - 1; i++) {
+            response.write(parts[i]);
+        }
+        response.write(parts[parts.length - 1]).onSuccess(v -> recording.done(seq, System.nanoTime()));
+    }
+}

@@ -1,0 +1,67 @@
+package dev.llmcanary.simulator;
+
+/** Events of Triton's {@code generate_stream}: delta or cumulative text_output, no finish, no [DONE]. */
+final class TritonWire implements Wire {
+
+    private final String model;
+    private final boolean cumulative;
+
+    TritonWire(String model, boolean cumulative) {
+        this.model = model;
+        this.cumulative = cumulative;
+    }
+
+    @Override
+    public String prefix() {
+        return "data: ";
+    }
+
+    @Override
+    public String role(TokenCounts usage) {
+        return null;
+    }
+
+    @Override
+    public String empty(int index, boolean idChanged) {
+        return null;
+    }
+
+    @Override
+    public String token(Piece p) {
+        StringBuilder sb = new StringBuilder(128);
+        sb.append("{\"model_name\":");
+        Json.str(sb, model).append(",\"model_version\":\"1\",\"sequence_index\":").append(p.index())
+                .append(",\"text_output\":");
+        return Json.str(sb, cumulative ? p.soFar() : p.text()).append('}').toString();
+    }
+
+    @Override
+    public boolean finishOnLastToken() {
+        return true;
+    }
+
+    @Override
+    public String finish(Finish finish) {
+        return null;
+    }
+
+    @Override
+    public String usage(TokenCounts counts, boolean idChanged) {
+        return null;
+    }
+
+    @Override
+    public boolean done() {
+        return false;
+    }
+
+    @Override
+    public boolean reasoning() {
+        return false;
+    }
+
+    @Override
+    public int emptyEvery() {
+        return 0;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.llmcanary.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class FaultsTest {
+
+    static Stream<Arguments> valid() {
+        return Stream.of(
+                Arguments.of("none", List.of(), (Consumer<Faults>) f -> assertThat(f).isEqualTo(Faults.NONE)),
+                Arguments.of("stall and oversize by position", List.of("stall@2:150", "stall@4:5", "oversize@3:1000"),
+                        (Consumer<Faults>) f -> {
+                            assertThat(f.stallMs()).containsEntry(2, 150L).containsEntry(4, 5L);
+                            assertThat(f.oversize()).containsEntry(3, 1000);
+                        }),
+                Arguments.of("positions", List.of("close@1", "reorder@2", "duplicate_index@3", "id_change@4",
+                        "malformed@5", "error@6", "error_event@7", "invalid_utf8@8"), (Consumer<Faults>) f ->
+                        assertThat(List.of(f.closeAt(), f.reorderAt(), f.duplicateIndexAt(), f.idChangeAt(),
+                                f.malformedAt(), f.errorAt(), f.errorEventAt(), f.invalidUtf8At()))
+                                .containsExactly(1, 2, 3, 4, 5, 6, 7, 8)),
+                Arguments.of("flags", List.of("no_done", "no_finish", "content_after_finish", "bare_done",
+                        "split_utf8", "usage_low", "refusal", "pii"), (Consumer<Faults>) f ->
+                        assertThat(List.of(f.noDone(), f.noFinish(), f.contentAfterFinish(), f.bareDone(),
+                                f.splitUtf8(), f.usageLow(), f.refusal(), f.pii())).containsOnly(true)),
+                Arguments.of("status, headers, content type", List.of("status:429", "slow_headers:300",
+                        " content_type:text/plain "), (Consumer<Faults>) f -> {
+                            assertThat(f.status()).isEqualTo(429);
+                            assertThat(f.slowHeadersMs()).isEqualTo(300);
+                            assertThat(f.contentType()).isEqualTo("text/plain");
+                        }));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valid")
+    void parses(String name, List<String> specs, Consumer<Faults> check) {
+        check.accept(Faults.parse(specs));
+    }
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                Arguments.of("unknown fault", "explode", "unknown fault 'explode'"),
+                Arguments.of("missing position", "close", "fault 'close' needs a position @K"),
+                Arguments.of("zero position", "close@0", "fault 'close@0' position must be at least 1"),
+                Arguments.of("missing argument", "slow_headers", "fault 'slow_headers' needs an argument :N"),
+                Arguments.of("bad number", "stall@x:10", "malformed fault 'stall@x:10'"),
+                Arguments.of("status not an error", "status:200", "fault status must be 4xx or 5xx"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalid")
+    void rejects(String name, String spec, String message) {
+        assertThatThrownBy(() -> Faults.parse(List.of(spec))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(message);
+    }
+}
