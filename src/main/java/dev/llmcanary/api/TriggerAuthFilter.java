@@ -1,6 +1,7 @@
 package dev.llmcanary.api;
 
 import dev.llmcanary.boot.CanaryConfig;
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -9,6 +10,7 @@ import jakarta.ws.rs.ext.Provider;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Optional;
 
 /**
  * Checks {@code Authorization: Bearer <token>} on trigger endpoints against the configured token, in constant time.
@@ -18,15 +20,26 @@ import java.security.MessageDigest;
 @TriggerAuth
 public class TriggerAuthFilter implements ContainerRequestFilter {
 
-    private final byte[] token;
+    // Providers are built before runtime configuration exists, so the token is read on first use.
+    private final Instance<CanaryConfig> config;
+    private volatile Optional<byte[]> token;
 
-    public TriggerAuthFilter(CanaryConfig config) {
-        this.token = config.api().token().filter(t -> !t.isBlank())
-                .map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
+    public TriggerAuthFilter(Instance<CanaryConfig> config) {
+        this.config = config;
+    }
+
+    private byte[] token() {
+        Optional<byte[]> t = token;
+        if (t == null) {
+            t = config.get().api().token().filter(v -> !v.isBlank()).map(v -> v.getBytes(StandardCharsets.UTF_8));
+            token = t;
+        }
+        return t.orElse(null);
     }
 
     @Override
     public void filter(ContainerRequestContext request) {
+        byte[] token = token();
         if (token == null) {
             request.abortWith(ProblemMappers.respond(Problem.of(403, "Forbidden",
                     "triggering runs is disabled: no API token is configured (set LLM_CANARY_API_TOKEN)")));

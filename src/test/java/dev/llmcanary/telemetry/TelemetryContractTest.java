@@ -6,6 +6,7 @@ import dev.llmcanary.canary.run.Outcome;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.testing.Canaries;
 import dev.llmcanary.testing.LogCapture;
+import dev.llmcanary.testing.PromText;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -51,21 +52,42 @@ class TelemetryContractTest {
 
         for (String path : List.of("/q/metrics", "/metrics")) {
             String body = given().when().get(path).then().statusCode(200).extract().asString();
-            assertThat(body)
-                    .contains("llm_canary_runs_total{canary=\"metrics-pass\",model=\"sim-openai\",outcome=\"pass\",pool=\"sim-h100\",slo_class=\"streaming\"}")
-                    .contains("llm_canary_success{canary=\"metrics-pass\",endpoint=\"sim-0\",model=\"sim-openai\",pool=\"sim-h100\",slo_class=\"streaming\"} 1.0")
-                    .contains("llm_canary_success{canary=\"metrics-fail\",endpoint=\"sim-0\",model=\"sim-openai\",pool=\"sim-h100\",slo_class=\"streaming\"} 0.0")
-                    // streaming: first token <= 0.8 s; interactive: e2e <= 2 s; batch: e2e <= 60 s; stall 1 s
-                    .contains("llm_canary_ttft_seconds_bucket{model=\"sim-openai\",pool=\"sim-h100\",slo_class=\"streaming\",le=\"0.8\"}")
-                    .contains("llm_canary_e2e_seconds_bucket{model=\"sim-openai\",pool=\"sim-h100\",slo_class=\"streaming\",le=\"2.0\"}")
-                    .contains("llm_canary_e2e_seconds_bucket{model=\"sim-openai\",pool=\"sim-h100\",slo_class=\"streaming\",le=\"60.0\"}")
-                    .contains("llm_canary_inter_token_latency_seconds_bucket{model=\"sim-openai\",pool=\"sim-h100\",slo_class=\"streaming\",le=\"1.0\"}")
-                    .contains("llm_canary_output_tokens_per_second_bucket{model=\"sim-openai\",pool=\"sim-h100\",slo_class=\"streaming\",le=\"20.0\"}")
-                    .contains("llm_canary_output_tokens_total{model=\"sim-openai\",pool=\"sim-h100\"}")
-                    .contains("llm_canary_stream_violations_total{model=\"sim-openai\",pool=\"sim-h100\",rule=\"missing_done\"}")
-                    .contains("llm_canary_config_last_reload_successful 1.0")
-                    .doesNotContain("127.0.0.1");
+            List<PromText.Sample> m = PromText.parse(body);
+            String[] series = {"pool", "sim-h100", "model", "sim-openai", "slo_class", "streaming"};
+            assertThat(PromText.find(m, "llm_canary_runs_total", "canary", "metrics-pass", "model", "sim-openai",
+                    "outcome", "pass", "pool", "sim-h100", "slo_class", "streaming")).isPresent();
+            assertThat(PromText.find(m, "llm_canary_success", "canary", "metrics-pass", "endpoint", "sim-0",
+                    "model", "sim-openai", "pool", "sim-h100", "slo_class", "streaming")).get()
+                    .extracting(PromText.Sample::value).isEqualTo(1.0);
+            assertThat(PromText.find(m, "llm_canary_success", "canary", "metrics-fail", "endpoint", "sim-0"))
+                    .get().extracting(PromText.Sample::value).isEqualTo(0.0);
+            // Class thresholds are bucket edges: streaming first token 0.8 s, interactive e2e 2 s, batch e2e 60 s,
+            // streaming stall 1 s, streaming floor 20 tokens/s.
+            assertThat(PromText.find(m, "llm_canary_ttft_seconds_bucket", concat(series, "le", "0.8"))).isPresent();
+            assertThat(PromText.find(m, "llm_canary_e2e_seconds_bucket", concat(series, "le", "2.0"))).isPresent();
+            assertThat(PromText.find(m, "llm_canary_e2e_seconds_bucket", concat(series, "le", "60.0"))).isPresent();
+            assertThat(PromText.find(m, "llm_canary_inter_token_latency_seconds_bucket", concat(series, "le", "1.0")))
+                    .isPresent();
+            assertThat(PromText.find(m, "llm_canary_output_tokens_per_second_bucket", concat(series, "le", "20.0")))
+                    .isPresent();
+            assertThat(PromText.find(m, "llm_canary_output_tokens_total", "pool", "sim-h100", "model", "sim-openai"))
+                    .get().extracting(PromText.Sample::value).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.DOUBLE)
+                    .isPositive();
+            assertThat(PromText.find(m, "llm_canary_stream_violations_total", "pool", "sim-h100", "model",
+                    "sim-openai", "rule", "missing_done")).isPresent();
+            assertThat(PromText.find(m, "llm_canary_config_last_reload_successful")).get()
+                    .extracting(PromText.Sample::value).isEqualTo(1.0);
+            // Every llm_canary series is labelled from configuration only: no URL or address ever appears.
+            assertThat(m).filteredOn(s -> s.name().startsWith("llm_canary_"))
+                    .allSatisfy(s -> assertThat(s.labels().values()).noneMatch(v -> v.contains("127.0.0.1")
+                            || v.contains("http")));
         }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     @Test
@@ -73,10 +95,12 @@ class TelemetryContractTest {
         run(Canaries.canary("guard-metric").profile(FAST + ";reply=Paris is lovely")
                 .guardrail("contains", "Paris").guardrail("not_contains", "lovely"), "sim-h100", "sim-openai");
 
-        String body = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(body)
-                .contains("llm_canary_guardrail_results_total{guardrail=\"contains\",model=\"sim-openai\",pool=\"sim-h100\",result=\"pass\"}")
-                .contains("llm_canary_guardrail_results_total{guardrail=\"not_contains\",model=\"sim-openai\",pool=\"sim-h100\",result=\"fail\"}");
+        List<PromText.Sample> m = PromText.parse(given().when().get("/q/metrics").then().statusCode(200)
+                .extract().asString());
+        assertThat(PromText.find(m, "llm_canary_guardrail_results_total", "guardrail", "contains", "model",
+                "sim-openai", "pool", "sim-h100", "result", "pass")).isPresent();
+        assertThat(PromText.find(m, "llm_canary_guardrail_results_total", "guardrail", "not_contains", "model",
+                "sim-openai", "pool", "sim-h100", "result", "fail")).isPresent();
     }
 
     @Test
@@ -91,7 +115,7 @@ class TelemetryContractTest {
     @Test
     void goldenTraceOfOneRun() throws Exception {
         spans.reset();
-        RunResult r = run(Canaries.canary("golden").profile(FAST).maxTokens(40), "sim-h100", "sim-openai");
+        RunResult r = run(Canaries.canary("golden").profile(FAST).maxTokens(64), "sim-h100", "sim-openai");
 
         SpanData span = awaitSpan(r.traceId());
         assertThat(span.getName()).isEqualTo("chat sim-openai");
@@ -101,10 +125,10 @@ class TelemetryContractTest {
         assertThat(a.get(AttributeKey.stringKey("gen_ai.operation.name"))).isEqualTo("chat");
         assertThat(a.get(AttributeKey.stringKey("gen_ai.provider.name"))).isEqualTo("openai");
         assertThat(a.get(AttributeKey.stringKey("gen_ai.request.model"))).isEqualTo("sim-openai");
-        assertThat(a.get(AttributeKey.longKey("gen_ai.request.max_tokens"))).isEqualTo(40L);
+        assertThat(a.get(AttributeKey.longKey("gen_ai.request.max_tokens"))).isEqualTo(64L);
         assertThat(a.get(AttributeKey.booleanKey("gen_ai.request.stream"))).isTrue();
         assertThat(a.get(AttributeKey.stringKey("gen_ai.response.id"))).isNotBlank();
-        assertThat(a.get(AttributeKey.stringArrayKey("gen_ai.response.finish_reasons"))).containsExactly("length");
+        assertThat(a.get(AttributeKey.stringArrayKey("gen_ai.response.finish_reasons"))).containsExactly("stop");
         assertThat(a.get(AttributeKey.longKey("gen_ai.usage.input_tokens"))).isPositive();
         assertThat(a.get(AttributeKey.longKey("gen_ai.usage.output_tokens"))).isEqualTo(40L);
         assertThat(a.get(AttributeKey.stringKey("llm_canary.canary"))).isEqualTo("golden");
@@ -115,8 +139,9 @@ class TelemetryContractTest {
         assertThat(events).first().isEqualTo("first_token");
         assertThat(events).filteredOn("tokens_emitted"::equals).hasSize(40 / 16);
         assertThat(events).doesNotContain("stream_violation", "stall");
-        // No child spans: one span per run.
-        assertThat(spans.getFinishedSpanItems()).filteredOn(s -> s.getTraceId().equals(r.traceId())).hasSize(1);
+        // No child spans and no Vert.x client span: one span per run, a root.
+        assertThat(runSpans(r.traceId()).count()).isEqualTo(1);
+        assertThat(span.getParentSpanContext().isValid()).isFalse();
     }
 
     @Test
@@ -136,10 +161,30 @@ class TelemetryContractTest {
 
     @Test
     void traceContextIsPropagatedToTheTarget() throws Exception {
-        // The simulator echoes nothing back, but the request id and traceparent reach it: the run's trace id is valid
-        // and equals the span's, which is what the target's own tracing would join.
-        RunResult r = run(Canaries.canary("propagate").profile(FAST), "sim-h100", "sim-openai");
-        assertThat(r.traceId()).hasSize(32).isNotEqualTo("00000000000000000000000000000000");
+        var seen = new java.util.concurrent.CompletableFuture<String>();
+        // A Vert.x of its own: the target must not be instrumented by the service under test.
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        var server = vertx.createHttpServer().requestHandler(req -> {
+            seen.complete(req.getHeader("traceparent"));
+            req.response().putHeader("content-type", "text/event-stream").end(
+                    "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\n"
+                            + "data: [DONE]\n\n");
+        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try {
+            var sim = catalog.get().pool("sim-h100").orElseThrow();
+            var capture = new dev.llmcanary.canary.Pool("capture", "cpu", sim.flavor(),
+                    List.of(new dev.llmcanary.canary.Endpoint("capture-0",
+                            java.net.URI.create("http://127.0.0.1:" + server.actualPort()))),
+                    List.of("m"), null, sim.requireDone(), sim.cumulative(), java.util.Map.of());
+            var d = Canaries.canary("propagate").build(dev.llmcanary.canary.Api.CHAT);
+            RunResult r = runner.run(new dev.llmcanary.canary.Target(d, capture, capture.endpoints().get(0), "m"))
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+            assertThat(r.outcome()).isEqualTo(Outcome.PASS);
+            assertThat(seen.get(10, TimeUnit.SECONDS)).matches("00-" + r.traceId() + "-[0-9a-f]{16}-01");
+        } finally {
+            vertx.close();
+        }
     }
 
     @Test
@@ -169,9 +214,13 @@ class TelemetryContractTest {
     }
 
     private SpanData awaitSpan(String traceId) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
-                .anyMatch(s -> s.getTraceId().equals(traceId)));
-        return spans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(traceId)).findFirst()
-                .orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).until(() -> runSpans(traceId).findAny().isPresent());
+        return runSpans(traceId).findFirst().orElseThrow();
+    }
+
+    /** The run spans (CLIENT, ours) of a trace. */
+    private java.util.stream.Stream<SpanData> runSpans(String traceId) {
+        return spans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(traceId))
+                .filter(s -> s.getKind() == SpanKind.CLIENT);
     }
 }

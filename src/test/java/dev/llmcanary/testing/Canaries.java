@@ -83,9 +83,9 @@ public final class Canaries {
     }
 
     public CanaryDefinition build(Api api) {
-        List<Message> messages = api == Api.CHAT ? List.of(new Message("user", prompt)) : null;
+        List<Message> messages = api == Api.CHAT ? List.of(new Message("user", prompt)) : List.of();
         return new CanaryDefinition(id, "test canary", List.of("*"), List.of("*"), sloClass, api, messages,
-                api == Api.COMPLETION ? prompt : null, maxTokens, 0.0, 7L, null, null, Duration.ofSeconds(60),
+                api == Api.COMPLETION ? prompt : null, maxTokens, 0.0, 7L, List.of(), null, Duration.ofSeconds(60),
                 Map.copyOf(headers), thresholds, List.copyOf(guardrails), true, "test");
     }
 

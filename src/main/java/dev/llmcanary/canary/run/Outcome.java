@@ -9,6 +9,7 @@ public enum Outcome {
     /** The run could not happen: connection refused, DNS, TLS, timeout before headers. */
     ERROR;
 
+    @com.fasterxml.jackson.annotation.JsonValue
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -34,7 +34,7 @@ final class RequestBodies {
         if (c.prompt() != null) {
             return c.prompt().length();
         }
-        return c.messages() == null ? 0 : c.messages().stream().mapToInt(m -> m.content().length()).sum();
+        return c.messages().stream().mapToInt(m -> m.content().length()).sum();
     }
 
     private static void openAi(ObjectNode body, CanaryDefinition c, Flavor flavor, String model) {
