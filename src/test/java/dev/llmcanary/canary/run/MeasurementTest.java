@@ -1,0 +1,137 @@
+package dev.llmcanary.canary.run;
+
+import dev.llmcanary.boot.CatalogHolder;
+import dev.llmcanary.boot.Lifecycle;
+import dev.llmcanary.simulator.RecordedChunk;
+import dev.llmcanary.simulator.RecordedRequest;
+import dev.llmcanary.testing.Canaries;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The figures a run reports, checked against what the simulator did (its own record of when it wrote each chunk),
+ * over real sockets. Only orderings and counts are asserted: how close the figures are is the benchmark's job.
+ */
+@QuarkusTest
+class MeasurementTest {
+
+    @Inject
+    CanaryRunner runner;
+    @Inject
+    CatalogHolder catalog;
+    @Inject
+    Lifecycle lifecycle;
+
+    private RunResult run(Canaries c, String pool, String model) throws Exception {
+        return runner.run(c.on(catalog.get(), pool, model)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private RecordedRequest truth(String runId) {
+        var recorder = lifecycle.simulator().orElseThrow().recorder();
+        await().atMost(Duration.ofSeconds(5)).until(() -> recorder.get(runId)
+                .map(r -> r.chunks().stream().allMatch(c -> c.writeDoneNanos() > 0)).orElse(false));
+        return recorder.get(runId).orElseThrow();
+    }
+
+    @Test
+    void roleOnlyChunkSentEarlyIsNotTheFirstToken() throws Exception {
+        RunResult r = run(Canaries.canary("ttft-role").profile("ttft_ms=300;itl_ms=5;jitter_ms=0;role_chunk=true;tokens=8"),
+                "sim-h100", "sim-openai");
+
+        // The role chunk arrives at once; the first token only after the simulator's 300 ms.
+        assertThat(r.timings().timeToFirstChunk()).isLessThan(0.2);
+        assertThat(r.timings().ttft()).isGreaterThanOrEqualTo(0.3);
+        RecordedRequest sim = truth(r.runId());
+        assertThat(sim.chunks().get(0).kind().name()).isEqualTo("ROLE");
+        RecordedChunk first = sim.firstToken().orElseThrow();
+        assertThat((first.writeStartNanos() - sim.receivedNanos()) / 1e9).isGreaterThanOrEqualTo(0.3);
+    }
+
+    @Test
+    void reasoningTokensCountForTtftAndFirstContentIsReportedApart() throws Exception {
+        RunResult r = run(Canaries.canary("reasoning").profile("ttft_ms=20;itl_ms=40;jitter_ms=0;reasoning_tokens=3;tokens=6"),
+                "sim-h100", "sim-vllm");
+
+        assertThat(r.violations()).isEmpty();
+        assertThat(r.timings().ttft()).isLessThan(r.timings().timeToFirstContent());
+        // Three reasoning chunks 40 ms apart come before the first content chunk.
+        assertThat(r.timings().timeToFirstContent() - r.timings().ttft()).isGreaterThanOrEqualTo(0.1);
+    }
+
+    @Test
+    void usageOnlyChunkDoesNotExtendEndToEnd() throws Exception {
+        RunResult r = run(Canaries.canary("usage").profile("ttft_ms=5;itl_ms=5;jitter_ms=0;tokens=10;usage=separate"),
+                "sim-h100", "sim-openai");
+
+        assertThat(r.timeline().usage()).isNotNull();
+        assertThat(r.timeline().lastToken()).isLessThanOrEqualTo(r.timeline().usage());
+        assertThat(r.timings().e2e() * 1000).isCloseTo(r.timeline().lastToken(), org.assertj.core.data.Offset.offset(0.01));
+        assertThat(r.tokens().outputEstimated()).isFalse();
+        assertThat(r.tokens().output()).isEqualTo(10);
+    }
+
+    @Test
+    void severalTokensPerChunkTakeTokensPerSecondFromUsageAndGapsPerChunk() throws Exception {
+        RunResult r = run(Canaries.canary("multi").profile("ttft_ms=5;itl_ms=10;jitter_ms=0;tokens=30;tokens_per_chunk=3"),
+                "sim-h100", "sim-openai");
+
+        assertThat(r.tokens().output()).isEqualTo(30);
+        assertThat(r.tokens().tokenChunks()).isEqualTo(10);
+        assertThat(r.timings().interTokenGaps()).isEqualTo(9);
+        double span = (r.timeline().lastToken() - r.timeline().firstToken()) / 1000;
+        assertThat(r.timings().outputTokensPerSecond()).isCloseTo(29 / span, org.assertj.core.data.Offset.offset(0.5));
+    }
+
+    @Test
+    void withoutUsageTheTokenCountIsAnEstimateFromChunks() throws Exception {
+        RunResult r = run(Canaries.canary("no-usage").profile("ttft_ms=5;itl_ms=2;jitter_ms=0;tokens=12;usage=none"),
+                "sim-h100", "sim-openai");
+
+        assertThat(r.tokens().outputEstimated()).isTrue();
+        assertThat(r.tokens().output()).isEqualTo(12);
+        assertThat(r.tokens().prompt()).isNull();
+        assertThat(r.tokens().contextBucket()).isEqualTo("<=1k");
+    }
+
+    @Test
+    void everyTokenArrivalFollowsItsWriteAndTheInterTokenGapsMatchTheSimulatorsPace() throws Exception {
+        RunResult r = run(Canaries.canary("pace").profile("ttft_ms=10;itl_ms=30;jitter_ms=0;tokens=10"),
+                "sim-h100", "sim-openai");
+
+        assertThat(r.violations()).isEmpty();
+        assertThat(r.timings().interTokenP50()).isBetween(0.02, 0.06);
+        RecordedRequest sim = truth(r.runId());
+        long tokenWrites = sim.chunks().stream().filter(c -> c.kind().name().equals("TOKEN")).count();
+        assertThat(r.tokens().tokenChunks()).isEqualTo((int) tokenWrites);
+    }
+
+    @Test
+    void slowFirstTokenFailsTheStreamingClassWithAReason() throws Exception {
+        RunResult r = run(Canaries.canary("slow").sloClass("streaming").profile("ttft_ms=900;itl_ms=2;jitter_ms=0;tokens=6"),
+                "sim-h100", "sim-openai");
+
+        assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(r.sloChecks()).anySatisfy(c -> {
+            assertThat(c.name()).isEqualTo("ttft");
+            assertThat(c.passed()).isFalse();
+            assertThat(c.threshold()).isEqualTo(0.8);
+        });
+        assertThat(r.reason()).contains("ttft").contains("0.800");
+    }
+
+    @Test
+    void slowTokensFailTheTokensPerSecondFloor() throws Exception {
+        RunResult r = run(Canaries.canary("crawl").sloClass("streaming").profile("ttft_ms=5;itl_ms=100;jitter_ms=0;tokens=5"),
+                "sim-h100", "sim-openai");
+
+        assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(r.reason()).contains("tokens/s");
+    }
+}
