@@ -26,21 +26,28 @@ public final class PromText {
             int space;
             String name;
             Map<String, String> labels = new LinkedHashMap<>();
-            if (brace >= 0 && brace < line.indexOf(' ')) {
+            if (brace >= 0 && (line.indexOf(' ') < 0 || brace < line.indexOf(' '))) {
                 name = line.substring(0, brace);
-                int close = line.indexOf('}', brace);
-                for (String pair : line.substring(brace + 1, close).split(",(?=[a-zA-Z_]+=\")")) {
-                    if (pair.isBlank()) {
-                        continue;
+                int i = brace + 1;
+                // key="value" pairs; values may hold '}' or ',' and escaped quotes.
+                while (i < line.length() && line.charAt(i) != '}') {
+                    int eq = line.indexOf('=', i);
+                    String key = line.substring(i, eq).trim();
+                    StringBuilder v = new StringBuilder();
+                    int j = eq + 2;
+                    for (; line.charAt(j) != '"'; j++) {
+                        if (line.charAt(j) == '\\') {
+                            j++;
+                        }
+                        v.append(line.charAt(j));
                     }
-                    int eq = pair.indexOf('=');
-                    String v = pair.substring(eq + 1).trim();
-                    if (v.endsWith(",")) {
-                        v = v.substring(0, v.length() - 1);
+                    labels.put(key, v.toString());
+                    i = j + 1;
+                    if (i < line.length() && line.charAt(i) == ',') {
+                        i++;
                     }
-                    labels.put(pair.substring(0, eq).trim(), v.substring(1, v.length() - 1));
                 }
-                space = close + 1;
+                space = i + 1;
             } else {
                 space = line.indexOf(' ');
                 name = line.substring(0, space);
