@@ -2,11 +2,14 @@ package dev.llmcanary.simulator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Verticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -16,7 +19,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A deterministic, fault-injecting fake LLM inference server on plain Vert.x core: OpenAI and native routes,
@@ -36,7 +42,7 @@ public final class SimulatorServer {
     private final SimulatorRecorder recorder;
     private final ObjectMapper mapper = new ObjectMapper();
     private final AtomicLong requestCounter = new AtomicLong();
-    private HttpServer server;
+    private final List<String> deployments = new CopyOnWriteArrayList<>();
 
     public SimulatorServer(Vertx vertx, SimulatorConfig config) {
         this.vertx = vertx;
@@ -44,19 +50,45 @@ public final class SimulatorServer {
         this.recorder = new SimulatorRecorder(config.maxRecorded());
     }
 
-    /** Starts listening; completes with the actual port (useful with port 0). */
+    /**
+     * Starts listening on one event loop per core (servers sharing a port spread connections over their event
+     * loops); completes with the actual port (useful with port 0).
+     */
     public Future<Integer> start() {
-        HttpServerOptions options = new HttpServerOptions()
-                .setHost(config.host())
-                .setPort(config.port())
-                .setTcpNoDelay(true)
-                .setAcceptBacklog(4096);
-        server = vertx.createHttpServer(options).requestHandler(this::handle);
-        return server.listen().map(HttpServer::actualPort);
+        int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+        // Vert.x shares a negative port among its servers as one random port; port 0 would give each its own.
+        return deploy(config.port() == 0 ? -1 : config.port(), loops);
     }
 
     public Future<Void> stop() {
-        return server == null ? Future.succeededFuture() : server.close();
+        List<Future<Void>> undeployed = new ArrayList<>();
+        for (String id : deployments) {
+            undeployed.add(vertx.undeploy(id));
+        }
+        deployments.clear();
+        return Future.all(undeployed).mapEmpty();
+    }
+
+    private Future<Integer> deploy(int port, int instances) {
+        AtomicInteger actualPort = new AtomicInteger();
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.host())
+                .setPort(port)
+                .setTcpNoDelay(true)
+                .setAcceptBacklog(4096);
+        Supplier<Verticle> listener = () -> new AbstractVerticle() {
+            @Override
+            public void start(Promise<Void> started) {
+                vertx.createHttpServer(options).requestHandler(SimulatorServer.this::handle).listen()
+                        .onSuccess(server -> actualPort.set(server.actualPort()))
+                        .<Void>mapEmpty().onComplete(started);
+            }
+        };
+        return vertx.deployVerticle(listener, new DeploymentOptions().setInstances(instances))
+                .map(id -> {
+                    deployments.add(id);
+                    return actualPort.get();
+                });
     }
 
     public SimulatorRecorder recorder() {
@@ -109,7 +141,15 @@ public final class SimulatorServer {
         }
         Route chosen = route;
         String pathModel = tritonModel;
-        req.body().onSuccess(body -> inference(req, chosen, pathModel, body, received));
+        req.body().onSuccess(body -> {
+            try {
+                inference(req, chosen, pathModel, body, received);
+            } catch (ClassCastException e) {
+                // A field of the wrong JSON type (e.g. messages not an array); the body itself stays out of logs.
+                error(req.response(), 400, "request body has a field of the wrong type", "invalid_request_error",
+                        "invalid_request");
+            }
+        });
     }
 
     private void inference(HttpServerRequest req, Route route, String pathModel, Buffer raw, long received) {

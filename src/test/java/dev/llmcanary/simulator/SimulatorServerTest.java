@@ -87,6 +87,12 @@ class SimulatorServerTest {
                                     + "\"completion_tokens\":24,\"total_tokens\":26}");
                             assertThat(r.data().get(r.data().size() - 1)).isEqualTo("[DONE]");
                         }),
+                c("openai: usage=final puts usage on the finish chunk", CHAT, chat("sim-openai", "hi"),
+                        "usage=final;reply=a b", null, r -> {
+                            assertThat(r.finishes().get(0).getJsonObject("usage").getInteger("completion_tokens"))
+                                    .isEqualTo(2);
+                            assertThat(r.text()).doesNotContain("\"choices\":[]");
+                        }),
                 c("openai: role_chunk=false drops the role chunk", CHAT, chat("sim-openai", "hi"),
                         "role_chunk=false", null,
                         r -> assertThat(r.text()).doesNotContain("\"role\":\"assistant\"")),
@@ -281,7 +287,7 @@ class SimulatorServerTest {
                     assertThat(r.joined()).isEqualTo("a b c d café");
                     assertThat(r.text()).endsWith("data: [DONE]\n\n");
                 }),
-                c("close@3 ends the body early", CHAT, hi, abc + ";itl_ms=40", "close@3", r -> {
+                c("close@3 ends the body early", CHAT, hi, abc + ";itl_ms=100", "close@3", r -> {
                     assertThat(r.complete()).isFalse();
                     assertThat(r.contents()).containsExactly("a", " b");
                     assertThat(r.text()).doesNotContain("[DONE]");
@@ -330,6 +336,9 @@ class SimulatorServerTest {
                     assertThat(r.status()).isEqualTo(400);
                     assertThat(r.text()).contains("unknown profile key 'speed'");
                 }),
+                c("wrongly typed field is a 400", CHAT,
+                        new JsonObject().put("model", "sim-openai").put("messages", "hi").encode(), null, null,
+                        r -> assertThat(r.status()).isEqualTo(400)),
                 c("unknown model is a 404 with an OpenAI error", CHAT, chat("gpt-nope", "hi"), null, null, r -> {
                     assertThat(r.status()).isEqualTo(404);
                     assertThat(new JsonObject(r.text()).getJsonObject("error").getString("code"))
