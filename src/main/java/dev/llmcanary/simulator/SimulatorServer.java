@@ -75,7 +75,9 @@ public final class SimulatorServer {
                 .setHost(config.host())
                 .setPort(port)
                 .setTcpNoDelay(true)
-                .setAcceptBacklog(4096);
+                .setAcceptBacklog(4096)
+                // A fake target must not add server spans to the traces of the service that embeds it.
+                .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE);
         Supplier<Verticle> listener = () -> new AbstractVerticle() {
             @Override
             public void start(Promise<Void> started) {
