@@ -80,7 +80,7 @@ class TelemetryContractTest {
             // Every llm_canary series is labelled from configuration only: no URL or address ever appears.
             assertThat(m).filteredOn(s -> s.name().startsWith("llm_canary_"))
                     .allSatisfy(s -> assertThat(s.labels().values()).noneMatch(v -> v.contains("127.0.0.1")
-                            || v.contains("http")));
+                            || v.contains("://")));
         }
     }
 
