@@ -1,0 +1,92 @@
+package dev.llmcanary.target;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The per-event-loop work of running streams, kept off the read path so arrival stamps stay true:
+ * <ul>
+ *   <li><b>Deferred parsing.</b> When many streams deliver in the same loop iteration, each buffer is only stamped
+ *       and queued while the loop reads sockets; parsing runs as one task after the reads. Otherwise the stamp of
+ *       the last socket read in a burst would include the parsing of every buffer read before it.</li>
+ *   <li><b>Stall sweeps.</b> One periodic timer per loop asks every stream whether its current gap crossed a
+ *       threshold, instead of a timer per chunk.</li>
+ * </ul>
+ * The lists of a loop are only touched from that loop's thread, so they need no locking.
+ */
+final class EventLoopWork {
+
+    /** A stream served by a loop. */
+    interface Stream {
+        /** Parses what arrived since the last drain. */
+        void drain();
+
+        /** Checks the current gap; returns false once the stream is over and can be dropped. */
+        boolean sweep(long nowNanos);
+    }
+
+    private final Vertx vertx;
+    private final long sweepMillis;
+    private final Map<Context, Loop> loops = new ConcurrentHashMap<>();
+
+    EventLoopWork(Vertx vertx, long sweepMillis) {
+        this.vertx = vertx;
+        this.sweepMillis = sweepMillis;
+    }
+
+    /** The work of {@code context}'s loop; must be called on that loop's thread. */
+    Loop loop(Context context) {
+        return loops.computeIfAbsent(context, Loop::new);
+    }
+
+    final class Loop {
+        private final Context context;
+        private final List<Stream> watched = new ArrayList<>();
+        private final ArrayDeque<Stream> dirty = new ArrayDeque<>();
+        private boolean drainScheduled;
+        private long timerId = -1;
+
+        private Loop(Context context) {
+            this.context = context;
+        }
+
+        void watch(Stream s) {
+            watched.add(s);
+            if (timerId < 0) {
+                // Called on the loop's own thread, so the periodic timer is bound to the same context.
+                timerId = vertx.setPeriodic(sweepMillis, id -> sweep());
+            }
+        }
+
+        /** Queues {@code s} for parsing after the current batch of socket reads. */
+        void dirty(Stream s) {
+            dirty.add(s);
+            if (!drainScheduled) {
+                drainScheduled = true;
+                context.runOnContext(v -> drainAll());
+            }
+        }
+
+        private void drainAll() {
+            drainScheduled = false;
+            for (Stream s; (s = dirty.poll()) != null; ) {
+                s.drain();
+            }
+        }
+
+        private void sweep() {
+            long now = System.nanoTime();
+            watched.removeIf(s -> !s.sweep(now));
+            if (watched.isEmpty()) {
+                vertx.cancelTimer(timerId);
+                timerId = -1;
+            }
+        }
+    }
+}

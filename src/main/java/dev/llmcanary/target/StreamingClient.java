@@ -1,0 +1,244 @@
+package dev.llmcanary.target;
+
+import dev.llmcanary.stream.StreamListener;
+import dev.llmcanary.stream.StreamOptions;
+import dev.llmcanary.stream.StreamResult;
+import dev.llmcanary.stream.StreamSession;
+import dev.llmcanary.stream.SweepResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+
+/**
+ * Streams one canary request with the Vert.x core HTTP client and feeds every body buffer to a {@link StreamSession}
+ * stamped with {@code System.nanoTime()} the moment it arrives, before any parsing. Everything here runs on the
+ * connection's event loop and never blocks.
+ */
+public final class StreamingClient implements AutoCloseable {
+
+    private final Vertx vertx;
+    private final HttpClient http;
+    private final EventLoopWork loops;
+
+    public StreamingClient(Vertx vertx, ClientSettings settings) {
+        this.vertx = vertx;
+        HttpClientOptions options = new HttpClientOptions()
+                .setTcpNoDelay(true)
+                .setKeepAlive(true)
+                .setTryUseCompression(false) // compression would batch tokens and distort arrival times
+                .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE) // one span per run is ours, no child spans
+                .setConnectTimeout((int) settings.connectTimeout().toMillis());
+        this.http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(settings.maxConnectionsPerHost()));
+        this.loops = new EventLoopWork(vertx, settings.sweepPeriod().toMillis());
+    }
+
+    /** Runs one stream; the future always succeeds, with either a result or a transport error. */
+    public Future<Attempt> stream(StreamRequest request, StreamOptions options, StreamListener listener) {
+        long start = System.nanoTime();
+        Run run = new Run(new StreamSession(options, listener, start), start);
+        RequestOptions ro = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(join(request.baseUrl().toString(), request.path()))
+                .setConnectTimeout(request.connectTimeout().toMillis());
+        request.headers().forEach(ro::putHeader);
+        long deadlineTimer = vertx.setTimer(Math.max(1, request.deadline().toMillis()), id -> run.deadline());
+        run.promise.future().onComplete(ar -> vertx.cancelTimer(deadlineTimer));
+        http.request(ro).onComplete(ar -> {
+            if (ar.failed()) {
+                run.transportError(TransportErrors.classify(ar.cause()));
+                return;
+            }
+            run.connected(ar.result(), Vertx.currentContext());
+            HttpClientRequest req = ar.result();
+            req.response().onComplete(rar -> {
+                if (rar.failed()) {
+                    run.failedBeforeOrDuring(rar.cause());
+                } else {
+                    run.headers(rar.result());
+                }
+            });
+            req.end(request.body()).onComplete(w -> {
+                if (w.succeeded()) {
+                    run.session.requestWritten(System.nanoTime());
+                } else {
+                    run.failedBeforeOrDuring(w.cause());
+                }
+            });
+        });
+        return run.promise.future();
+    }
+
+    /** Appends the flavor path to the base URL, keeping any path prefix of the base (a gateway route). */
+    private static String join(String base, String path) {
+        int end = base.length();
+        while (end > 0 && base.charAt(end - 1) == '/') {
+            end--;
+        }
+        return base.substring(0, end) + path;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    /** The state of one attempt; all callbacks happen on the same event loop. */
+    private final class Run implements EventLoopWork.Stream {
+        final StreamSession session;
+        final long start;
+        final Promise<Attempt> promise = Promise.promise();
+        long connected = -1;
+        HttpClientRequest request;
+        boolean headersSeen;
+        EventLoopWork.Loop loop;
+        // Buffers stamped but not yet parsed: at most what one loop iteration read for this stream.
+        Buffer[] pending = new Buffer[4];
+        long[] pendingAt = new long[4];
+        int pendingCount;
+
+        Run(StreamSession session, long start) {
+            this.session = session;
+            this.start = start;
+        }
+
+        void connected(HttpClientRequest req, Context context) {
+            this.request = req;
+            this.connected = System.nanoTime();
+            this.loop = loops.loop(context);
+            loop.watch(this);
+        }
+
+        void arrived(Buffer buffer, long at) {
+            if (pendingCount == pending.length) {
+                pending = java.util.Arrays.copyOf(pending, pendingCount * 2);
+                pendingAt = java.util.Arrays.copyOf(pendingAt, pendingCount * 2);
+            }
+            pending[pendingCount] = buffer;
+            pendingAt[pendingCount] = at;
+            if (pendingCount++ == 0) {
+                loop.dirty(this);
+            }
+        }
+
+        @Override
+        public void drain() {
+            int n = pendingCount;
+            pendingCount = 0;
+            for (int i = 0; i < n; i++) {
+                Buffer b = pending[i];
+                pending[i] = null;
+                if (promise.future().isComplete()) {
+                    continue;
+                }
+                session.bytes(b, pendingAt[i]);
+                if (session.terminated()) {
+                    finishAndClose(pendingAt[i]);
+                }
+            }
+        }
+
+        void headers(HttpClientResponse resp) {
+            long at = System.nanoTime();
+            headersSeen = true;
+            boolean stream = session.headers(resp.statusCode(), resp.getHeader("content-type"),
+                    resp.getHeader("retry-after"), at);
+            if (!stream) {
+                // Nothing to validate in an error body; drop the connection rather than read an unbounded body.
+                complete(at);
+                reset();
+                return;
+            }
+            // Stamp first, parse later (after this loop iteration's reads): see EventLoopWork.
+            resp.handler(buffer -> arrived(buffer, System.nanoTime()));
+            resp.endHandler(v -> {
+                long now = System.nanoTime();
+                drain();
+                if (!promise.future().isComplete()) {
+                    session.end(now);
+                    complete(now);
+                }
+            });
+            resp.exceptionHandler(cause -> {
+                drain();
+                failedBeforeOrDuring(cause);
+            });
+        }
+
+        void failedBeforeOrDuring(Throwable cause) {
+            if (promise.future().isComplete()) {
+                return;
+            }
+            if (!headersSeen) {
+                transportError(TransportErrors.classify(cause));
+                return;
+            }
+            long now = System.nanoTime();
+            session.failed(TransportErrors.describe(cause), now);
+            complete(now);
+        }
+
+        void transportError(TransportError error) {
+            promise.tryComplete(new Attempt(null, error, start, connected));
+            reset();
+        }
+
+        void deadline() {
+            if (promise.future().isComplete()) {
+                return;
+            }
+            if (!headersSeen) {
+                transportError(new TransportError("timeout", "no response headers before the run deadline"));
+                return;
+            }
+            long now = System.nanoTime();
+            session.failed("run deadline exceeded", now);
+            complete(now);
+            reset();
+        }
+
+        @Override
+        public boolean sweep(long now) {
+            drain();
+            if (promise.future().isComplete()) {
+                return false;
+            }
+            if (headersSeen && session.sweep(now) == SweepResult.ABORT) {
+                finishAndClose(now);
+                return false;
+            }
+            return true;
+        }
+
+        /** Ends the attempt now; a stream cut short is reset, one that ended with [DONE] drains and is reused. */
+        private void finishAndClose(long now) {
+            if (complete(now) && session.finish(now).aborted()) {
+                reset();
+            }
+        }
+
+        private boolean complete(long now) {
+            if (promise.future().isComplete()) {
+                return false;
+            }
+            StreamResult result = session.finish(now);
+            return promise.tryComplete(new Attempt(result, null, start, connected));
+        }
+
+        private void reset() {
+            if (request != null) {
+                request.reset(); // closes an HTTP/1 connection mid-stream so it is never reused half-read
+            }
+        }
+    }
+
+}
