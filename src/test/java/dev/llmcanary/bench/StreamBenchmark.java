@@ -10,7 +10,6 @@ import dev.llmcanary.target.Attempt;
 import dev.llmcanary.target.ClientSettings;
 import dev.llmcanary.target.StreamRequest;
 import dev.llmcanary.target.StreamingClient;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -40,6 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * completed). Prints, per level: error vs both bounds (median, p99, max), user-visible TTFT next to TTFT from request
  * written, CPU time per streamed token and heap used. Run: {@code ./mvnw -q -Pbench test-compile exec:exec}
  * (levels with {@code -Dbench.levels=1,100,1000}).
+ *
+ * <p>Each level is a closed loop at constant concurrency: N workers each start a stream, and a new one as soon as
+ * the previous ends, for {@code bench.seconds}. Workers start spread over the first stream's duration, as canaries
+ * spread over their interval do; a thousand streams started in the same millisecond measure the accept queue.
  */
 public final class StreamBenchmark {
 
@@ -49,7 +52,8 @@ public final class StreamBenchmark {
         int[] levels = Arrays.stream(System.getProperty("bench.levels", "1,100,1000").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         int tokens = Integer.getInteger("bench.tokens", 32);
-        String profile = "ttft_ms=50;itl_ms=20;jitter_ms=5;tokens=" + tokens;
+        // A loaded pool's pace: 200 ms to the first token, 40 ms between tokens (25 tokens/s per stream).
+        String profile = System.getProperty("bench.profile", "ttft_ms=200;itl_ms=40;jitter_ms=5;tokens=" + tokens);
         Process sim = startSimulator();
         try {
             String base = awaitListening(sim);
@@ -57,15 +61,14 @@ public final class StreamBenchmark {
             StreamingClient client = new StreamingClient(vertx, new ClientSettings(Duration.ofSeconds(10), 2000,
                     Duration.ofMillis(20)));
             HttpClient truthClient = HttpClient.newHttpClient();
-            System.out.printf("llm-canary stream benchmark: %d cores, simulator pid %d at %s, profile %s%n",
-                    Runtime.getRuntime().availableProcessors(), sim.pid(), base, profile);
-            runLevel(client, truthClient, base, profile, Math.min(200, levels[levels.length - 1]), 1, true); // warm-up
+            System.out.printf("llm-canary stream benchmark: %d cores, simulator pid %d at %s, profile %s, %d s per level%n",
+                    Runtime.getRuntime().availableProcessors(), sim.pid(), base, profile, Long.getLong("bench.seconds", 10));
+            runLevel(client, truthClient, base, profile, Math.min(200, levels[levels.length - 1]), true, vertx); // warm-up
             System.out.println();
-            System.out.println("| concurrency | streams | err vs write start p50 / p99 / max (ms) | err vs write done p50 / p99 / max (ms) | TTFT from request written p50 / p99 (ms) | TTFT from attempt start p50 / p99 (ms) | sim TTFT p50 (ms) | CPU µs / token | heap used peak (MiB) | violations |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+            System.out.println("| concurrency | streams | err vs write start p50 / p99 / max (ms) | err vs write done p50 / p99 / max (ms) | TTFT from request written p50 / p99 (ms) | TTFT from attempt start p50 / p99 (ms) | sim TTFT p50 (ms) | CPU µs / token | heap used peak (MiB) | GCs / GC ms | violations |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
             for (int c : levels) {
-                int waves = c == 1 ? 200 : c <= 100 ? 5 : 2;
-                runLevel(client, truthClient, base, profile, c, waves, false);
+                runLevel(client, truthClient, base, profile, c, false, vertx);
             }
             client.close();
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -76,50 +79,52 @@ public final class StreamBenchmark {
     }
 
     private static void runLevel(StreamingClient client, HttpClient truth, String base, String profile,
-                                 int concurrency, int waves, boolean warmup) throws Exception {
+                                 int concurrency, boolean warmup, Vertx vertx) throws Exception {
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
-        System.gc();
         AtomicLong heapPeak = new AtomicLong(mem.getHeapMemoryUsage().getUsed());
         var sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         sampler.scheduleAtFixedRate(() -> heapPeak.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max),
                 0, 20, TimeUnit.MILLISECONDS);
+        long seconds = Long.getLong("bench.seconds", 10);
+        long rampMillis = Long.getLong("bench.ramp.ms", 1500);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup ? 3 : seconds);
+        // Only a few numbers per stream are kept: holding whole results would inflate the live set and with it the
+        // benchmark's own GC pauses, which land on the measurement.
+        java.util.Queue<Sample> samples = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch workers = new java.util.concurrent.CountDownLatch(concurrency);
         long cpu0 = processCpuNanos();
-        List<String> ids = new ArrayList<>();
-        List<Attempt> attempts = new ArrayList<>();
-        for (int w = 0; w < waves; w++) {
-            List<Future<Attempt>> wave = new ArrayList<>(concurrency);
-            List<String> waveIds = new ArrayList<>(concurrency);
-            for (int i = 0; i < concurrency; i++) {
-                String id = UUID.randomUUID().toString();
-                waveIds.add(id);
-                wave.add(client.stream(request(base, id, profile), options(), StreamListener.NONE));
-            }
-            Future.all(wave).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-            ids.addAll(waveIds);
-            wave.forEach(f -> attempts.add(f.result()));
+        long[] gc0 = gcCountAndMillis();
+        int minStreams = concurrency == 1 ? Integer.getInteger("bench.min.streams", 20) : 0;
+        for (int i = 0; i < concurrency; i++) {
+            long delay = concurrency == 1 ? 1 : 1 + rampMillis * i / concurrency;
+            vertx.setTimer(delay, t -> worker(client, base, profile, end, minStreams, samples, finished, workers));
         }
+        workers.await(seconds + 120, TimeUnit.SECONDS);
         long cpu = processCpuNanos() - cpu0;
+        long[] gc1 = gcCountAndMillis();
         sampler.shutdownNow();
         if (warmup) {
             return;
         }
+        List<Sample> list = new ArrayList<>(samples);
         long tokenChunks = 0;
         int violations = 0;
-        double[] errStart = new double[ids.size()];
-        double[] errDone = new double[ids.size()];
-        double[] ttft = new double[ids.size()];
-        double[] ttftStart = new double[ids.size()];
-        double[] simTtft = new double[ids.size()];
+        int size = list.size();
+        double[] errStart = new double[size];
+        double[] errDone = new double[size];
+        double[] ttft = new double[size];
+        double[] ttftStart = new double[size];
+        double[] simTtft = new double[size];
         int n = 0;
-        for (int i = 0; i < ids.size(); i++) {
-            Attempt a = attempts.get(i);
-            if (a.failedToStart() || a.result().trace().firstToken() < 0) {
+        for (int i = 0; i < size; i++) {
+            Sample tr = list.get(i);
+            violations += tr.violations();
+            tokenChunks += tr.tokenChunks();
+            if (tr.firstToken() < 0) {
                 continue;
             }
-            var tr = a.result().trace();
-            violations += a.result().violations().size();
-            tokenChunks += tr.tokenChunks();
-            JsonNode rec = JSON.readTree(truth.send(HttpRequest.newBuilder(URI.create(base + "/sim/requests/" + ids.get(i)))
+            JsonNode rec = JSON.readTree(truth.send(HttpRequest.newBuilder(URI.create(base + "/sim/requests/" + tr.id()))
                     .build(), HttpResponse.BodyHandlers.ofString()).body());
             JsonNode first = null;
             for (JsonNode ch : rec.path("chunks")) {
@@ -138,9 +143,40 @@ public final class StreamBenchmark {
             simTtft[n] = (first.path("writeStartNanos").asLong() - rec.path("receivedNanos").asLong()) / 1e6;
             n++;
         }
-        System.out.printf("| %d | %d | %s | %s | %s | %s | %.2f | %.1f | %.0f | %d |%n", concurrency, n,
+        System.out.printf("| %d | %d | %s | %s | %s | %s | %.2f | %.1f | %.0f | %d / %d | %d |%n", concurrency, n,
                 triple(errStart, n), triple(errDone, n), pair(ttft, n), pair(ttftStart, n), pct(simTtft, n, 50),
-                tokenChunks == 0 ? 0 : cpu / 1e3 / tokenChunks, heapPeak.get() / 1048576.0, violations);
+                tokenChunks == 0 ? 0 : cpu / 1e3 / tokenChunks, heapPeak.get() / 1048576.0, gc1[0] - gc0[0],
+                gc1[1] - gc0[1], violations);
+    }
+
+    /** What is kept of one stream: its id and the timestamps the figures need. */
+    private record Sample(String id, long start, long requestWritten, long firstToken, int tokenChunks,
+                          int violations) {
+
+        static Sample of(String id, Attempt a) {
+            if (a.failedToStart()) {
+                return new Sample(id, a.startNanos(), -1, -1, 0, 1);
+            }
+            var t = a.result().trace();
+            return new Sample(id, t.start(), t.requestWritten(), t.firstToken(), t.tokenChunks(),
+                    a.result().violations().size());
+        }
+    }
+
+    /** One closed-loop worker: a stream, then the next as soon as it ends, until the level's end. */
+    private static void worker(StreamingClient client, String base, String profile, long end, int minStreams,
+                               java.util.Queue<Sample> samples, java.util.concurrent.atomic.AtomicInteger finished,
+                               java.util.concurrent.CountDownLatch done) {
+        if (System.nanoTime() >= end && finished.get() >= minStreams) {
+            done.countDown();
+            return;
+        }
+        String id = UUID.randomUUID().toString();
+        client.stream(request(base, id, profile), options(), StreamListener.NONE).onComplete(ar -> {
+            samples.add(Sample.of(id, ar.result()));
+            finished.incrementAndGet();
+            worker(client, base, profile, end, minStreams, samples, finished, done);
+        });
     }
 
     private static StreamRequest request(String base, String id, String profile) {
@@ -159,7 +195,7 @@ public final class StreamBenchmark {
     private static Process startSimulator() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         return new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "dev.llmcanary.simulator.SimulatorMain", "--host", "127.0.0.1", "--port", "0")
+                "dev.llmcanary.simulator.SimulatorMain", "--host", "127.0.0.1", "--port", "0", "--max-recorded", "200000")
                 .redirectErrorStream(true).start();
     }
 
@@ -176,6 +212,17 @@ public final class StreamBenchmark {
             }
         }
         throw new IllegalStateException("simulator exited before listening");
+    }
+
+    /** Young and old collections so far: count and accumulated milliseconds (pauses, for G1's young collector). */
+    private static long[] gcCountAndMillis() {
+        long count = 0;
+        long millis = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, millis};
     }
 
     private static long processCpuNanos() {
