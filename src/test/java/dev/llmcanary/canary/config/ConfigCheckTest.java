@@ -1,0 +1,37 @@
+package dev.llmcanary.canary.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The {@code --config.check} style command: exit status and the errors it prints. */
+class ConfigCheckTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int check(String... args) {
+        return ConfigCheck.run(args, name -> null, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shippedCanariesAreValid() {
+        assertThat(check("canaries")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("configuration OK: 7 canaries, 6 pools, 3 SLO classes");
+    }
+
+    @Test
+    void invalidFolderExitsOneWithEveryErrorNamingFileLineAndField() {
+        assertThat(check("src/test/resources/config/several-errors")).isEqualTo(1);
+        String printed = err.toString(StandardCharsets.UTF_8);
+        assertThat(printed)
+                .contains("several-errors/c.yaml:5:15: [0].max_tokens: must be between 1 and 32768, got 0")
+                .contains("several-errors/pools.yaml:6:13: pools[0].models: must list at least one model")
+                .contains("8 error(s)");
+    }
+}
