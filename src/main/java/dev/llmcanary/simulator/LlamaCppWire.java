@@ -15,16 +15,6 @@ final class LlamaCppWire implements Wire {
     }
 
     @Override
-    public String role(TokenCounts usage) {
-        return null;
-    }
-
-    @Override
-    public String empty(int index, boolean idChanged) {
-        return null;
-    }
-
-    @Override
     public String token(Piece p) {
         StringBuilder sb = new StringBuilder(128);
         Json.str(sb.append("{\"content\":"), p.text());
@@ -54,23 +44,4 @@ final class LlamaCppWire implements Wire {
         return sb.toString();
     }
 
-    @Override
-    public String usage(TokenCounts counts, boolean idChanged) {
-        return null;
-    }
-
-    @Override
-    public boolean done() {
-        return false;
-    }
-
-    @Override
-    public boolean reasoning() {
-        return false;
-    }
-
-    @Override
-    public int emptyEvery() {
-        return 0;
-    }
 }

@@ -18,16 +18,6 @@ final class TgiNativeWire implements Wire {
     }
 
     @Override
-    public String role(TokenCounts usage) {
-        return null;
-    }
-
-    @Override
-    public String empty(int index, boolean idChanged) {
-        return null;
-    }
-
-    @Override
     public String token(Piece p) {
         StringBuilder sb = new StringBuilder(160);
         sb.append("{\"index\":").append(p.index()).append(",\"token\":{\"id\":").append(1000 + p.index())
@@ -54,23 +44,4 @@ final class TgiNativeWire implements Wire {
         return null;
     }
 
-    @Override
-    public String usage(TokenCounts counts, boolean idChanged) {
-        return null;
-    }
-
-    @Override
-    public boolean done() {
-        return false;
-    }
-
-    @Override
-    public boolean reasoning() {
-        return false;
-    }
-
-    @Override
-    public int emptyEvery() {
-        return 0;
-    }
 }

@@ -17,16 +17,6 @@ final class TritonWire implements Wire {
     }
 
     @Override
-    public String role(TokenCounts usage) {
-        return null;
-    }
-
-    @Override
-    public String empty(int index, boolean idChanged) {
-        return null;
-    }
-
-    @Override
     public String token(Piece p) {
         StringBuilder sb = new StringBuilder(128);
         sb.append("{\"model_name\":");
@@ -45,23 +35,4 @@ final class TritonWire implements Wire {
         return null;
     }
 
-    @Override
-    public String usage(TokenCounts counts, boolean idChanged) {
-        return null;
-    }
-
-    @Override
-    public boolean done() {
-        return false;
-    }
-
-    @Override
-    public boolean reasoning() {
-        return false;
-    }
-
-    @Override
-    public int emptyEvery() {
-        return 0;
-    }
 }

@@ -4,16 +4,22 @@ package dev.llmcanary.simulator;
  * Builds the JSON payloads of one route and dialect. Returns null for a chunk kind the format does not have;
  * faults and timing are applied by {@link PlanBuilder}, so a wire only knows how healthy output looks.
  */
+/* Defaults describe the native routes (TGI, Triton, llama.cpp): no role or empty events, no separate usage event,
+ * no [DONE], no reasoning field. The OpenAI wire overrides them. */
 interface Wire {
 
     /** The text before the payload on a data line: "data: " or, for TGI 2, "data:". */
     String prefix();
 
     /** The role-only first chunk, or null; {@code usage} non-null means the chunk reports it. */
-    String role(TokenCounts usage);
+    default String role(TokenCounts usage) {
+        return null;
+    }
 
     /** An empty-content chunk some servers interleave, or null. */
-    String empty(int index, boolean idChanged);
+    default String empty(int index, boolean idChanged) {
+        return null;
+    }
 
     String token(Piece piece);
 
@@ -22,13 +28,21 @@ interface Wire {
 
     String finish(Finish finish);
 
-    String usage(TokenCounts counts, boolean idChanged);
+    default String usage(TokenCounts counts, boolean idChanged) {
+        return null;
+    }
 
-    boolean done();
+    default boolean done() {
+        return false;
+    }
 
     /** Whether the format can carry reasoning tokens. */
-    boolean reasoning();
+    default boolean reasoning() {
+        return false;
+    }
 
     /** Every how many token chunks an empty-content chunk is interleaved; 0 for never. */
-    int emptyEvery();
+    default int emptyEvery() {
+        return 0;
+    }
 }
