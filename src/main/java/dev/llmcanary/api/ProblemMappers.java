@@ -37,6 +37,23 @@ public class ProblemMappers {
         return respond(Problem.of(400, "Bad Request", "malformed JSON body"));
     }
 
+    /** The result queue is full: the service is saturated, the caller may retry later. */
+    @ServerExceptionMapper
+    public Response overloaded(java.util.concurrent.RejectedExecutionException e) {
+        Response r = respond(Problem.of(503, "Service Unavailable", "too many runs in progress; retry later"));
+        r.getHeaders().add("Retry-After", "5");
+        return r;
+    }
+
+    /** Anything unexpected still answers as a problem, without internals (they go to the log). */
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
+        LOG.errorf("unexpected error answering a request: %s", e.toString());
+        return respond(Problem.of(500, "Internal Server Error", "unexpected error; see the service log"));
+    }
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ProblemMappers.class);
+
     private static String lastNode(String path) {
         int dot = path.lastIndexOf('.');
         return dot < 0 ? path : path.substring(dot + 1);
