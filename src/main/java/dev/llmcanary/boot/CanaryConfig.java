@@ -34,6 +34,9 @@ public interface CanaryConfig {
     /** Continuous runs. */
     Scheduler scheduler();
 
+    /** Per-endpoint health and model checks. */
+    Health health();
+
     interface Files {
         /** The canaries folder: every *.yaml in it but pools.yaml and slo-classes.yaml is a canary file. */
         @WithDefault("canaries")
@@ -125,5 +128,19 @@ public interface CanaryConfig {
         /** Run every enabled canary on every target at its interval. */
         @WithDefault("true")
         boolean enabled();
+    }
+
+    interface Health {
+        /** Check every endpoint of every pool in the background at the interval (tests trigger checks instead). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often every endpoint's health route and model list are checked. */
+        @WithDefault("30s")
+        Duration interval();
+
+        /** The limit of each health or model request, connecting included; past it the endpoint is unhealthy. */
+        @WithDefault("5s")
+        Duration timeout();
     }
 }

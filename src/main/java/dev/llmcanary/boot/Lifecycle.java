@@ -25,7 +25,7 @@ import static dev.llmcanary.telemetry.MetricNames.CONFIG_RELOAD_SUCCESSFUL;
 
 /**
  * Start-up order: the embedded simulator (so its address is known), then the configuration (validated as a whole;
- * readiness stays down until it loads), then the scheduler.
+ * readiness stays down until it loads), then the scheduler and the endpoint health checks.
  */
 @ApplicationScoped
 public class Lifecycle {
@@ -39,17 +39,19 @@ public class Lifecycle {
     private final Config mpConfig;
     private final CatalogHolder catalog;
     private final CanaryScheduler scheduler;
+    private final EndpointChecks endpointChecks;
     private final AtomicInteger lastLoadOk = new AtomicInteger();
     private volatile SimulatorServer simulator;
     private volatile String simulatorUrl;
 
     public Lifecycle(Vertx vertx, CanaryConfig config, Config mpConfig, CatalogHolder catalog,
-                     CanaryScheduler scheduler, MeterRegistry registry) {
+                     CanaryScheduler scheduler, EndpointChecks endpointChecks, MeterRegistry registry) {
         this.vertx = vertx;
         this.config = config;
         this.mpConfig = mpConfig;
         this.catalog = catalog;
         this.scheduler = scheduler;
+        this.endpointChecks = endpointChecks;
         Gauge.builder(CONFIG_RELOAD_SUCCESSFUL, lastLoadOk, AtomicInteger::get)
                 .description("1 when the last configuration load succeeded").register(registry);
     }
@@ -62,13 +64,19 @@ public class Lifecycle {
             simulatorUrl = "http://" + sim.host() + ":" + port;
             LOG.infof("embedded simulator listening on %s", simulatorUrl);
         }
-        if (reload() && config.scheduler().enabled()) {
+        boolean loaded = reload();
+        if (loaded && config.scheduler().enabled()) {
             scheduler.start();
+        }
+        if (config.health().enabled()) {
+            // Each round reads the current catalog, so checks start even before a valid configuration loads.
+            endpointChecks.start();
         }
     }
 
     void onStop(@Observes ShutdownEvent event) {
         scheduler.stop();
+        endpointChecks.stop();
         if (simulator != null) {
             simulator.stop();
         }

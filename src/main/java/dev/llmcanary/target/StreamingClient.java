@@ -48,7 +48,7 @@ public final class StreamingClient implements AutoCloseable {
         Run run = new Run(new StreamSession(options, listener, start), start);
         RequestOptions ro = new RequestOptions()
                 .setMethod(HttpMethod.POST)
-                .setAbsoluteURI(join(request.baseUrl().toString(), request.path()))
+                .setAbsoluteURI(Urls.join(request.baseUrl().toString(), request.path()))
                 .setConnectTimeout(request.connectTimeout().toMillis());
         request.headers().forEach(ro::putHeader);
         long deadlineTimer = vertx.setTimer(Math.max(1, request.deadline().toMillis()), id -> run.deadline());
@@ -76,15 +76,6 @@ public final class StreamingClient implements AutoCloseable {
             });
         });
         return run.promise.future();
-    }
-
-    /** Appends the flavor path to the base URL, keeping any path prefix of the base (a gateway route). */
-    private static String join(String base, String path) {
-        int end = base.length();
-        while (end > 0 && base.charAt(end - 1) == '/') {
-            end--;
-        }
-        return base.substring(0, end) + path;
     }
 
     @Override

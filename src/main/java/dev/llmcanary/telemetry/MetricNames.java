@@ -27,6 +27,16 @@ public final class MetricNames {
     public static final String GUARDRAIL_RESULTS = "llm_canary_guardrail_results";
     /** {@code llm_canary_run_errors_total{pool,endpoint,kind}}: runs that could not start, by transport failure. */
     public static final String RUN_ERRORS = "llm_canary_run_errors";
+    /**
+     * {@code llm_canary_endpoint_up{pool,endpoint}}: 1 if the endpoint's health route (the flavor's) answered 2xx
+     * within the timeout at the last check, else 0.
+     */
+    public static final String ENDPOINT_UP = "llm_canary_endpoint_up";
+    /**
+     * {@code llm_canary_model_served{pool,endpoint,model}}: 1 if the endpoint's {@code /v1/models} listed the model at
+     * the last check, else 0; only for OpenAI-compatible flavors, and absent while the list cannot be read.
+     */
+    public static final String MODEL_SERVED = "llm_canary_model_served";
     /** {@code llm_canary_config_last_reload_successful}: 1 when the last configuration load succeeded. */
     public static final String CONFIG_RELOAD_SUCCESSFUL = "llm_canary_config_last_reload_successful";
 
