@@ -63,7 +63,8 @@ public final class StreamBenchmark {
             HttpClient truthClient = HttpClient.newHttpClient();
             System.out.printf("llm-canary stream benchmark: %d cores, simulator pid %d at %s, profile %s, %d s per level%n",
                     Runtime.getRuntime().availableProcessors(), sim.pid(), base, profile, Long.getLong("bench.seconds", 10));
-            runLevel(client, truthClient, base, profile, Math.min(200, levels[levels.length - 1]), true, vertx); // warm-up
+            // Warm-up at the highest level, so the JIT has compiled the hot paths of both JVMs before anything counts.
+            runLevel(client, truthClient, base, profile, levels[levels.length - 1], true, vertx);
             System.out.println();
             System.out.println("| concurrency | streams | err vs write start p50 / p99 / max (ms) | err vs write done p50 / p99 / max (ms) | TTFT from request written p50 / p99 (ms) | TTFT from attempt start p50 / p99 (ms) | sim TTFT p50 (ms) | CPU µs / token | heap used peak (MiB) | GCs / GC ms | violations |");
             System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
@@ -87,7 +88,7 @@ public final class StreamBenchmark {
                 0, 20, TimeUnit.MILLISECONDS);
         long seconds = Long.getLong("bench.seconds", 10);
         long rampMillis = Long.getLong("bench.ramp.ms", 1500);
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup ? 3 : seconds);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup ? Long.getLong("bench.warmup.seconds", 8) : seconds);
         // Only a few numbers per stream are kept: holding whole results would inflate the live set and with it the
         // benchmark's own GC pauses, which land on the measurement.
         java.util.Queue<Sample> samples = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -142,6 +143,9 @@ public final class StreamBenchmark {
             ttftStart[n] = (tr.firstToken() - tr.start()) / 1e6;
             simTtft[n] = (first.path("writeStartNanos").asLong() - rec.path("receivedNanos").asLong()) / 1e6;
             n++;
+        }
+        if (Boolean.getBoolean("bench.diag")) {
+            diagnose(list, errStart, n);
         }
         System.out.printf("| %d | %d | %s | %s | %s | %s | %.2f | %.1f | %.0f | %d / %d | %d |%n", concurrency, n,
                 triple(errStart, n), triple(errDone, n), pair(ttft, n), pair(ttftStart, n), pct(simTtft, n, 50),
@@ -212,6 +216,30 @@ public final class StreamBenchmark {
             }
         }
         throw new IllegalStateException("simulator exited before listening");
+    }
+
+    /** Prints the worst errors with when they happened (ms since JVM start), to set beside GC and safepoint logs. */
+    private static void diagnose(List<Sample> list, double[] err, int n) {
+        long jvmStartNanos = System.nanoTime() - ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
+        Integer[] order = new Integer[n];
+        int k = 0;
+        for (int i = 0; i < list.size() && k < n; i++) {
+            if (list.get(i).firstToken() >= 0) {
+                order[k++] = i;
+            }
+        }
+        Integer[] idx = Arrays.copyOf(order, k);
+        // err[] is filled in the same order as samples with a first token
+        double[] e = Arrays.copyOf(err, k);
+        Integer[] byErr = new Integer[k];
+        for (int i = 0; i < k; i++) {
+            byErr[i] = i;
+        }
+        Arrays.sort(byErr, (a, b) -> Double.compare(e[b], e[a]));
+        for (int i = 0; i < Math.min(30, k); i++) {
+            Sample s = list.get(idx[byErr[i]]);
+            System.out.printf("diag: err %.2f ms at %.1f ms%n", e[byErr[i]], (s.firstToken() - jvmStartNanos) / 1e6);
+        }
     }
 
     /** Young and old collections so far: count and accumulated milliseconds (pauses, for G1's young collector). */
