@@ -47,6 +47,14 @@ public interface CanaryConfig {
 
         /** SLO classes file; defaults to {@code <dir>/slo-classes.yaml}. */
         Optional<String> sloClassesFile();
+
+        /** Reload when the files change (e.g. a ConfigMap update). */
+        @WithDefault("true")
+        boolean watch();
+
+        /** How often the files are compared with what was loaded. */
+        @WithDefault("10s")
+        Duration watchInterval();
     }
 
     interface Simulator {

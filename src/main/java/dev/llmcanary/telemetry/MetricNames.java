@@ -39,6 +39,8 @@ public final class MetricNames {
     public static final String MODEL_SERVED = "llm_canary_model_served";
     /** {@code llm_canary_config_last_reload_successful}: 1 when the last configuration load succeeded. */
     public static final String CONFIG_RELOAD_SUCCESSFUL = "llm_canary_config_last_reload_successful";
+    /** {@code llm_canary_config_last_reload_timestamp_seconds}: Unix time of the last load attempt. */
+    public static final String CONFIG_RELOAD_TIMESTAMP = "llm_canary_config_last_reload_timestamp";
 
     public static final String POOL = "pool";
     public static final String ENDPOINT = "endpoint";

@@ -1,7 +1,7 @@
 package dev.llmcanary.canary.run;
 
 import dev.llmcanary.boot.CatalogHolder;
-import dev.llmcanary.boot.Lifecycle;
+import dev.llmcanary.boot.EmbeddedSimulator;
 import dev.llmcanary.simulator.RecordedChunk;
 import dev.llmcanary.simulator.RecordedRequest;
 import dev.llmcanary.testing.Canaries;
@@ -27,14 +27,14 @@ class MeasurementTest {
     @Inject
     CatalogHolder catalog;
     @Inject
-    Lifecycle lifecycle;
+    EmbeddedSimulator simulator;
 
     private RunResult run(Canaries c, String pool, String model) throws Exception {
         return runner.run(c.on(catalog.get(), pool, model)).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     private RecordedRequest truth(String runId) {
-        var recorder = lifecycle.simulator().orElseThrow().recorder();
+        var recorder = simulator.server().orElseThrow().recorder();
         await().atMost(Duration.ofSeconds(5)).until(() -> recorder.get(runId)
                 .map(r -> r.chunks().stream().allMatch(c -> c.writeDoneNanos() > 0)).orElse(false));
         return recorder.get(runId).orElseThrow();
