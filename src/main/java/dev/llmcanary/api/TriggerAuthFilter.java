@@ -31,7 +31,9 @@ public class TriggerAuthFilter implements ContainerRequestFilter {
     private byte[] token() {
         Optional<byte[]> t = token;
         if (t == null) {
-            t = config.get().api().token().filter(v -> !v.isBlank()).map(v -> v.getBytes(StandardCharsets.UTF_8));
+            // Trimmed like the presented token: a Secret made from a file often ends with a newline.
+            t = config.get().api().token().map(String::trim).filter(v -> !v.isEmpty())
+                    .map(v -> v.getBytes(StandardCharsets.UTF_8));
             token = t;
         }
         return t.orElse(null);

@@ -53,7 +53,8 @@ final class TritonGenerateDecoder implements FlavorDecoder {
     }
 
     private String delta(String text) {
-        if (!cumulative && detect && soFar.length() > 0 && text.length() > soFar.length() && startsWithSoFar(text)) {
+        // Whitespace-only text so far proves nothing: a delta stream often starts "\n" then "\n\n" or "\nThe".
+        if (!cumulative && detect && hasVisible(soFar) && text.length() > soFar.length() && startsWithSoFar(text)) {
             cumulative = true;
         }
         if (!cumulative) {
@@ -66,6 +67,15 @@ final class TritonGenerateDecoder implements FlavorDecoder {
         soFar.setLength(0);
         soFar.append(text);
         return delta;
+    }
+
+    private static boolean hasVisible(CharSequence s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isWhitespace(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean startsWithSoFar(String text) {

@@ -1,7 +1,9 @@
 package dev.llmcanary.target;
 
 import io.vertx.core.Context;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,7 +35,9 @@ final class EventLoopWork {
 
     private final Vertx vertx;
     private final long sweepMillis;
-    private final Map<Context, Loop> loops = new ConcurrentHashMap<>();
+    // Keyed by the Netty event loop, not the Vert.x context: every REST request runs on a fresh duplicated
+    // context, and keying by context would add a loop (and a timer) per request.
+    private final Map<EventExecutor, Loop> loops = new ConcurrentHashMap<>();
 
     EventLoopWork(Vertx vertx, long sweepMillis) {
         this.vertx = vertx;
@@ -42,7 +46,7 @@ final class EventLoopWork {
 
     /** The work of {@code context}'s loop; must be called on that loop's thread. */
     Loop loop(Context context) {
-        return loops.computeIfAbsent(context, Loop::new);
+        return loops.computeIfAbsent(((ContextInternal) context).nettyEventLoop(), loop -> new Loop(context));
     }
 
     final class Loop {

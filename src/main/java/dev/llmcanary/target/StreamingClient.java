@@ -26,6 +26,9 @@ import io.vertx.core.http.RequestOptions;
  */
 public final class StreamingClient implements AutoCloseable {
 
+    /** How long a response may take to end after [DONE] before its connection is dropped. */
+    static final long DONE_LINGER_MILLIS = 1000;
+
     private final Vertx vertx;
     private final HttpClient http;
     private final EventLoopWork loops;
@@ -44,6 +47,19 @@ public final class StreamingClient implements AutoCloseable {
 
     /** Runs one stream; the future always succeeds, with either a result or a transport error. */
     public Future<Attempt> stream(StreamRequest request, StreamOptions options, StreamListener listener) {
+        // Every callback of one attempt, the deadline included, runs on one context, so the session is only ever
+        // touched by one thread.
+        Context context = vertx.getOrCreateContext();
+        if (Vertx.currentContext() == context) {
+            return begin(context, request, options, listener);
+        }
+        Promise<Attempt> started = Promise.promise();
+        context.runOnContext(v -> begin(context, request, options, listener).onComplete(started));
+        return started.future();
+    }
+
+    private Future<Attempt> begin(Context context, StreamRequest request, StreamOptions options,
+                                  StreamListener listener) {
         long start = System.nanoTime();
         Run run = new Run(new StreamSession(options, listener, start), start);
         RequestOptions ro = new RequestOptions()
@@ -58,8 +74,13 @@ public final class StreamingClient implements AutoCloseable {
                 run.transportError(TransportErrors.classify(ar.cause()));
                 return;
             }
-            run.connected(ar.result(), Vertx.currentContext());
             HttpClientRequest req = ar.result();
+            if (run.promise.future().isComplete()) {
+                // The attempt was given up (deadline) while waiting for a connection: never send it.
+                req.reset();
+                return;
+            }
+            run.connected(req, Vertx.currentContext());
             req.response().onComplete(rar -> {
                 if (rar.failed()) {
                     run.failedBeforeOrDuring(rar.cause());
@@ -91,6 +112,7 @@ public final class StreamingClient implements AutoCloseable {
         long connected = -1;
         HttpClientRequest request;
         boolean headersSeen;
+        boolean responseEnded;
         EventLoopWork.Loop loop;
         // Buffers stamped but not yet parsed: at most what one loop iteration read for this stream.
         Buffer[] pending = new Buffer[4];
@@ -145,6 +167,7 @@ public final class StreamingClient implements AutoCloseable {
                     resp.getHeader("retry-after"), at);
             if (!stream) {
                 // Nothing to validate in an error body; drop the connection rather than read an unbounded body.
+                resp.exceptionHandler(ignored -> { }); // the reset below is ours, not an error to log
                 complete(at);
                 reset();
                 return;
@@ -153,6 +176,7 @@ public final class StreamingClient implements AutoCloseable {
             resp.handler(buffer -> arrived(buffer, System.nanoTime()));
             resp.endHandler(v -> {
                 long now = System.nanoTime();
+                responseEnded = true;
                 drain();
                 if (!promise.future().isComplete()) {
                     session.end(now);
@@ -184,6 +208,7 @@ public final class StreamingClient implements AutoCloseable {
         }
 
         void deadline() {
+            drain(); // what was read in this loop iteration counts, [DONE] included
             if (promise.future().isComplete()) {
                 return;
             }
@@ -210,10 +235,23 @@ public final class StreamingClient implements AutoCloseable {
             return true;
         }
 
-        /** Ends the attempt now; a stream cut short is reset, one that ended with [DONE] drains and is reused. */
+        /**
+         * Ends the attempt now. A stream cut short is reset; one that ended with [DONE] may drain and be reused, but
+         * a server that never ends the body after [DONE] must not keep the pooled connection: it is reset after a
+         * short linger.
+         */
         private void finishAndClose(long now) {
-            if (complete(now) && session.finish(now).aborted()) {
+            if (!complete(now)) {
+                return;
+            }
+            if (session.finish(now).aborted()) {
                 reset();
+            } else if (!responseEnded) {
+                vertx.setTimer(DONE_LINGER_MILLIS, id -> {
+                    if (!responseEnded) {
+                        reset();
+                    }
+                });
             }
         }
 

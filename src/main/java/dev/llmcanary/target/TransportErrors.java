@@ -19,7 +19,7 @@ final class TransportErrors {
         Throwable c = t;
         for (int depth = 0; c != null && depth < 8; depth++, c = c.getCause()) {
             if (c instanceof UnknownHostException) {
-                return new TransportError("dns", "DNS lookup failed: " + c.getMessage());
+                return new TransportError("dns", "DNS lookup failed"); // the message is the host name: not for logs
             }
             if (c instanceof SSLException) {
                 return new TransportError("tls", "TLS handshake failed: " + c.getClass().getSimpleName());

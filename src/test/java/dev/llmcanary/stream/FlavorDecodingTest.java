@@ -159,6 +159,16 @@ class FlavorDecodingTest {
 
             """;
 
+    /** A delta stream whose second text happens to start with the first (whitespace): must stay delta. */
+    static final String TRITON_DELTA_WHITESPACE_START = """
+            data: {"model_name":"ensemble","model_version":"1","text_output":"\\n"}
+
+            data: {"model_name":"ensemble","model_version":"1","text_output":"\\nThe"}
+
+            data: {"model_name":"ensemble","model_version":"1","text_output":" end"}
+
+            """;
+
     static final String TRITON_CUMULATIVE = """
             data: {"model_name":"vllm_model","model_version":"1","sequence_index":0,"text_output":"Hello"}
 
@@ -216,6 +226,9 @@ class FlavorDecodingTest {
                         TGI_GENERATE, new Expect("Hello world", null, "stop", "eos_token", new Usage(null, 3), 0, 2)),
                 arguments("Triton delta text_output, no finish reason", options(Flavor.TRITON_GENERATE),
                         TRITON_DELTA, new Expect("Hello world!", null, null, null, null, 0, 3)),
+                arguments("Triton delta starting with whitespace is not taken for cumulative (auto)",
+                        options(Flavor.TRITON_GENERATE), TRITON_DELTA_WHITESPACE_START,
+                        new Expect("\n\nThe end", null, null, null, null, 0, 3)),
                 arguments("Triton cumulative text_output detected (auto)", options(Flavor.TRITON_GENERATE),
                         TRITON_CUMULATIVE, new Expect("Hello world!", null, null, null, null, 0, 3)),
                 arguments("Triton cumulative text_output (configured)",

@@ -66,7 +66,14 @@ public final class CanaryRunner {
         this.observer = observer;
         this.sinks = List.copyOf(sinks);
         this.settings = settings;
-        this.worker = worker;
+        // A full result queue must not lose a run (its span, metrics and history): the caller then does the work.
+        this.worker = task -> {
+            try {
+                worker.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                task.run();
+            }
+        };
         this.secrets = secrets;
         this.masker = masker;
     }

@@ -111,6 +111,23 @@ class MisbehavingTargetTest {
     }
 
     @Test
+    void aServerThatNeverEndsTheBodyAfterDoneLosesItsConnectionAfterALinger() throws Exception {
+        var closed = new java.util.concurrent.atomic.AtomicBoolean();
+        HttpServer server = listen(req -> {
+            req.connection().closeHandler(v -> closed.set(true));
+            req.response().setChunked(true).putHeader("content-type", "text/event-stream")
+                    .write("data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},"
+                            + "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+        });
+
+        RunResult r = runner.run(targetAt(server, null)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        assertThat(r.outcome()).isEqualTo(Outcome.PASS);
+        // The run ends at [DONE]; the connection the server keeps open is dropped, so it cannot pin the pool.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilTrue(closed);
+    }
+
+    @Test
     void anHtmlErrorPageIsHttpStatusNotAParseError() throws Exception {
         HttpServer server = listen(req -> req.response().setStatusCode(502).putHeader("content-type", "text/html")
                 .end("<html><body>Bad gateway</body></html>"));
