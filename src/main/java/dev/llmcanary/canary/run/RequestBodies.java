@@ -51,12 +51,7 @@ final class RequestBodies {
         // Without this, OpenAI-compatible servers report no usage in streams and token counts become estimates.
         body.putObject("stream_options").put("include_usage", true);
         body.put("max_tokens", c.maxTokens());
-        if (c.temperature() != null) {
-            body.put("temperature", c.temperature());
-        }
-        if (c.seed() != null) {
-            body.put("seed", c.seed());
-        }
+        sampling(body, c, "seed");
         stop(body, "stop", c.stop());
         if (c.ignoreEos() != null) {
             body.put("ignore_eos", c.ignoreEos()); // vLLM / SGLang extension; others ignore unknown fields
@@ -85,12 +80,7 @@ final class RequestBodies {
         body.put("text_input", c.prompt());
         body.put("max_tokens", c.maxTokens());
         body.put("stream", true);
-        if (c.temperature() != null) {
-            body.put("temperature", c.temperature());
-        }
-        if (c.seed() != null) {
-            body.put("random_seed", c.seed());
-        }
+        sampling(body, c, "random_seed");
         if (c.stop() != null && !c.stop().isEmpty()) {
             body.put("stop_words", String.join(",", c.stop()));
         }
@@ -100,15 +90,20 @@ final class RequestBodies {
         body.put("prompt", c.prompt());
         body.put("n_predict", c.maxTokens());
         body.put("stream", true);
+        sampling(body, c, "seed");
+        stop(body, "stop", c.stop());
+        if (c.ignoreEos() != null) {
+            body.put("ignore_eos", c.ignoreEos());
+        }
+    }
+
+    /** Temperature and seed where the flavor takes them at the top level; servers name the seed differently. */
+    private static void sampling(ObjectNode body, CanaryDefinition c, String seedField) {
         if (c.temperature() != null) {
             body.put("temperature", c.temperature());
         }
         if (c.seed() != null) {
-            body.put("seed", c.seed());
-        }
-        stop(body, "stop", c.stop());
-        if (c.ignoreEos() != null) {
-            body.put("ignore_eos", c.ignoreEos());
+            body.put(seedField, c.seed());
         }
     }
 
