@@ -51,7 +51,8 @@ public final class TokenBudget {
         if (perHour == null) {
             return true;
         }
-        double ceiling = priority == CanaryDefinition.Priority.LOW ? perHour : perHour * (1 + CanaryDefinition.NORMAL_OVERSPEND);
+        long ceiling = priority == CanaryDefinition.Priority.LOW ? perHour
+                : perHour + Math.round(perHour * CanaryDefinition.NORMAL_OVERSPEND); // whole tokens: 110, not 110.00000000000001
         return spent() < ceiling;
     }
 
