@@ -32,7 +32,8 @@ final class CronExpressions {
             return parser.parse(trimmed).validate();
         } catch (RuntimeException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new IllegalArgumentException(reason.lines().findFirst().orElse(reason).strip(), e);
+            reason = reason.lines().findFirst().orElse(reason).replace("Failed to parse cron expression. ", "");
+            throw new IllegalArgumentException(reason.strip(), e);
         }
     }
 }
