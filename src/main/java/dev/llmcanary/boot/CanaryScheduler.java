@@ -1,28 +1,41 @@
 package dev.llmcanary.boot;
 
+import dev.llmcanary.boot.schedule.JobTicker;
+import dev.llmcanary.boot.schedule.PoolGate;
+import dev.llmcanary.boot.schedule.SkipReason;
+import dev.llmcanary.boot.schedule.SpreadOffsets;
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.run.CanaryRunner;
+import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.telemetry.MetricNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs every enabled canary on each of its targets at the canary's interval. Each job starts at a random offset
- * within its interval so jobs sharing an interval spread out, and a job never overlaps itself: a tick that finds the
- * previous run still going is skipped. On a configuration reload, jobs whose canary, target and interval are
- * unchanged keep their schedule; each tick runs the canary's definition as it is in the current catalog.
+ * Runs every enabled canary on each of its targets at the canary's interval. Jobs sharing an interval start evenly
+ * spread across it ({@link SpreadOffsets}), and each tick passes a job's own overlap guard and its pool's gate
+ * (quiet windows, concurrency cap, token budget) before it runs; a tick that does not is skipped and counted. On a
+ * configuration reload, jobs whose canary, target and interval are unchanged keep their schedule, new jobs take
+ * their place in the same spread, and each tick runs the canary's definition as it is in the current catalog.
  */
 @ApplicationScoped
 public class CanaryScheduler {
@@ -31,22 +44,38 @@ public class CanaryScheduler {
 
     /** What identifies a job across reloads. */
     record JobKey(String canary, String pool, String endpoint, String model, long intervalMillis) {
+        String id() {
+            return canary + "/" + pool + "/" + endpoint + "/" + model;
+        }
     }
 
     private final Vertx vertx;
     private final CatalogHolder catalog;
     private final CanaryRunner runner;
+    private final MeterRegistry registry;
+    private final Clock clock;
     private final Map<JobKey, Job> jobs = new HashMap<>();
+    private final Map<String, PoolGate> gates = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> jobGauges = new HashMap<>();
+    private final Map<String, Gauge> budgetGauges = new HashMap<>();
     private boolean running;
+    /** Phase zero of every job's spread, fixed at start so jobs added by reloads share the grid. */
+    private long anchorMillis;
 
-    public CanaryScheduler(Vertx vertx, CatalogHolder catalog, CanaryRunner runner) {
+    public CanaryScheduler(Vertx vertx, CatalogHolder catalog, CanaryRunner runner, MeterRegistry registry,
+                           Clock clock) {
         this.vertx = vertx;
         this.catalog = catalog;
         this.runner = runner;
+        this.registry = registry;
+        this.clock = clock;
     }
 
     /** Starts scheduling the current catalog's jobs, and those of every later reload. */
     public synchronized void start() {
+        if (!running) {
+            anchorMillis = clock.millis();
+        }
         running = true;
         reconcile();
     }
@@ -55,6 +84,7 @@ public class CanaryScheduler {
         running = false;
         jobs.values().forEach(Job::cancel);
         jobs.clear();
+        updateJobGauges();
     }
 
     /** Brings the jobs in line with the current catalog: unchanged jobs keep their timers. */
@@ -63,6 +93,7 @@ public class CanaryScheduler {
         if (!running || current.isEmpty()) {
             return;
         }
+        reconcileGates(current.get().pools());
         Set<JobKey> wanted = new HashSet<>();
         for (CanaryDefinition d : current.get().canaries()) {
             if (!d.enabled()) {
@@ -82,13 +113,18 @@ public class CanaryScheduler {
                 removed++;
             }
         }
+        Map<String, Long> offsets = SpreadOffsets.offsets(wanted.stream()
+                .map(k -> new SpreadOffsets.Slot(k.id(), k.intervalMillis())).toList());
+        long now = clock.millis();
         int added = 0;
         for (JobKey k : wanted) {
             if (!jobs.containsKey(k)) {
-                jobs.put(k, new Job(k));
+                long delay = SpreadOffsets.delayUntilNext(offsets.get(k.id()), k.intervalMillis(), anchorMillis, now);
+                jobs.put(k, new Job(k, delay));
                 added++;
             }
         }
+        updateJobGauges();
         LOG.infof("scheduled %d canary jobs (%d added, %d removed, %d kept)", jobs.size(), added, removed,
                 jobs.size() - added);
     }
@@ -103,17 +139,80 @@ public class CanaryScheduler {
         return Map.copyOf(jobs);
     }
 
-    /** One canary on one target, ticking at its interval from a random first offset. */
+    /** Each pool keeps its gate (runs in flight, tokens spent) across reloads; only its limits change. */
+    private void reconcileGates(List<Pool> pools) {
+        Set<String> names = new HashSet<>();
+        for (Pool p : pools) {
+            names.add(p.name());
+            gates.compute(p.name(), (n, g) -> {
+                if (g == null) {
+                    return new PoolGate(p.scheduling(), clock);
+                }
+                g.reconfigure(p.scheduling());
+                return g;
+            });
+            if (p.scheduling().tokenBudgetPerHour() != null) {
+                budgetGauges.computeIfAbsent(p.name(), n -> Gauge.builder(MetricNames.BUDGET_TOKENS_REMAINING, this,
+                                s -> s.remainingTokens(n))
+                        .description("Tokens left of the pool's canary budget over the last hour")
+                        .tags(MetricNames.POOL, n).register(registry));
+            } else {
+                removeBudgetGauge(p.name());
+            }
+        }
+        gates.keySet().retainAll(names);
+        Set.copyOf(budgetGauges.keySet()).stream().filter(n -> !names.contains(n)).forEach(this::removeBudgetGauge);
+    }
+
+    private void removeBudgetGauge(String pool) {
+        Gauge g = budgetGauges.remove(pool);
+        if (g != null) {
+            registry.remove(g);
+        }
+    }
+
+    private double remainingTokens(String pool) {
+        PoolGate g = gates.get(pool);
+        return g == null ? Double.NaN : g.remainingTokens().stream().mapToDouble(l -> l).findFirst().orElse(Double.NaN);
+    }
+
+    private void updateJobGauges() {
+        Map<String, Integer> counts = new HashMap<>();
+        jobs.keySet().forEach(k -> counts.merge(k.pool(), 1, Integer::sum));
+        jobGauges.forEach((pool, gauge) -> gauge.set(counts.getOrDefault(pool, 0)));
+        counts.forEach((pool, n) -> jobGauges.computeIfAbsent(pool, p -> {
+            AtomicInteger value = new AtomicInteger();
+            Gauge.builder(MetricNames.SCHEDULED_JOBS, value, AtomicInteger::get)
+                    .description("Canary jobs scheduled on the pool").tags(MetricNames.POOL, p).register(registry);
+            return value;
+        }).set(n));
+    }
+
+    private void countSkip(String pool, SkipReason reason) {
+        Counter.builder(MetricNames.SKIPPED_RUNS).description("Scheduled canary ticks that did not start a run")
+                .tags(MetricNames.POOL, pool, MetricNames.REASON, reason.label()).register(registry).increment();
+    }
+
+    /** Prompt + output tokens of a run; prompt tokens the server did not report count as 0. */
+    static long tokensUsed(RunResult r) {
+        if (r == null || r.tokens() == null) {
+            return 0;
+        }
+        Integer prompt = r.tokens().prompt();
+        return (long) r.tokens().output() + (prompt == null ? 0 : prompt);
+    }
+
+    /** One canary on one target, ticking at its interval from its place in the spread. */
     private final class Job {
         private final JobKey key;
-        private final AtomicBoolean runningNow = new AtomicBoolean();
+        private final JobTicker ticker;
         private volatile boolean cancelled;
         private volatile long timerId;
 
-        Job(JobKey key) {
+        Job(JobKey key, long firstDelayMillis) {
             this.key = key;
-            long offset = 1 + ThreadLocalRandom.current().nextLong(key.intervalMillis());
-            timerId = vertx.setTimer(offset, id -> {
+            this.ticker = new JobTicker(reason -> countSkip(key.pool(), reason));
+            timerId = vertx.setTimer(firstDelayMillis, id -> {
                 tick();
                 if (!cancelled) {
                     timerId = vertx.setPeriodic(key.intervalMillis(), pid -> {
@@ -133,21 +232,25 @@ public class CanaryScheduler {
         }
 
         private void tick() {
-            if (cancelled || !runningNow.compareAndSet(false, true)) {
-                return; // the previous run of this job is still streaming
+            if (cancelled) {
+                return;
             }
+            Optional<Target> target = resolve();
+            PoolGate gate = gates.get(key.pool());
+            if (target.isEmpty() || gate == null) {
+                return;
+            }
+            CanaryDefinition d = target.get().canary();
             try {
-                Optional<Target> target = resolve();
-                if (target.isEmpty()) {
-                    runningNow.set(false);
-                    return;
-                }
-                runner.run(target.get()).whenComplete((r, e) -> runningNow.set(false));
+                ticker.tick(gate, d.priority(), d.maxTokens(), () -> start(target.get()));
             } catch (RuntimeException e) {
-                runningNow.set(false);
                 LOG.warnf("canary %s on %s/%s could not start: %s", key.canary(), key.pool(), key.endpoint(),
                         e.getClass().getSimpleName());
             }
+        }
+
+        private CompletionStage<Long> start(Target target) {
+            return runner.run(target).thenApply(CanaryScheduler::tokensUsed);
         }
 
         /** The target as the current catalog defines it (a reload may have changed the canary's content). */

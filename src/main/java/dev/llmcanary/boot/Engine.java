@@ -18,6 +18,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -38,6 +39,13 @@ public class Engine {
         CanaryConfig.Stream s = config.stream();
         return new StreamingClient(vertx, new ClientSettings(s.connectTimeout(), s.maxConnectionsPerHost(),
                 s.sweepPeriod()));
+    }
+
+    /** The time the scheduler decides by (quiet windows, token budget); tests may produce their own. */
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
     }
 
     @Produces

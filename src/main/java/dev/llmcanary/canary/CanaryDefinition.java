@@ -16,12 +16,24 @@ import java.util.Map;
  * @param stop     stop sequences, empty when none
  * @param headers  extra request headers
  * @param source   the file it came from, e.g. {@code canaries/chat-interactive.yaml}
+ * @param priority which canaries give way first when a pool's token budget is spent
  */
 public record CanaryDefinition(String id, String description, List<String> models, List<String> pools,
                                String sloClass, Api api, List<Message> messages, String prompt, int maxTokens,
                                Double temperature, Long seed, List<String> stop, Boolean ignoreEos,
                                Duration interval, Map<String, String> headers, ThresholdOverrides thresholds,
-                               List<Guardrail> guardrails, boolean enabled, String source) {
+                               List<Guardrail> guardrails, boolean enabled, String source, Priority priority) {
+
+    /** How a canary ranks when its pool's canary token budget runs short. */
+    public enum Priority {
+        /** Runs until the budget is overspent by {@link dev.llmcanary.canary.CanaryDefinition#NORMAL_OVERSPEND}. */
+        NORMAL,
+        /** Stops as soon as the budget is spent. */
+        LOW
+    }
+
+    /** How far past the budget normal-priority canaries may go (0.1 = 10 %), so the important ones keep running. */
+    public static final double NORMAL_OVERSPEND = 0.10;
 
     public CanaryDefinition {
         models = List.copyOf(models);
@@ -31,6 +43,17 @@ public record CanaryDefinition(String id, String description, List<String> model
         headers = Map.copyOf(headers);
         guardrails = List.copyOf(guardrails);
         thresholds = thresholds == null ? ThresholdOverrides.none() : thresholds;
+        priority = priority == null ? Priority.NORMAL : priority;
+    }
+
+    /** A canary of normal priority. */
+    public CanaryDefinition(String id, String description, List<String> models, List<String> pools,
+                            String sloClass, Api api, List<Message> messages, String prompt, int maxTokens,
+                            Double temperature, Long seed, List<String> stop, Boolean ignoreEos,
+                            Duration interval, Map<String, String> headers, ThresholdOverrides thresholds,
+                            List<Guardrail> guardrails, boolean enabled, String source) {
+        this(id, description, models, pools, sloClass, api, messages, prompt, maxTokens, temperature, seed, stop,
+                ignoreEos, interval, headers, thresholds, guardrails, enabled, source, Priority.NORMAL);
     }
 
     /** Whether the canary runs on the given model (listed, or {@code *}). */

@@ -3,6 +3,10 @@ package dev.llmcanary.canary;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
 
+import com.cronutils.model.Cron;
+
+import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
@@ -12,14 +16,54 @@ import java.util.Map;
  *
  * @param apiKeyEnv the environment variable holding the bearer token, or {@code null}; read at request time, never
  *                  at load
+ * @param scheduling how the scheduler may load the pool with canaries
  */
 public record Pool(String name, String deviceType, Flavor flavor, List<Endpoint> endpoints, List<String> models,
-                   String apiKeyEnv, RequireDone requireDone, Cumulative cumulative, Map<String, String> labels) {
+                   String apiKeyEnv, RequireDone requireDone, Cumulative cumulative, Map<String, String> labels,
+                   Scheduling scheduling) {
 
     public Pool {
         endpoints = List.copyOf(endpoints);
         models = List.copyOf(models);
         labels = Map.copyOf(labels);
+        scheduling = scheduling == null ? Scheduling.defaults() : scheduling;
+    }
+
+    /** A pool with the default scheduling limits. */
+    public Pool(String name, String deviceType, Flavor flavor, List<Endpoint> endpoints, List<String> models,
+                String apiKeyEnv, RequireDone requireDone, Cumulative cumulative, Map<String, String> labels) {
+        this(name, deviceType, flavor, endpoints, models, apiKeyEnv, requireDone, cumulative, labels,
+                Scheduling.defaults());
+    }
+
+    /**
+     * The limits the scheduler keeps on one pool, so canaries never become load themselves.
+     *
+     * @param maxConcurrentCanaries canary runs in flight on the pool at once (all endpoints together)
+     * @param tokenBudgetPerHour    prompt + output tokens canaries may spend in a rolling hour, {@code null} for
+     *                              unlimited
+     * @param quietWindows          periods in which no canary runs on the pool
+     */
+    public record Scheduling(int maxConcurrentCanaries, Long tokenBudgetPerHour, List<QuietWindow> quietWindows) {
+
+        public static final int DEFAULT_MAX_CONCURRENT_CANARIES = 4;
+
+        public Scheduling {
+            quietWindows = List.copyOf(quietWindows);
+        }
+
+        public static Scheduling defaults() {
+            return new Scheduling(DEFAULT_MAX_CONCURRENT_CANARIES, null, List.of());
+        }
+    }
+
+    /**
+     * A recurring period without canaries: it opens at each time {@code cron} matches in {@code zone} and stays
+     * open for {@code duration} of elapsed time.
+     *
+     * @param expression the cron text as configured (for messages and the API)
+     */
+    public record QuietWindow(String expression, Cron cron, Duration duration, ZoneId zone) {
     }
 
     /** Whether a stream without {@code [DONE]} is a violation, with {@code auto} resolved from the flavor. */

@@ -41,6 +41,18 @@ public final class MetricNames {
     public static final String CONFIG_RELOAD_SUCCESSFUL = "llm_canary_config_last_reload_successful";
     /** {@code llm_canary_config_last_reload_timestamp_seconds}: Unix time of the last load attempt. */
     public static final String CONFIG_RELOAD_TIMESTAMP = "llm_canary_config_last_reload_timestamp";
+    /** {@code llm_canary_scheduled_jobs{pool}}: scheduled jobs (canary × endpoint × model) on the pool. */
+    public static final String SCHEDULED_JOBS = "llm_canary_scheduled_jobs";
+    /**
+     * {@code llm_canary_skipped_runs_total{pool,reason}}: scheduled ticks that did not start a run; reason is
+     * {@code overlap}, {@code concurrency}, {@code budget} or {@code quiet_window}.
+     */
+    public static final String SKIPPED_RUNS = "llm_canary_skipped_runs";
+    /**
+     * {@code llm_canary_budget_tokens_remaining{pool}}: what is left of the pool's
+     * {@code canary_token_budget_per_hour} over the last hour (never below 0); only for pools with a budget.
+     */
+    public static final String BUDGET_TOKENS_REMAINING = "llm_canary_budget_tokens_remaining";
 
     public static final String POOL = "pool";
     public static final String ENDPOINT = "endpoint";
@@ -52,6 +64,7 @@ public final class MetricNames {
     public static final String GUARDRAIL = "guardrail";
     public static final String RESULT = "result";
     public static final String KIND = "kind";
+    public static final String REASON = "reason";
 
     private MetricNames() {
     }

@@ -105,6 +105,9 @@ class ConfigReloadTest {
         assertThat(after).hasSize(before.size() + 1);
         before.forEach((key, job) -> assertThat(after.get(key)).as(key.toString()).isSameAs(job));
         assertThat(after.keySet()).anyMatch(k -> k.canary().equals("extra"));
+        long onPool = after.keySet().stream().filter(k -> k.pool().equals("sim-h100")).count();
+        assertThat(PromText.find(PromText.parse(given().get("/q/metrics").then().extract().asString()),
+                "llm_canary_scheduled_jobs", "pool", "sim-h100").orElseThrow().value()).isEqualTo(onPool);
     }
 
     private static void copyOfShippedCanaries() {

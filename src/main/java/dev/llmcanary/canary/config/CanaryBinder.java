@@ -29,7 +29,7 @@ final class CanaryBinder {
 
     private static final List<String> CANARY_KEYS = List.of("id", "description", "models", "pools", "slo_class",
             "api", "messages", "prompt", "max_tokens", "temperature", "seed", "stop", "ignore_eos", "interval",
-            "headers", "thresholds", "guardrails", "enabled");
+            "headers", "thresholds", "guardrails", "enabled", "priority");
     private static final List<String> MESSAGE_KEYS = List.of("role", "content");
     private static final List<String> ROLES = List.of("system", "user", "assistant");
     private static final List<String> THRESHOLD_KEYS = List.of("ttft_seconds", "e2e_seconds",
@@ -108,6 +108,8 @@ final class CanaryBinder {
         ThresholdOverrides overrides = thresholds(f, slo);
         List<Guardrail> built = guardrails.build(f);
         Boolean enabled = f.bool("enabled");
+        CanaryDefinition.Priority priority = PoolBinder.choice(f, "priority", CanaryDefinition.Priority.class,
+                CanaryDefinition.Priority.NORMAL);
         if (values.problems().count() > before) {
             return;
         }
@@ -115,7 +117,7 @@ final class CanaryBinder {
                 prompt, maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens.intValue(), temperature, seed,
                 stop == null ? List.of() : stop, ignoreEos, interval == null ? DEFAULT_INTERVAL : interval,
                 headers == null ? Map.of() : headers, overrides, built, enabled == null || enabled,
-                values.problems().file());
+                values.problems().file(), priority);
         YamlNode idNode = f.node("id");
         out.add(new Bound(canary, idNode.line(), idNode.column(), f.path("id")));
     }

@@ -6,8 +6,14 @@ import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
 
+import com.cronutils.model.Cron;
+
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -28,8 +34,11 @@ final class PoolBinder {
     static final String DEFAULT_DEVICE_TYPE = "unknown";
 
     private static final List<String> POOL_KEYS = List.of("name", "device_type", "flavor", "endpoints", "models",
-            "api_key_env", "require_done", "cumulative", "labels");
+            "api_key_env", "require_done", "cumulative", "labels", "max_concurrent_canaries",
+            "canary_token_budget_per_hour", "quiet_windows");
     private static final List<String> ENDPOINT_KEYS = List.of("name", "url");
+    private static final List<String> QUIET_WINDOW_KEYS = List.of("cron", "duration", "time_zone");
+    static final ZoneId DEFAULT_TIME_ZONE = ZoneOffset.UTC;
 
     /**
      * What was bound: the valid pools, and the names of every pool defined (valid or not). {@code complete} is
@@ -88,12 +97,80 @@ final class PoolBinder {
         RequireDone requireDone = requireDone(f);
         Cumulative cumulative = choice(f, "cumulative", Cumulative.class, Cumulative.AUTO);
         Map<String, String> labels = f.stringMap("labels", LABEL_NAME, "a valid label name");
+        Pool.Scheduling scheduling = scheduling(f);
         if (name == null || flavor == null || endpoints == null || models == null || requireDone == null
-                || cumulative == null) {
+                || cumulative == null || scheduling == null) {
             return null;
         }
         return new Pool(name, deviceType == null ? DEFAULT_DEVICE_TYPE : deviceType, flavor, endpoints, models,
-                apiKeyEnv, requireDone, cumulative, labels == null ? Map.of() : labels);
+                apiKeyEnv, requireDone, cumulative, labels == null ? Map.of() : labels, scheduling);
+    }
+
+    private static Pool.Scheduling scheduling(Fields f) {
+        int before = f.values().problems().count();
+        Long max = f.integer("max_concurrent_canaries");
+        if (max != null && max < 1) {
+            f.error("max_concurrent_canaries", "must be at least 1, got " + max);
+        }
+        Long budget = f.integer("canary_token_budget_per_hour");
+        if (budget != null && budget < 1) {
+            f.error("canary_token_budget_per_hour", "must be at least 1 (leave it out for unlimited), got " + budget);
+        }
+        List<Pool.QuietWindow> windows = quietWindows(f);
+        if (f.values().problems().count() > before) {
+            return null;
+        }
+        return new Pool.Scheduling(max == null ? Pool.Scheduling.DEFAULT_MAX_CONCURRENT_CANARIES : max.intValue(),
+                budget, windows);
+    }
+
+    private static List<Pool.QuietWindow> quietWindows(Fields f) {
+        YamlNode.Sequence seq = f.sequence("quiet_windows");
+        if (seq == null) {
+            return List.of();
+        }
+        List<Pool.QuietWindow> out = new ArrayList<>();
+        for (int i = 0; i < seq.items().size(); i++) {
+            String path = Fields.index(f.path("quiet_windows"), i);
+            YamlNode.Mapping m = f.values().mapping(seq.items().get(i), path);
+            if (m == null) {
+                continue;
+            }
+            Fields w = new Fields(f.values(), m, path, QUIET_WINDOW_KEYS);
+            String expression = w.requiredString("cron");
+            Cron cron = null;
+            if (expression != null) {
+                try {
+                    cron = CronExpressions.parse(expression);
+                } catch (IllegalArgumentException e) {
+                    w.error("cron", "invalid cron expression \"" + expression + "\": " + e.getMessage());
+                }
+            }
+            Duration duration = w.required("duration") == null ? null : w.duration("duration");
+            if (duration != null && (duration.isZero() || duration.isNegative())) {
+                w.error("duration", "must be greater than 0");
+                duration = null;
+            }
+            ZoneId zone = timeZone(w);
+            if (cron != null && duration != null && zone != null) {
+                out.add(new Pool.QuietWindow(expression, cron, duration, zone));
+            }
+        }
+        return out;
+    }
+
+    private static ZoneId timeZone(Fields w) {
+        String id = w.string("time_zone");
+        if (id == null) {
+            return w.has("time_zone") ? null : DEFAULT_TIME_ZONE;
+        }
+        try {
+            return ZoneId.of(id);
+        } catch (DateTimeException e) {
+            w.error("time_zone", "unknown time zone \"" + id + "\"; use a region such as Europe/Berlin or an offset"
+                    + " such as +01:00");
+            return null;
+        }
     }
 
     private static Flavor flavor(Fields f) {

@@ -28,7 +28,7 @@ class ConfigLoaderErrorsTest {
                 arguments("unknown key", "unknown-key", List.of(
                         "unknown-key/c.yaml:4:1: max_token: unknown key; allowed: id, description, models, pools,"
                                 + " slo_class, api, messages, prompt, max_tokens, temperature, seed, stop, ignore_eos,"
-                                + " interval, headers, thresholds, guardrails, enabled")),
+                                + " interval, headers, thresholds, guardrails, enabled, priority")),
                 arguments("missing required field", "missing-field", List.of(
                         "missing-field/c.yaml:1:1: slo_class: required field is missing")),
                 arguments("bad type", "bad-type", List.of(
@@ -60,6 +60,24 @@ class ConfigLoaderErrorsTest {
                 arguments("guardrail spec error", "guardrail-spec", List.of(
                         "guardrail-spec/c.yaml:8:20: canaries[0].guardrails[1].regex.pattern: invalid regular"
                                 + " expression: Unclosed group near index 9")),
+                arguments("bad quiet windows and pool limits", "bad-quiet-window", List.of(
+                        "bad-quiet-window/pools.yaml:7:30: pools[0].max_concurrent_canaries: must be at least 1, got 0",
+                        "bad-quiet-window/pools.yaml:8:35: pools[0].canary_token_budget_per_hour: must be at least 1"
+                                + " (leave it out for unlimited), got 0",
+                        "bad-quiet-window/pools.yaml:10:17: pools[0].quiet_windows[0].cron: invalid cron expression"
+                                + " \"0 2 * *\": expected 5 fields (Unix) or 6 to 7 fields (Quartz), got 4",
+                        "bad-quiet-window/pools.yaml:11:17: pools[0].quiet_windows[1].cron: invalid cron expression"
+                                + " \"0 25 * * SUN\": Value 25 not in range [0, 23]",
+                        "bad-quiet-window/pools.yaml:12:42: pools[0].quiet_windows[2].duration: invalid duration"
+                                + " \"2 hours\": use 500ms, 30s, 5m, 1h or a number of seconds",
+                        "bad-quiet-window/pools.yaml:13:57: pools[0].quiet_windows[3].time_zone: unknown time zone"
+                                + " \"Europe/Berlinn\"; use a region such as Europe/Berlin or an offset such as +01:00",
+                        "bad-quiet-window/pools.yaml:14:42: pools[0].quiet_windows[4].duration: must be greater than 0",
+                        "bad-quiet-window/pools.yaml:15:25: pools[0].quiet_windows[5].timezone: unknown key; allowed:"
+                                + " cron, duration, time_zone",
+                        "bad-quiet-window/pools.yaml:15:9: pools[0].quiet_windows[5].cron: required field is missing")),
+                arguments("bad priority", "bad-priority", List.of(
+                        "bad-priority/c.yaml:4:11: priority: unknown value \"high\"; valid: normal, low")),
                 arguments("several errors in three files at once", "several-errors", List.of(
                         "several-errors/slo-classes.yaml:5:26: slo_classes.interactive.stall_abort_seconds:"
                                 + " stall_abort_seconds (5.0) must be greater than stall_seconds (10.0)",

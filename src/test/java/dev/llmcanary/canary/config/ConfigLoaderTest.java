@@ -220,6 +220,42 @@ class ConfigLoaderTest {
         assertThat(new Placeholders(v -> Optional.ofNullable(VARS.get(v))).substitute(text).text()).isEqualTo(expected);
     }
 
+    @Test
+    void schedulingKeysDefaultToFourConcurrentNoBudgetNoQuietWindowAndNormalPriority() throws IOException {
+        Catalog catalog = load(Map.of("c.yaml", CHAT));
+
+        assertThat(catalog.pool("chat").orElseThrow().scheduling()).isEqualTo(Pool.Scheduling.defaults());
+        assertThat(Pool.Scheduling.defaults().maxConcurrentCanaries()).isEqualTo(4);
+        assertThat(Pool.Scheduling.defaults().tokenBudgetPerHour()).isNull();
+        assertThat(catalog.canary("a").orElseThrow().priority()).isEqualTo(CanaryDefinition.Priority.NORMAL);
+    }
+
+    @Test
+    void readsSchedulingKeys() throws IOException {
+        Catalog catalog = load(Map.of("c.yaml", CHAT + "priority: low\n", "pools.yaml", """
+                pools:
+                  - name: chat
+                    flavor: openai-chat
+                    endpoints: [{name: e0, url: "http://localhost:8000"}]
+                    models: [m1]
+                    max_concurrent_canaries: 2
+                    canary_token_budget_per_hour: 50000
+                    quiet_windows:
+                      - {cron: "0 2 * * SUN", duration: 2h, time_zone: Europe/Berlin}
+                      - {cron: "0 30 4 ? * MON-FRI", duration: 15m}
+                """));
+
+        Pool.Scheduling s = catalog.pool("chat").orElseThrow().scheduling();
+        assertThat(s.maxConcurrentCanaries()).isEqualTo(2);
+        assertThat(s.tokenBudgetPerHour()).isEqualTo(50_000L);
+        assertThat(s.quietWindows()).extracting(Pool.QuietWindow::expression, Pool.QuietWindow::duration,
+                        w -> w.zone().getId())
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("0 2 * * SUN", Duration.ofHours(2), "Europe/Berlin"),
+                        org.assertj.core.groups.Tuple.tuple("0 30 4 ? * MON-FRI", Duration.ofMinutes(15), "Z"));
+        assertThat(catalog.canary("a").orElseThrow().priority()).isEqualTo(CanaryDefinition.Priority.LOW);
+    }
+
     private Catalog load(Map<String, String> canaryFiles) throws IOException {
         writeFiles(canaryFiles);
         return loadOk();

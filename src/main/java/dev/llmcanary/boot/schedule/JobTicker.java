@@ -1,0 +1,64 @@
+package dev.llmcanary.boot.schedule;
+
+import dev.llmcanary.canary.CanaryDefinition;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * What one job does at each tick: never overlap its own previous run, then ask the pool's gate, then start the run
+ * and give the gate back its slot and the real token count when it ends. Every skipped tick is reported.
+ */
+public final class JobTicker {
+
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final Consumer<SkipReason> onSkip;
+
+    /** @param onSkip told each skipped tick's reason (the scheduler counts it per pool) */
+    public JobTicker(Consumer<SkipReason> onSkip) {
+        this.onSkip = onSkip;
+    }
+
+    /**
+     * Starts {@code run} unless the tick must be skipped.
+     *
+     * @param run starts the canary; its stage yields the prompt + output tokens used, or {@code null} when unknown
+     * @return why the tick was skipped, empty when the run started
+     */
+    public Optional<SkipReason> tick(PoolGate gate, CanaryDefinition.Priority priority, long reservedTokens,
+                                     Supplier<CompletionStage<Long>> run) {
+        if (!running.compareAndSet(false, true)) {
+            return skipped(SkipReason.OVERLAP);
+        }
+        PoolGate.Admission admission = gate.admit(priority, reservedTokens);
+        if (!admission.admitted()) {
+            running.set(false);
+            return skipped(admission.skipped());
+        }
+        PoolGate.Ticket ticket = admission.ticket();
+        try {
+            run.get().whenComplete((used, error) -> {
+                ticket.finish(error == null ? used : null);
+                running.set(false);
+            });
+        } catch (RuntimeException e) {
+            ticket.finish(0L); // nothing was sent
+            running.set(false);
+            throw e;
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the job's previous run is still going. */
+    public boolean running() {
+        return running.get();
+    }
+
+    private Optional<SkipReason> skipped(SkipReason reason) {
+        onSkip.accept(reason);
+        return Optional.of(reason);
+    }
+}

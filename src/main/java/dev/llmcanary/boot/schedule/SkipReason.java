@@ -1,0 +1,20 @@
+package dev.llmcanary.boot.schedule;
+
+import java.util.Locale;
+
+/** Why a scheduled tick did not start a run; the {@code reason} label of the skipped-runs counter. */
+public enum SkipReason {
+    /** The job's previous run was still going. */
+    OVERLAP,
+    /** The pool already had {@code max_concurrent_canaries} runs in flight. */
+    CONCURRENCY,
+    /** The pool's canary token budget for the last hour was spent. */
+    BUDGET,
+    /** The tick fell into one of the pool's quiet windows. */
+    QUIET_WINDOW;
+
+    /** The metric label value, e.g. {@code quiet_window}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
