@@ -42,6 +42,11 @@ public final class MetricNames {
     /** {@code llm_canary_config_last_reload_timestamp_seconds}: Unix time of the last load attempt. */
     public static final String CONFIG_RELOAD_TIMESTAMP = "llm_canary_config_last_reload_timestamp";
 
+    /** {@code llm_canary_store_dropped_results_total}: results lost while the database was down and the buffer full. */
+    public static final String STORE_DROPPED_RESULTS = "llm_canary_store_dropped_results";
+    /** {@code llm_canary_store_buffered_results}: results waiting in memory for the database. */
+    public static final String STORE_BUFFERED_RESULTS = "llm_canary_store_buffered_results";
+
     public static final String POOL = "pool";
     public static final String ENDPOINT = "endpoint";
     public static final String MODEL = "model";
