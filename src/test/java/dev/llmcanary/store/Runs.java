@@ -17,19 +17,19 @@ import java.util.List;
 import java.util.UUID;
 
 /** Test run results with every field filled, and the JSON mapper configured as Quarkus configures the service's. */
-final class Runs {
+public final class Runs {
 
-    static final ObjectMapper JSON = JsonMapper.builder().findAndAddModules()
+    public static final ObjectMapper JSON = JsonMapper.builder().findAndAddModules()
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
 
     private Runs() {
     }
 
-    static RunResult run(String canary, String pool, String model, Outcome outcome, Instant startedAt) {
+    public static RunResult run(String canary, String pool, String model, Outcome outcome, Instant startedAt) {
         return run(UUID.randomUUID().toString(), canary, pool, model, outcome, startedAt);
     }
 
-    static RunResult run(String runId, String canary, String pool, String model, Outcome outcome, Instant startedAt) {
+    public static RunResult run(String runId, String canary, String pool, String model, Outcome outcome, Instant startedAt) {
         boolean pass = outcome == Outcome.PASS;
         return new RunResult(runId, canary, pool, "ep-1", model, "streaming", "openai-chat", startedAt, outcome,
                 pass ? null : "ttft 1.2 s > 0.8 s", pass ? null : null, 200,
