@@ -1,6 +1,7 @@
 package dev.llmcanary.api;
 
 import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.store.StoredRun;
 
 import java.time.Instant;
 
@@ -14,5 +15,10 @@ public record RunSummary(String runId, String canary, String pool, String endpoi
         return new RunSummary(r.runId(), r.canary(), r.pool(), r.endpoint(), r.model(), r.startedAt(),
                 r.outcome().label(), r.reason(), t == null ? null : t.ttft(), t == null ? null : t.e2e(),
                 t == null ? null : t.outputTokensPerSecond(), r.traceId());
+    }
+
+    static RunSummary of(StoredRun s) {
+        return new RunSummary(s.runId(), s.canary(), s.pool(), s.endpoint(), s.model(), s.startedAt(), s.outcome(),
+                s.reason(), s.ttftSeconds(), s.e2eSeconds(), s.outputTokensPerSecond(), s.traceId());
     }
 }

@@ -34,6 +34,9 @@ public interface CanaryConfig {
     /** Continuous runs. */
     Scheduler scheduler();
 
+    /** Durable run history (the database is chosen with the {@code quarkus.datasource."h2"/"pg"} settings). */
+    Store store();
+
     /** Per-endpoint health and model checks. */
     Health health();
 
@@ -120,6 +123,33 @@ public interface CanaryConfig {
         /** Keep the completion text (PII-masked) in results and log lines. Off: only a SHA-256 prefix. */
         @WithDefault("false")
         boolean content();
+    }
+
+    interface Store {
+        /** Results kept in memory while the database is unreachable; more are dropped and counted. */
+        @WithDefault("10000")
+        int bufferSize();
+
+        /** How often buffered results are retried (and, at start, the schema migration). */
+        @WithDefault("10s")
+        Duration retryInterval();
+
+        /** How often runs older than their retention are deleted. */
+        @WithDefault("1h")
+        Duration purgeInterval();
+
+        /** How long runs are kept. */
+        Retention retention();
+
+        interface Retention {
+            /** Passing runs. */
+            @WithDefault("14d")
+            Duration successes();
+
+            /** Failed and errored runs (longer: they are what people debug). */
+            @WithDefault("60d")
+            Duration failures();
+        }
     }
 
     interface History {

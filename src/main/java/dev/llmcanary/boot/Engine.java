@@ -3,7 +3,17 @@ package dev.llmcanary.boot;
 import dev.llmcanary.canary.run.CanaryRunner;
 import dev.llmcanary.canary.run.RunHistory;
 import dev.llmcanary.canary.run.RunSettings;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmcanary.guardrail.PiiMasker;
+import dev.llmcanary.store.Database;
+import dev.llmcanary.store.Retention;
+import dev.llmcanary.store.RunQueries;
+import dev.llmcanary.store.RunStore;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
+import io.quarkus.arc.InjectableInstance;
+import io.quarkus.flyway.FlywayDataSource;
+import org.flywaydb.core.Flyway;
 import dev.llmcanary.target.ClientSettings;
 import dev.llmcanary.target.StreamingClient;
 import dev.llmcanary.telemetry.MetricsRecorder;
@@ -55,6 +65,38 @@ public class Engine {
     }
 
     /**
+     * The run database. Both datasources are built in; {@code pg} is active only when its JDBC URL is configured
+     * ({@code db-kind} is fixed at build time, activity is a runtime setting), so PostgreSQL wins when set and the
+     * embedded H2 file database is the default. Migrations run lazily (see {@link Database}), never at start-up,
+     * so an unreachable database does not stop the canaries.
+     */
+    @Produces
+    @Singleton
+    Database database(@DataSource("pg") InjectableInstance<AgroalDataSource> pg,
+                      @FlywayDataSource("pg") InjectableInstance<Flyway> pgFlyway,
+                      @DataSource("h2") InjectableInstance<AgroalDataSource> h2,
+                      @FlywayDataSource("h2") InjectableInstance<Flyway> h2Flyway) {
+        if (!pg.listActive().isEmpty()) {
+            return new Database(pg.get(), () -> pgFlyway.get().migrate());
+        }
+        return new Database(h2.get(), () -> h2Flyway.get().migrate());
+    }
+
+    @Produces
+    @Singleton
+    RunStore runStore(Database db, ObjectMapper json, CanaryConfig config, MeterRegistry registry) {
+        CanaryConfig.Store s = config.store();
+        return new RunStore(db, json, new Retention(s.retention().successes(), s.retention().failures()),
+                s.bufferSize(), registry);
+    }
+
+    @Produces
+    @Singleton
+    RunQueries runQueries(Database db, ObjectMapper json) {
+        return new RunQueries(db, json);
+    }
+
+    /**
      * Results leave the event loop through this bounded queue: guardrails, metrics and log lines run here, so the
      * loop that timestamps chunks never waits for them.
      */
@@ -73,14 +115,15 @@ public class Engine {
     @Produces
     @Singleton
     CanaryRunner canaryRunner(StreamingClient client, CatalogHolder catalog, Tracer tracer, MeterRegistry registry,
-                              RunHistory history, CanaryConfig config, @ResultWorker ExecutorService worker) {
+                              RunHistory history, RunStore store, CanaryConfig config,
+                              @ResultWorker ExecutorService worker) {
         CanaryConfig.Stream s = config.stream();
         RunSettings settings = new RunSettings(s.maxEventBytes(), s.maxTotalBytes(), s.maxChunkTimestamps(),
                 s.tokensEventEvery(), s.connectTimeout(), config.capture().content());
         double rate = config.log().successSampleRate();
         return new CanaryRunner(client, catalog, new SpanObserver(tracer),
                 List.of(new MetricsRecorder(registry, catalog), new RunLogger(rate, () -> ThreadLocalRandom.current().nextDouble()),
-                        history),
+                        history, store),
                 settings, worker, System::getenv, PiiMasker::mask);
     }
 

@@ -54,6 +54,11 @@ public final class MetricNames {
      */
     public static final String BUDGET_TOKENS_REMAINING = "llm_canary_budget_tokens_remaining";
 
+    /** {@code llm_canary_store_dropped_results_total}: results lost while the database was down and the buffer full. */
+    public static final String STORE_DROPPED_RESULTS = "llm_canary_store_dropped_results";
+    /** {@code llm_canary_store_buffered_results}: results waiting in memory for the database. */
+    public static final String STORE_BUFFERED_RESULTS = "llm_canary_store_buffered_results";
+
     public static final String POOL = "pool";
     public static final String ENDPOINT = "endpoint";
     public static final String MODEL = "model";

@@ -52,7 +52,7 @@ class CanaryApiTest {
         given().when().get("/api/runs/" + runId).then().statusCode(200)
                 .body("runId", equalTo(runId)).body("pool", equalTo("sim-h100"));
         given().when().get("/api/runs?canary=count-ordered").then().statusCode(200)
-                .body("runId", hasItem(runId));
+                .body("runs.runId", hasItem(runId));
         given().when().get("/api/canaries").then().statusCode(200)
                 .body("find { it.id == 'count-ordered' }.targets.find { it.pool == 'sim-h100' && it.model == 'sim-openai' }.last.runId",
                         equalTo(runId));

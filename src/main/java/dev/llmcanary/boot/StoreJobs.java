@@ -1,0 +1,51 @@
+package dev.llmcanary.boot;
+
+import dev.llmcanary.store.RunStore;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * The run store's background work: migrate at start (without failing the start when the database is down), retry
+ * buffered results, and purge runs past their retention. Scheduler threads, never the event loop.
+ */
+@ApplicationScoped
+public class StoreJobs {
+
+    private static final Logger LOG = Logger.getLogger(StoreJobs.class);
+
+    private final RunStore store;
+
+    public StoreJobs(RunStore store) {
+        this.store = store;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!store.flush()) {
+            LOG.warn("run store unavailable at start; results are buffered until it answers");
+        }
+    }
+
+    @Scheduled(every = "${llm-canary.store.retry-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void retry() {
+        store.flush();
+    }
+
+    @Scheduled(every = "${llm-canary.store.purge-interval:1h}", delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void purge() {
+        try {
+            int deleted = store.purge(Instant.now());
+            if (deleted > 0) {
+                LOG.infof("purged %d runs past their retention", deleted);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("run purge skipped, store unavailable (%s)", e.toString());
+        }
+    }
+}

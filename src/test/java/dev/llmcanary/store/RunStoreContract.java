@@ -1,0 +1,243 @@
+package dev.llmcanary.store;
+
+import dev.llmcanary.canary.run.Outcome;
+import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.telemetry.MetricNames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static dev.llmcanary.store.Runs.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/** The run store's behaviour, run against each database the service supports (H2 and PostgreSQL subclasses). */
+abstract class RunStoreContract {
+
+    static final Instant NOW = Instant.parse("2026-03-01T12:00:00.123456Z");
+    static final Retention RETENTION = new Retention(Duration.ofDays(14), Duration.ofDays(60));
+
+    SwitchableDataSource dataSource;
+    SimpleMeterRegistry registry;
+    RunStore store;
+    RunQueries queries;
+
+    /** A database with the current schema and no rows. */
+    abstract DataSource freshDatabase() throws SQLException;
+
+    @BeforeEach
+    void setUp() throws SQLException {
+        dataSource = new SwitchableDataSource(freshDatabase());
+        registry = new SimpleMeterRegistry();
+        Database db = new Database(dataSource, () -> Flyway.configure().dataSource(dataSource)
+                .locations("classpath:db/migration").load().migrate());
+        store = new RunStore(db, Runs.JSON, RETENTION, 3, registry);
+        queries = new RunQueries(db, Runs.JSON);
+    }
+
+    static void deleteAllRuns(DataSource ds) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM runs");
+        }
+    }
+
+    @Test
+    void storedResultReadsBackCompletely() throws SQLException {
+        RunResult r = run("count-ordered", "sim-h100", "sim-vllm", Outcome.FAIL, NOW);
+        store.accept(r);
+
+        assertThat(queries.get(r.runId())).get().usingRecursiveComparison().isEqualTo(r);
+        assertThat(queries.get("00000000-0000-0000-0000-000000000000")).isEmpty();
+    }
+
+    @Test
+    void listedRunCarriesTheIndexedColumns() throws SQLException {
+        RunResult r = run("count-ordered", "sim-h100", "sim-vllm", Outcome.FAIL, NOW);
+        store.accept(r);
+
+        StoredRun s = queries.find(query(null, null, null, null, 10, null)).runs().get(0);
+        assertThat(s).isEqualTo(new StoredRun(r.runId(), "count-ordered", "sim-h100", "ep-1", "sim-vllm",
+                "streaming", NOW.truncatedTo(ChronoUnit.MICROS), "fail", "ttft 1.2 s > 0.8 s", 0.25, 1.5, 48.5, 64,
+                "0af7651916cd43dd8448eb211c80319c"));
+    }
+
+    @Test
+    void pagesCoverEveryRunOnceNewestFirstEvenWithTiesAndConcurrentInserts() throws SQLException {
+        List<RunResult> all = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            // groups of three share a start time: the run id must break the tie
+            RunResult r = run("c", "p", "m", Outcome.PASS, NOW.minusSeconds(i / 3));
+            all.add(r);
+            store.accept(r);
+        }
+        List<String> expected = all.stream()
+                .sorted(Comparator.comparing(RunResult::startedAt).thenComparing(RunResult::runId).reversed())
+                .map(RunResult::runId).toList();
+
+        List<String> seen = new ArrayList<>();
+        Cursor cursor = null;
+        int pages = 0;
+        do {
+            RunPage page = queries.find(query(null, null, null, null, 5, cursor));
+            page.runs().forEach(s -> seen.add(s.runId()));
+            cursor = page.next();
+            pages++;
+            // a run arriving mid-listing is newer than the cursor: it must not shift later pages
+            store.accept(run("c", "p", "m", Outcome.PASS, NOW.plusSeconds(pages)));
+        } while (cursor != null);
+
+        assertThat(seen).containsExactlyElementsOf(expected);
+        assertThat(pages).isEqualTo(5);
+    }
+
+    @Test
+    void lastFullPageHasNoCursor() throws SQLException {
+        for (int i = 0; i < 4; i++) {
+            store.accept(run("c", "p", "m", Outcome.PASS, NOW.minusSeconds(i)));
+        }
+        RunPage first = queries.find(query(null, null, null, null, 2, null));
+        RunPage second = queries.find(query(null, null, null, null, 2, first.next()));
+
+        assertThat(first.next()).isNotNull();
+        assertThat(second.runs()).hasSize(2);
+        assertThat(second.next()).isNull();
+    }
+
+    static Stream<Arguments> filters() {
+        return Stream.of(
+                arguments("no filter", query(null, null, null, null, 100, null), List.of("a1", "a2", "b1", "b2")),
+                arguments("canary", new RunQuery("canary-b", null, null, null, null, null, null, 100, null),
+                        List.of("b1", "b2")),
+                arguments("pool", new RunQuery(null, "pool-2", null, null, null, null, null, 100, null),
+                        List.of("a2", "b2")),
+                arguments("endpoint", new RunQuery(null, null, "ep-1", null, null, null, null, 100, null),
+                        List.of("a1", "a2", "b1", "b2")),
+                arguments("unknown endpoint", new RunQuery(null, null, "ep-9", null, null, null, null, 100, null),
+                        List.of()),
+                arguments("model", new RunQuery(null, null, null, "model-x", null, null, null, 100, null),
+                        List.of("a1", "b1")),
+                arguments("outcome", new RunQuery(null, null, null, null, "error", null, null, 100, null),
+                        List.of("b2")),
+                arguments("since is inclusive", query(NOW.minusSeconds(20), null, null, null, 100, null),
+                        List.of("a1", "a2", "b1")),
+                arguments("until is exclusive", query(null, NOW.minusSeconds(20), null, null, 100, null),
+                        List.of("b2")),
+                arguments("since and until", query(NOW.minusSeconds(30), NOW.minusSeconds(5), null, null, 100, null),
+                        List.of("a2", "b1", "b2")),
+                arguments("several filters", new RunQuery("canary-a", "pool-2", null, "model-y", "pass", null, null,
+                        100, null), List.of("a2")),
+                arguments("limit", query(null, null, null, null, 2, null), List.of("a1", "a2")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("filters")
+    void filtersNarrowTheListing(String name, RunQuery q, List<String> expectedIds) throws SQLException {
+        store.accept(run("id-a1", "canary-a", "pool-1", "model-x", Outcome.PASS, NOW));
+        store.accept(run("id-a2", "canary-a", "pool-2", "model-y", Outcome.PASS, NOW.minusSeconds(10)));
+        store.accept(run("id-b1", "canary-b", "pool-1", "model-x", Outcome.FAIL, NOW.minusSeconds(20)));
+        store.accept(run("id-b2", "canary-b", "pool-2", "model-y", Outcome.ERROR, NOW.minusSeconds(30)));
+
+        assertThat(queries.find(q).runs()).extracting(StoredRun::runId)
+                .containsExactlyElementsOf(expectedIds.stream().map(id -> "id-" + id).toList());
+    }
+
+    @Test
+    void purgeKeepsFailuresLongerThanPasses() throws SQLException {
+        store.accept(run("pass-13d", "c", "p", "m", Outcome.PASS, NOW.minus(Duration.ofDays(13))));
+        store.accept(run("pass-15d", "c", "p", "m", Outcome.PASS, NOW.minus(Duration.ofDays(15))));
+        store.accept(run("fail-59d", "c", "p", "m", Outcome.FAIL, NOW.minus(Duration.ofDays(59))));
+        store.accept(run("fail-61d", "c", "p", "m", Outcome.FAIL, NOW.minus(Duration.ofDays(61))));
+        store.accept(run("error-61d", "c", "p", "m", Outcome.ERROR, NOW.minus(Duration.ofDays(61))));
+
+        assertThat(store.purge(NOW)).isEqualTo(3);
+        assertThat(queries.find(query(null, null, null, null, 100, null)).runs()).extracting(StoredRun::runId)
+                .containsExactly("pass-13d", "fail-59d");
+    }
+
+    @Test
+    void unreachableDatabaseBuffersThenDropsAndCountsThenRecovers() throws SQLException {
+        store.flush();
+        dataSource.down(true);
+        List<RunResult> results = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            RunResult r = run("c", "p", "m", Outcome.PASS, NOW.plusSeconds(i));
+            results.add(r);
+            store.accept(r);
+        }
+        assertThat(store.buffered()).isEqualTo(3);
+        assertThat(registry.get(MetricNames.STORE_DROPPED_RESULTS).counter().count()).isEqualTo(2.0);
+        assertThat(registry.get(MetricNames.STORE_BUFFERED_RESULTS).gauge().value()).isEqualTo(3.0);
+        // after the first failure, later results do not each wait on the dead database
+        int attempts = dataSource.attempts();
+        store.accept(run("c", "p", "m", Outcome.PASS, NOW));
+        assertThat(dataSource.attempts()).isEqualTo(attempts);
+        assertThat(store.flush()).isFalse();
+
+        dataSource.down(false);
+        assertThat(store.flush()).isTrue();
+
+        assertThat(store.buffered()).isZero();
+        assertThat(queries.find(query(null, null, null, null, 100, null)).runs()).extracting(StoredRun::runId)
+                .containsExactlyInAnyOrder(results.get(2).runId(), results.get(1).runId(), results.get(0).runId());
+        RunResult after = run("c", "p", "m", Outcome.PASS, NOW.plusSeconds(60));
+        store.accept(after);
+        assertThat(queries.get(after.runId())).isPresent();
+        assertThat(store.buffered()).isZero();
+    }
+
+    @Test
+    void databaseDownAtStartIsMigratedOnceItAnswers() throws SQLException {
+        dataSource.down(true);
+        assertThat(store.flush()).isFalse();
+        RunResult r = run("c", "p", "m", Outcome.PASS, NOW);
+        store.accept(r);
+
+        dataSource.down(false);
+        assertThat(store.flush()).isTrue();
+        assertThat(queries.get(r.runId())).isPresent();
+    }
+
+    @Test
+    void aResultWrittenTwiceIsStoredOnceAndDoesNotBlockTheBuffer() throws SQLException {
+        RunResult r = run("c", "p", "m", Outcome.PASS, NOW);
+        store.accept(r);
+        store.accept(r);
+
+        assertThat(store.buffered()).isZero();
+        assertThat(queries.find(query(null, null, null, null, 10, null)).runs()).hasSize(1);
+    }
+
+    @Test
+    void sloCountsGroupRunsOfTheWindow() throws SQLException {
+        store.accept(run("c1", "pool-1", "m", Outcome.PASS, NOW.minusSeconds(10)));
+        store.accept(run("c2", "pool-1", "m", Outcome.PASS, NOW.minusSeconds(20)));
+        store.accept(run("c1", "pool-1", "m", Outcome.FAIL, NOW.minusSeconds(30)));
+        store.accept(run("c1", "pool-2", "m", Outcome.ERROR, NOW.minusSeconds(40)));
+        store.accept(run("c1", "pool-1", "m", Outcome.FAIL, NOW.minus(Duration.ofHours(2))));
+
+        assertThat(queries.sloCounts(NOW.minus(Duration.ofHours(1)))).containsExactly(
+                new SloCount("pool-1", "m", "streaming", 3, 2),
+                new SloCount("pool-2", "m", "streaming", 1, 0));
+    }
+
+    private static RunQuery query(Instant since, Instant until, String outcome, String canary, int limit,
+                                  Cursor after) {
+        return new RunQuery(canary, null, null, null, outcome, since, until, limit, after);
+    }
+}
