@@ -4,11 +4,12 @@
 # runs. Prints the JDBC URL; exports nothing (.ci/run sets the test variables).
 set -euo pipefail
 PORT=55432
-if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+# The base image may carry the client tools (psql, pg_ctlcluster) without a server: test for the server itself.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v pg_ctlcluster >/dev/null 2>&1; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
-VERSION=$(ls /usr/lib/postgresql | sort -V | tail -1)
+VERSION=$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1 | cut -d/ -f5)
 if ! pg_lsclusters -h | awk '{print $2}' | grep -qx llmcanary; then
   pg_createcluster "$VERSION" llmcanary -p "$PORT" -- --auth-local=peer --auth-host=scram-sha-256 >/dev/null
 fi
