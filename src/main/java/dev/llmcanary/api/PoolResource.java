@@ -2,6 +2,8 @@ package dev.llmcanary.api;
 
 import dev.llmcanary.boot.CatalogHolder;
 import dev.llmcanary.boot.EndpointChecks;
+import dev.llmcanary.boot.schedule.EndpointGuard;
+import dev.llmcanary.boot.schedule.EndpointGuards;
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.Pool;
 import jakarta.validation.constraints.Pattern;
@@ -24,10 +26,12 @@ public class PoolResource {
 
     private final CatalogHolder catalog;
     private final EndpointChecks checks;
+    private final EndpointGuards guards;
 
-    public PoolResource(CatalogHolder catalog, EndpointChecks checks) {
+    public PoolResource(CatalogHolder catalog, EndpointChecks checks, EndpointGuards guards) {
         this.catalog = catalog;
         this.checks = checks;
+        this.guards = guards;
     }
 
     @GET
@@ -51,7 +55,11 @@ public class PoolResource {
 
     private PoolView view(Pool p) {
         List<PoolView.EndpointView> endpoints = p.endpoints().stream()
-                .map(e -> new PoolView.EndpointView(e.name(), checks.latest(p.name(), e.name()).orElse(null)))
+                .map(e -> {
+                    EndpointGuard g = guards.guard(p.name(), e.name());
+                    return new PoolView.EndpointView(e.name(), checks.latest(p.name(), e.name()).orElse(null),
+                            g.circuit().label(), g.rateLimitedUntil().orElse(null));
+                })
                 .toList();
         return new PoolView(p.name(), p.deviceType(), p.flavor().id(), p.models(), p.labels(), p.apiKeyEnv(),
                 endpoints);

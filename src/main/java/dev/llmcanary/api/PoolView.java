@@ -2,6 +2,7 @@ package dev.llmcanary.api;
 
 import dev.llmcanary.target.EndpointHealth;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +16,15 @@ public record PoolView(String name, String deviceType, String flavor, List<Strin
     /**
      * One endpoint of a pool and its latest check.
      *
-     * @param health {@code null} until the endpoint has been checked
+     * @param health           {@code null} until the endpoint has been checked
+     * @param circuit          the circuit breaker of its scheduled runs: {@code closed}, {@code open} or
+     *                         {@code half_open}; {@code null} where not reported (on-demand check results)
+     * @param rateLimitedUntil until when scheduled runs wait after an HTTP 429, {@code null} when they need not
      */
-    public record EndpointView(String name, EndpointHealth health) {
+    public record EndpointView(String name, EndpointHealth health, String circuit, Instant rateLimitedUntil) {
+
+        public EndpointView(String name, EndpointHealth health) {
+            this(name, health, null, null);
+        }
     }
 }

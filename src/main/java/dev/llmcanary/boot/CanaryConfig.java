@@ -40,6 +40,36 @@ public interface CanaryConfig {
     /** Per-endpoint health and model checks. */
     Health health();
 
+    /** The circuit breaker each endpoint's scheduled runs pass. */
+    Breaker breaker();
+
+    /** How long an endpoint that answered HTTP 429 is left alone. */
+    RateLimit rateLimit();
+
+    interface Breaker {
+        /** Share of failed runs (error outcome or HTTP 5xx) among the last {@code request-volume} that opens it. */
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** How many of an endpoint's latest runs the ratio is taken over (and the least before it can open). */
+        @WithDefault("4")
+        int requestVolume();
+
+        /** How long it stays open before one half-open run probes the endpoint. */
+        @WithDefault("30s")
+        Duration delay();
+    }
+
+    interface RateLimit {
+        /** The wait after a 429 without a readable {@code Retry-After}. */
+        @WithDefault("30s")
+        Duration defaultWait();
+
+        /** The longest wait a {@code Retry-After} can impose. */
+        @WithDefault("10m")
+        Duration maxWait();
+    }
+
     interface Files {
         /** The canaries folder: every *.yaml in it but pools.yaml and slo-classes.yaml is a canary file. */
         @WithDefault("canaries")

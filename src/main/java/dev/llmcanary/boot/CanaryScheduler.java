@@ -1,5 +1,6 @@
 package dev.llmcanary.boot;
 
+import dev.llmcanary.boot.schedule.EndpointGuards;
 import dev.llmcanary.boot.schedule.JobTicker;
 import dev.llmcanary.boot.schedule.PoolGate;
 import dev.llmcanary.boot.schedule.SkipReason;
@@ -32,8 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs every enabled canary on each of its targets at the canary's interval. Jobs sharing an interval start evenly
- * spread across it ({@link SpreadOffsets}), and each tick passes a job's own overlap guard and its pool's gate
- * (quiet windows, concurrency cap, token budget) before it runs; a tick that does not is skipped and counted. On a
+ * spread across it ({@link SpreadOffsets}), and each tick passes a job's own overlap guard, its endpoint's guard
+ * (circuit breaker, HTTP 429 wait) and its pool's gate (quiet windows, concurrency cap, token budget) before it runs; a tick that does not is skipped and counted. On a
  * configuration reload, jobs whose canary, target and interval are unchanged keep their schedule, new jobs take
  * their place in the same spread, and each tick runs the canary's definition as it is in the current catalog.
  */
@@ -54,6 +55,7 @@ public class CanaryScheduler {
     private final CanaryRunner runner;
     private final MeterRegistry registry;
     private final Clock clock;
+    private final EndpointGuards guards;
     private final Map<JobKey, Job> jobs = new HashMap<>();
     private final Map<String, PoolGate> gates = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> jobGauges = new HashMap<>();
@@ -63,8 +65,9 @@ public class CanaryScheduler {
     private long anchorMillis;
 
     public CanaryScheduler(Vertx vertx, CatalogHolder catalog, CanaryRunner runner, MeterRegistry registry,
-                           Clock clock) {
+                           Clock clock, EndpointGuards guards) {
         this.vertx = vertx;
+        this.guards = guards;
         this.catalog = catalog;
         this.runner = runner;
         this.registry = registry;
@@ -242,7 +245,7 @@ public class CanaryScheduler {
             }
             CanaryDefinition d = target.get().canary();
             try {
-                ticker.tick(gate, d.priority(), d.maxTokens(), () -> start(target.get()));
+                ticker.tick(guards.guard(key.pool(), key.endpoint()), gate, d.priority(), d.maxTokens(), () -> start(target.get()));
             } catch (RuntimeException e) {
                 LOG.warnf("canary %s on %s/%s could not start: %s", key.canary(), key.pool(), key.endpoint(),
                         e.getClass().getSimpleName());

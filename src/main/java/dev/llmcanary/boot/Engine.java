@@ -1,5 +1,7 @@
 package dev.llmcanary.boot;
 
+import dev.llmcanary.boot.schedule.EndpointGuard;
+import dev.llmcanary.boot.schedule.EndpointGuards;
 import dev.llmcanary.canary.run.CanaryRunner;
 import dev.llmcanary.canary.run.RunHistory;
 import dev.llmcanary.canary.run.RunSettings;
@@ -112,18 +114,28 @@ public class Engine {
                 });
     }
 
+    /** One circuit breaker and 429 wait per endpoint, fed by every run, asked by every scheduled tick. */
+    @Produces
+    @Singleton
+    EndpointGuards endpointGuards(CanaryConfig config, Clock clock, MeterRegistry registry) {
+        CanaryConfig.Breaker b = config.breaker();
+        CanaryConfig.RateLimit r = config.rateLimit();
+        return new EndpointGuards(new EndpointGuard.Settings(b.failureRatio(), b.requestVolume(), b.delay(),
+                r.defaultWait(), r.maxWait()), clock, registry);
+    }
+
     @Produces
     @Singleton
     CanaryRunner canaryRunner(StreamingClient client, CatalogHolder catalog, Tracer tracer, MeterRegistry registry,
                               RunHistory history, RunStore store, CanaryConfig config,
-                              @ResultWorker ExecutorService worker) {
+                              @ResultWorker ExecutorService worker, EndpointGuards guards) {
         CanaryConfig.Stream s = config.stream();
         RunSettings settings = new RunSettings(s.maxEventBytes(), s.maxTotalBytes(), s.maxChunkTimestamps(),
                 s.tokensEventEvery(), s.connectTimeout(), config.capture().content());
         double rate = config.log().successSampleRate();
         return new CanaryRunner(client, catalog, new SpanObserver(tracer),
                 List.of(new MetricsRecorder(registry, catalog), new RunLogger(rate, () -> ThreadLocalRandom.current().nextDouble()),
-                        history, store),
+                        history, store, guards),
                 settings, worker, System::getenv, PiiMasker::mask);
     }
 

@@ -8,8 +8,15 @@ import dev.llmcanary.stream.StreamResult;
  *
  * @param startNanos     monotonic time the attempt began (before connecting)
  * @param connectedNanos monotonic time a connection was obtained, {@code -1} if never
+ * @param retryAfter     the response's {@code Retry-After} header as sent (seconds or an HTTP-date), {@code null}
+ *                       when absent or no response arrived
  */
-public record Attempt(StreamResult result, TransportError error, long startNanos, long connectedNanos) {
+public record Attempt(StreamResult result, TransportError error, long startNanos, long connectedNanos,
+                      String retryAfter) {
+
+    public Attempt(StreamResult result, TransportError error, long startNanos, long connectedNanos) {
+        this(result, error, startNanos, connectedNanos, null);
+    }
 
     public boolean failedToStart() {
         return error != null;

@@ -113,6 +113,7 @@ public final class StreamingClient implements AutoCloseable {
         HttpClientRequest request;
         boolean headersSeen;
         boolean responseEnded;
+        String retryAfter;
         EventLoopWork.Loop loop;
         // Buffers stamped but not yet parsed: at most what one loop iteration read for this stream.
         Buffer[] pending = new Buffer[4];
@@ -163,6 +164,7 @@ public final class StreamingClient implements AutoCloseable {
         void headers(HttpClientResponse resp) {
             long at = System.nanoTime();
             headersSeen = true;
+            retryAfter = resp.getHeader("retry-after");
             boolean stream = session.headers(resp.statusCode(), resp.getHeader("content-type"),
                     resp.getHeader("retry-after"), at);
             if (!stream) {
@@ -260,7 +262,7 @@ public final class StreamingClient implements AutoCloseable {
                 return false;
             }
             StreamResult result = session.finish(now);
-            return promise.tryComplete(new Attempt(result, null, start, connected));
+            return promise.tryComplete(new Attempt(result, null, start, connected, retryAfter));
         }
 
         private void reset() {

@@ -45,7 +45,8 @@ public final class MetricNames {
     public static final String SCHEDULED_JOBS = "llm_canary_scheduled_jobs";
     /**
      * {@code llm_canary_skipped_runs_total{pool,reason}}: scheduled ticks that did not start a run; reason is
-     * {@code overlap}, {@code concurrency}, {@code budget} or {@code quiet_window}.
+     * {@code overlap}, {@code concurrency}, {@code budget}, {@code quiet_window}, {@code circuit_open} or
+     * {@code rate_limited}.
      */
     public static final String SKIPPED_RUNS = "llm_canary_skipped_runs";
     /**
@@ -53,6 +54,11 @@ public final class MetricNames {
      * {@code canary_token_budget_per_hour} over the last hour (never below 0); only for pools with a budget.
      */
     public static final String BUDGET_TOKENS_REMAINING = "llm_canary_budget_tokens_remaining";
+    /**
+     * {@code llm_canary_endpoint_circuit_state{pool,endpoint}}: the circuit breaker of the endpoint's scheduled runs,
+     * 0 closed, 1 open, 2 half-open (its delay has passed; the next scheduled run probes).
+     */
+    public static final String ENDPOINT_CIRCUIT_STATE = "llm_canary_endpoint_circuit_state";
 
     /** {@code llm_canary_store_dropped_results_total}: results lost while the database was down and the buffer full. */
     public static final String STORE_DROPPED_RESULTS = "llm_canary_store_dropped_results";

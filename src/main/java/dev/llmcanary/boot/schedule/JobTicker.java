@@ -30,26 +30,58 @@ public final class JobTicker {
      */
     public Optional<SkipReason> tick(PoolGate gate, CanaryDefinition.Priority priority, long reservedTokens,
                                      Supplier<CompletionStage<Long>> run) {
+        return tick(null, gate, priority, reservedTokens, run);
+    }
+
+    /**
+     * Like {@link #tick(PoolGate, CanaryDefinition.Priority, long, Supplier)}, asking the endpoint's guard (circuit
+     * breaker, 429 wait) after the overlap check and before the pool's gate, so a broken endpoint takes no slot.
+     *
+     * @param guard the endpoint's guard, {@code null} for none
+     */
+    public Optional<SkipReason> tick(EndpointGuard guard, PoolGate gate, CanaryDefinition.Priority priority,
+                                     long reservedTokens, Supplier<CompletionStage<Long>> run) {
         if (!running.compareAndSet(false, true)) {
             return skipped(SkipReason.OVERLAP);
         }
+        EndpointGuard.Permit permit = null;
+        if (guard != null) {
+            EndpointGuard.Admission allowed = guard.admit();
+            if (!allowed.admitted()) {
+                running.set(false);
+                return skipped(allowed.skipped());
+            }
+            permit = allowed.permit();
+        }
         PoolGate.Admission admission = gate.admit(priority, reservedTokens);
         if (!admission.admitted()) {
+            release(permit);
             running.set(false);
             return skipped(admission.skipped());
         }
         PoolGate.Ticket ticket = admission.ticket();
+        EndpointGuard.Permit held = permit;
         try {
             run.get().whenComplete((used, error) -> {
                 ticket.finish(error == null ? used : null);
+                if (error != null) {
+                    release(held); // no result reached the guard: let another tick probe
+                }
                 running.set(false);
             });
         } catch (RuntimeException e) {
             ticket.finish(0L); // nothing was sent
+            release(permit);
             running.set(false);
             throw e;
         }
         return Optional.empty();
+    }
+
+    private static void release(EndpointGuard.Permit permit) {
+        if (permit != null) {
+            permit.release();
+        }
     }
 
     /** Whether the job's previous run is still going. */

@@ -11,7 +11,11 @@ public enum SkipReason {
     /** The pool's canary token budget for the last hour was spent. */
     BUDGET,
     /** The tick fell into one of the pool's quiet windows. */
-    QUIET_WINDOW;
+    QUIET_WINDOW,
+    /** The endpoint's circuit breaker was open (or its half-open probe still running). */
+    CIRCUIT_OPEN,
+    /** The endpoint answered HTTP 429 and its {@code Retry-After} had not passed. */
+    RATE_LIMITED;
 
     /** The metric label value, e.g. {@code quiet_window}. */
     public String label() {

@@ -203,7 +203,16 @@ public final class CanaryRunner {
         return new RunResult(runId, t.canary().id(), t.pool().name(), t.endpoint().name(), t.model(), sloClass, flavor,
                 startedAt, outcome, reason, null, sr.httpStatus() == 0 ? null : sr.httpStatus(), timings, tokens,
                 sr.finishReason(), sr.rawFinishReason(), sr.responseId(), violations, slo, verdicts, traceId,
-                sha256Prefix(sr.content()), sr.bytes(), sr.events(), timeline(tr, ref), completion);
+                sha256Prefix(sr.content()), sr.bytes(), sr.events(), timeline(tr, ref), completion,
+                retryAfterSeconds(sr.httpStatus(), attempt.retryAfter(), startedAt));
+    }
+
+    /** Only a 429 or 503 answer's {@code Retry-After} means "wait before asking again". */
+    private static Integer retryAfterSeconds(int httpStatus, String header, Instant now) {
+        if (httpStatus != 429 && httpStatus != 503) {
+            return null;
+        }
+        return RetryAfter.seconds(header, now).map(Long::intValue).orElse(null);
     }
 
     /** Guardrails judge an answer; a rejected response (HTTP error, wrong type) has none, so they do not run. */

@@ -12,13 +12,28 @@ import java.util.List;
  * @param reason     one line saying why the run failed or errored; {@code null} on pass
  * @param errorKind  for {@code error} outcomes, the transport failure kind
  * @param completionSha256 a SHA-256 prefix of the completion, to compare answers without storing them
+ * @param retryAfterSeconds for an HTTP 429 or 503 answer with a {@code Retry-After} header, how many seconds it asked
+ *                          to wait (an HTTP-date is converted when the run ends); {@code null} otherwise
  */
 public record RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
                         String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
                         Integer httpStatus, RunTimings timings, TokenCounts tokens, String finishReason,
                         String rawFinishReason, String responseId, List<ViolationView> violations,
                         List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
-                        String completionSha256, long bytes, int events, Timeline timeline, String completion) {
+                        String completionSha256, long bytes, int events, Timeline timeline, String completion,
+                        Integer retryAfterSeconds) {
+
+    /** A result without a {@code Retry-After} answer. */
+    public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
+                     String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
+                     Integer httpStatus, RunTimings timings, TokenCounts tokens, String finishReason,
+                     String rawFinishReason, String responseId, List<ViolationView> violations,
+                     List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
+                     String completionSha256, long bytes, int events, Timeline timeline, String completion) {
+        this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
+                timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
+                completionSha256, bytes, events, timeline, completion, null);
+    }
 
     public boolean failed() {
         return outcome != Outcome.PASS;
