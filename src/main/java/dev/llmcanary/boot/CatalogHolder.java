@@ -1,17 +1,26 @@
 package dev.llmcanary.boot;
 
 import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.Endpoint;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-/** The current configuration snapshot, swapped atomically as a whole; readers never see a half-loaded catalog. */
+/**
+ * The current configuration snapshot, swapped atomically as a whole; readers never see a half-loaded catalog. The
+ * snapshot is the configured catalog with the endpoints discovered so far added to the pools that declare discovery.
+ */
 @ApplicationScoped
 public class CatalogHolder implements Supplier<Catalog> {
 
     private final AtomicReference<Catalog> current = new AtomicReference<>();
+    private Catalog configured;
+    private final Map<String, List<Endpoint>> discovered = new HashMap<>();
 
     /** The current catalog; fails when none has loaded yet (readiness is down until then). */
     @Override
@@ -27,7 +36,34 @@ public class CatalogHolder implements Supplier<Catalog> {
         return Optional.ofNullable(current.get());
     }
 
-    public void swap(Catalog catalog) {
-        current.set(catalog);
+    /** The catalog as loaded from the files, without discovered endpoints. */
+    public synchronized Optional<Catalog> configured() {
+        return Optional.ofNullable(configured);
+    }
+
+    /** Puts a newly loaded configuration in force, keeping the endpoints discovered so far. */
+    public synchronized void swap(Catalog catalog) {
+        configured = catalog;
+        current.set(catalog.withDiscovered(discovered));
+    }
+
+    /**
+     * Sets the endpoints discovered for a pool ({@code null} forgets them); returns whether the snapshot changed.
+     */
+    public synchronized boolean discovered(String pool, List<Endpoint> endpoints) {
+        List<Endpoint> before = discovered.get(pool);
+        List<Endpoint> after = endpoints == null ? null : List.copyOf(endpoints);
+        if (java.util.Objects.equals(before, after)) {
+            return false;
+        }
+        if (after == null) {
+            discovered.remove(pool);
+        } else {
+            discovered.put(pool, after);
+        }
+        if (configured != null) {
+            current.set(configured.withDiscovered(discovered));
+        }
+        return true;
     }
 }

@@ -35,12 +35,14 @@ public class ConfigReloader {
     private final CatalogHolder catalog;
     private final EmbeddedSimulator simulator;
     private final CanaryScheduler scheduler;
+    private final DiscoveredEndpoints discovered;
     private final AtomicInteger lastOk = new AtomicInteger();
     private final AtomicLong lastAttemptMillis = new AtomicLong();
     private volatile List<ConfigError> lastErrors = List.of();
 
     public ConfigReloader(CanaryConfig config, Config mpConfig, CatalogHolder catalog, EmbeddedSimulator simulator,
-                          CanaryScheduler scheduler, MeterRegistry registry) {
+                          CanaryScheduler scheduler, DiscoveredEndpoints discovered, MeterRegistry registry) {
+        this.discovered = discovered;
         this.files = config.config();
         this.mpConfig = mpConfig;
         this.catalog = catalog;
@@ -75,6 +77,7 @@ public class ConfigReloader {
         LOG.infof("configuration loaded: %d canaries, %d pools, %d SLO classes", result.catalog().canaries().size(),
                 result.catalog().pools().size(), result.catalog().sloClasses().size());
         scheduler.reconcile();
+        discovered.reconcile(result.catalog());
         return true;
     }
 

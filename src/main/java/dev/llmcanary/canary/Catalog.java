@@ -89,6 +89,27 @@ public final class Catalog {
         return List.copyOf(targets);
     }
 
+    /**
+     * This catalog with discovered endpoints added: each pool that declares discovery gets its static endpoints
+     * followed by those discovered for it (a discovered endpoint whose name a static one already has is left out).
+     * Pools without discovery, and pools missing from the map, stay as configured.
+     */
+    public Catalog withDiscovered(Map<String, List<Endpoint>> discovered) {
+        List<Pool> effective = new ArrayList<>(pools.size());
+        for (Pool p : pools) {
+            List<Endpoint> found = discovered.get(p.name());
+            if (p.discovery() == null || found == null || found.isEmpty()) {
+                effective.add(p);
+                continue;
+            }
+            Map<String, Endpoint> byName = new LinkedHashMap<>();
+            p.endpoints().forEach(e -> byName.put(e.name(), e));
+            found.forEach(e -> byName.putIfAbsent(e.name(), e));
+            effective.add(p.withEndpoints(List.copyOf(byName.values())));
+        }
+        return new Catalog(sloClasses, effective, canaries, loadedAt);
+    }
+
     /** When the configuration in this snapshot was loaded. */
     public Instant loadedAt() {
         return loadedAt;

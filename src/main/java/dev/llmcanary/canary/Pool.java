@@ -17,16 +17,31 @@ import java.util.Map;
  * @param apiKeyEnv the environment variable holding the bearer token, or {@code null}; read at request time, never
  *                  at load
  * @param scheduling how the scheduler may load the pool with canaries
+ * @param discovery  where further endpoints are discovered, or {@code null} for the static list only
  */
 public record Pool(String name, String deviceType, Flavor flavor, List<Endpoint> endpoints, List<String> models,
                    String apiKeyEnv, RequireDone requireDone, Cumulative cumulative, Map<String, String> labels,
-                   Scheduling scheduling) {
+                   Scheduling scheduling, Discovery discovery) {
 
     public Pool {
         endpoints = List.copyOf(endpoints);
         models = List.copyOf(models);
         labels = Map.copyOf(labels);
         scheduling = scheduling == null ? Scheduling.defaults() : scheduling;
+    }
+
+    /** A pool with static endpoints only. */
+    public Pool(String name, String deviceType, Flavor flavor, List<Endpoint> endpoints, List<String> models,
+                String apiKeyEnv, RequireDone requireDone, Cumulative cumulative, Map<String, String> labels,
+                Scheduling scheduling) {
+        this(name, deviceType, flavor, endpoints, models, apiKeyEnv, requireDone, cumulative, labels, scheduling,
+                null);
+    }
+
+    /** This pool with another endpoint list (its static endpoints plus discovered ones). */
+    public Pool withEndpoints(List<Endpoint> all) {
+        return new Pool(name, deviceType, flavor, all, models, apiKeyEnv, requireDone, cumulative, labels,
+                scheduling, discovery);
     }
 
     /** A pool with the default scheduling limits. */

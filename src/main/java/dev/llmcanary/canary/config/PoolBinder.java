@@ -1,5 +1,6 @@
 package dev.llmcanary.canary.config;
 
+import dev.llmcanary.canary.Discovery;
 import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
@@ -35,7 +36,7 @@ final class PoolBinder {
 
     private static final List<String> POOL_KEYS = List.of("name", "device_type", "flavor", "endpoints", "models",
             "api_key_env", "require_done", "cumulative", "labels", "max_concurrent_canaries",
-            "canary_token_budget_per_hour", "quiet_windows");
+            "canary_token_budget_per_hour", "quiet_windows", "discovery");
     private static final List<String> ENDPOINT_KEYS = List.of("name", "url");
     private static final List<String> QUIET_WINDOW_KEYS = List.of("cron", "duration", "time_zone");
     static final ZoneId DEFAULT_TIME_ZONE = ZoneOffset.UTC;
@@ -91,7 +92,10 @@ final class PoolBinder {
     private static Pool bindPool(String name, Fields f) {
         String deviceType = f.string("device_type");
         Flavor flavor = flavor(f);
-        List<Endpoint> endpoints = endpoints(f);
+        int beforeDiscovery = f.values().problems().count();
+        Discovery discovery = f.has("discovery") ? DiscoveryBinder.bind(f, "discovery") : null;
+        boolean discoveryOk = f.values().problems().count() == beforeDiscovery;
+        List<Endpoint> endpoints = endpoints(f, f.has("discovery"));
         List<String> models = models(f);
         String apiKeyEnv = f.matching("api_key_env", false, ENV_NAME, "an environment variable name");
         RequireDone requireDone = requireDone(f);
@@ -99,11 +103,11 @@ final class PoolBinder {
         Map<String, String> labels = f.stringMap("labels", LABEL_NAME, "a valid label name");
         Pool.Scheduling scheduling = scheduling(f);
         if (name == null || flavor == null || endpoints == null || models == null || requireDone == null
-                || cumulative == null || scheduling == null) {
+                || cumulative == null || scheduling == null || !discoveryOk) {
             return null;
         }
         return new Pool(name, deviceType == null ? DEFAULT_DEVICE_TYPE : deviceType, flavor, endpoints, models,
-                apiKeyEnv, requireDone, cumulative, labels == null ? Map.of() : labels, scheduling);
+                apiKeyEnv, requireDone, cumulative, labels == null ? Map.of() : labels, scheduling, discovery);
     }
 
     private static Pool.Scheduling scheduling(Fields f) {
@@ -185,13 +189,17 @@ final class PoolBinder {
         });
     }
 
-    private static List<Endpoint> endpoints(Fields f) {
+    /** With discovery, the static list may be absent or empty: discovered endpoints are added to it. */
+    private static List<Endpoint> endpoints(Fields f, boolean discovered) {
+        if (discovered && !f.has("endpoints")) {
+            return List.of();
+        }
         YamlNode node = f.required("endpoints");
         YamlNode.Sequence seq = node == null ? null : f.values().sequence(node, f.path("endpoints"));
         if (seq == null) {
             return null;
         }
-        if (seq.items().isEmpty()) {
+        if (seq.items().isEmpty() && !discovered) {
             f.error("endpoints", "must list at least one endpoint");
             return null;
         }

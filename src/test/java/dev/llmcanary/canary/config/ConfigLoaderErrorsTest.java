@@ -76,6 +76,29 @@ class ConfigLoaderErrorsTest {
                         "bad-quiet-window/pools.yaml:15:25: pools[0].quiet_windows[5].timezone: unknown key; allowed:"
                                 + " cron, duration, time_zone",
                         "bad-quiet-window/pools.yaml:15:9: pools[0].quiet_windows[5].cron: required field is missing")),
+                arguments("bad discovery", "bad-discovery", List.of(
+                        "bad-discovery/pools.yaml:6:63: pools[0].discovery.dns.schema: unknown key; allowed: name,"
+                                + " port, scheme, refresh",
+                        "bad-discovery/pools.yaml:6:40: pools[0].discovery.dns.port: must be between 1 and 65535,"
+                                + " got 70000",
+                        "bad-discovery/pools.yaml:6:56: pools[0].discovery.dns.refresh: must be at least 1s, got 500ms",
+                        "bad-discovery/pools.yaml:11:7: pools[1].discovery: must declare exactly one of dns,"
+                                + " kubernetes",
+                        "bad-discovery/pools.yaml:16:16: pools[2].discovery: must declare exactly one of dns,"
+                                + " kubernetes",
+                        "bad-discovery/pools.yaml:21:19: pools[3].discovery.kubernetes.namespace: required field is"
+                                + " missing",
+                        "bad-discovery/pools.yaml:21:19: pools[3].discovery.kubernetes.selector: required field is"
+                                + " missing",
+                        "bad-discovery/pools.yaml:21:19: pools[3].discovery.kubernetes.port_name: give exactly one of"
+                                + " port_name, port",
+                        "bad-discovery/pools.yaml:21:58: pools[3].discovery.kubernetes.scheme: unknown value \"grpc\";"
+                                + " valid: http, https",
+                        "bad-discovery/pools.yaml:27:7: pools[4].discovery.consul: unknown key; allowed: dns,"
+                                + " kubernetes",
+                        "bad-discovery/pools.yaml:26:12: pools[4].discovery.dns.name: required field is missing",
+                        "bad-discovery/pools.yaml:26:20: pools[4].discovery.dns.port: must be between 1 and 65535,"
+                                + " got 0")),
                 arguments("bad priority", "bad-priority", List.of(
                         "bad-priority/c.yaml:4:11: priority: unknown value \"high\"; valid: normal, low")),
                 arguments("several errors in three files at once", "several-errors", List.of(
