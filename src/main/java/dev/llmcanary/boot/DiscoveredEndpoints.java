@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.util.HashMap;
@@ -41,6 +42,7 @@ public class DiscoveredEndpoints {
     private final Function<Pool, DiscoverySource> sources;
     private final Map<String, Running> running = new HashMap<>();
 
+    @Inject
     public DiscoveredEndpoints(CatalogHolder catalog, CanaryScheduler scheduler, Vertx vertx,
                                Instance<AddressResolver> resolver, Instance<KubernetesClient> kubernetes) {
         this(catalog, scheduler, pool -> source(pool, vertx,
