@@ -34,6 +34,9 @@ public interface CanaryConfig {
     /** Continuous runs. */
     Scheduler scheduler();
 
+    /** This replica's id in the scheduler's slot claims; default: host name plus a random suffix. */
+    Optional<String> replicaId();
+
     /** Durable run history (the database is chosen with the {@code quarkus.datasource."h2"/"pg"} settings). */
     Store store();
 
@@ -196,6 +199,20 @@ public interface CanaryConfig {
         /** Run every enabled canary on every target at its interval. */
         @WithDefault("true")
         boolean enabled();
+
+        /** Claim each tick in the database so replicas sharing it split the runs (README "Several replicas"). */
+        @WithDefault("auto")
+        Claims claims();
+
+        /** When ticks are claimed. */
+        enum Claims {
+            /** Only when PostgreSQL is the store (the embedded H2 means one replica). */
+            AUTO,
+            /** Always. */
+            TRUE,
+            /** Never. */
+            FALSE
+        }
     }
 
     interface Health {

@@ -4,6 +4,7 @@ import dev.llmcanary.boot.schedule.EndpointGuards;
 import dev.llmcanary.boot.schedule.JobTicker;
 import dev.llmcanary.boot.schedule.PoolGate;
 import dev.llmcanary.boot.schedule.SkipReason;
+import dev.llmcanary.boot.schedule.SlotClaims;
 import dev.llmcanary.boot.schedule.SpreadOffsets;
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.CanaryDefinition;
@@ -37,6 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (circuit breaker, HTTP 429 wait) and its pool's gate (quiet windows, concurrency cap, token budget) before it runs; a tick that does not is skipped and counted. On a
  * configuration reload, jobs whose canary, target and interval are unchanged keep their schedule, new jobs take
  * their place in the same spread, and each tick runs the canary's definition as it is in the current catalog.
+ * With {@link SlotClaims} on, replicas sharing a database tick at the same (epoch-anchored) times and only the one
+ * that claims a tick's slot runs it.
  */
 @ApplicationScoped
 public class CanaryScheduler {
@@ -56,17 +59,17 @@ public class CanaryScheduler {
     private final MeterRegistry registry;
     private final Clock clock;
     private final EndpointGuards guards;
+    private final SlotClaims claims;
     private final Map<JobKey, Job> jobs = new HashMap<>();
     private final Map<String, PoolGate> gates = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> jobGauges = new HashMap<>();
     private final Map<String, Gauge> budgetGauges = new HashMap<>();
     private boolean running;
-    /** Phase zero of every job's spread, fixed at start so jobs added by reloads share the grid. */
-    private long anchorMillis;
 
     public CanaryScheduler(Vertx vertx, CatalogHolder catalog, CanaryRunner runner, MeterRegistry registry,
-                           Clock clock, EndpointGuards guards) {
+                           Clock clock, EndpointGuards guards, SlotClaims claims) {
         this.vertx = vertx;
+        this.claims = claims;
         this.guards = guards;
         this.catalog = catalog;
         this.runner = runner;
@@ -76,9 +79,6 @@ public class CanaryScheduler {
 
     /** Starts scheduling the current catalog's jobs, and those of every later reload. */
     public synchronized void start() {
-        if (!running) {
-            anchorMillis = clock.millis();
-        }
         running = true;
         reconcile();
     }
@@ -122,8 +122,8 @@ public class CanaryScheduler {
         int added = 0;
         for (JobKey k : wanted) {
             if (!jobs.containsKey(k)) {
-                long delay = SpreadOffsets.delayUntilNext(offsets.get(k.id()), k.intervalMillis(), anchorMillis, now);
-                jobs.put(k, new Job(k, delay));
+                long delay = SpreadOffsets.delayUntilNext(offsets.get(k.id()), k.intervalMillis(), now);
+                jobs.put(k, new Job(k, offsets.get(k.id()), delay));
                 added++;
             }
         }
@@ -209,11 +209,13 @@ public class CanaryScheduler {
     private final class Job {
         private final JobKey key;
         private final JobTicker ticker;
+        private final long offsetMillis;
         private volatile boolean cancelled;
         private volatile long timerId;
 
-        Job(JobKey key, long firstDelayMillis) {
+        Job(JobKey key, long offsetMillis, long firstDelayMillis) {
             this.key = key;
+            this.offsetMillis = offsetMillis;
             this.ticker = new JobTicker(reason -> countSkip(key.pool(), reason));
             timerId = vertx.setTimer(firstDelayMillis, id -> {
                 tick();
@@ -234,7 +236,29 @@ public class CanaryScheduler {
             vertx.cancelTimer(timerId);
         }
 
+        /** Claims the tick's slot first when replicas share the database; the claim runs on a worker thread. */
         private void tick() {
+            if (cancelled) {
+                return;
+            }
+            if (!claims.enabled()) {
+                runTick();
+                return;
+            }
+            long slot = SpreadOffsets.slot(offsetMillis, key.intervalMillis(), clock.millis());
+            String claimKey = key.id() + "@" + key.intervalMillis();
+            vertx.<SlotClaims.Verdict>executeBlocking(() -> claims.claim(claimKey, slot), false)
+                    .onComplete(ar -> {
+                        SlotClaims.Verdict v = ar.succeeded() ? ar.result() : SlotClaims.Verdict.UNKNOWN;
+                        if (v.runs()) {
+                            runTick();
+                        } else {
+                            countSkip(key.pool(), SkipReason.CLAIMED_ELSEWHERE);
+                        }
+                    });
+        }
+
+        private void runTick() {
             if (cancelled) {
                 return;
             }

@@ -7,7 +7,9 @@ import dev.llmcanary.canary.run.RunHistory;
 import dev.llmcanary.canary.run.RunSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmcanary.guardrail.PiiMasker;
+import dev.llmcanary.boot.schedule.SlotClaims;
 import dev.llmcanary.store.Database;
+import dev.llmcanary.store.JobClaims;
 import dev.llmcanary.store.Retention;
 import dev.llmcanary.store.RunQueries;
 import dev.llmcanary.store.RunStore;
@@ -30,7 +32,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import java.net.InetAddress;
 import java.time.Clock;
+import java.util.UUID;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -82,6 +86,43 @@ public class Engine {
             return new Database(pg.get(), () -> pgFlyway.get().migrate());
         }
         return new Database(h2.get(), () -> h2Flyway.get().migrate());
+    }
+
+    /** This replica's claims on scheduled ticks in the run database (purged with the runs). */
+    @Produces
+    @Singleton
+    JobClaims jobClaims(Database db, CanaryConfig config, Clock clock) {
+        return new JobClaims(db, config.replicaId().orElseGet(Engine::replicaId), clock);
+    }
+
+    /**
+     * Whether the scheduler claims its ticks: by default only on PostgreSQL, the store several replicas can share
+     * (each replica's embedded H2 is its own).
+     */
+    @Produces
+    @Singleton
+    SlotClaims slotClaims(CanaryConfig config, JobClaims claims,
+                          @DataSource("pg") InjectableInstance<AgroalDataSource> pg) {
+        boolean on = switch (config.scheduler().claims()) {
+            case TRUE -> true;
+            case FALSE -> false;
+            case AUTO -> !pg.listActive().isEmpty();
+        };
+        return on ? SlotClaims.on(claims::claim) : SlotClaims.off();
+    }
+
+    /** Host name (the pod name in Kubernetes) plus a random suffix, so a restarted pod is a new owner. */
+    static String replicaId() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException | RuntimeException e) {
+                host = "replica";
+            }
+        }
+        String id = host + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return id.length() > 200 ? id.substring(id.length() - 200) : id;
     }
 
     @Produces

@@ -1,5 +1,6 @@
 package dev.llmcanary.boot;
 
+import dev.llmcanary.store.JobClaims;
 import dev.llmcanary.store.RunStore;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -8,21 +9,28 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
  * The run store's background work: migrate at start (without failing the start when the database is down), retry
- * buffered results, and purge runs past their retention. Scheduler threads, never the event loop.
+ * buffered results, and purge runs past their retention
+ * and scheduler slot claims older than a day. Scheduler threads, never the event loop.
  */
 @ApplicationScoped
 public class StoreJobs {
 
     private static final Logger LOG = Logger.getLogger(StoreJobs.class);
 
-    private final RunStore store;
+    /** Scheduler slot claims older than this only matter to nobody: slots that old are long past. */
+    static final Duration CLAIM_RETENTION = Duration.ofDays(1);
 
-    public StoreJobs(RunStore store) {
+    private final RunStore store;
+    private final JobClaims claims;
+
+    public StoreJobs(RunStore store, JobClaims claims) {
         this.store = store;
+        this.claims = claims;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -46,6 +54,11 @@ public class StoreJobs {
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("run purge skipped, store unavailable (%s)", e.toString());
+        }
+        try {
+            claims.purge(Instant.now().minus(CLAIM_RETENTION));
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("claim purge skipped, store unavailable (%s)", e.getClass().getSimpleName());
         }
     }
 }

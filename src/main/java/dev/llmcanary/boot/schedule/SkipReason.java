@@ -15,7 +15,9 @@ public enum SkipReason {
     /** The endpoint's circuit breaker was open (or its half-open probe still running). */
     CIRCUIT_OPEN,
     /** The endpoint answered HTTP 429 and its {@code Retry-After} had not passed. */
-    RATE_LIMITED;
+    RATE_LIMITED,
+    /** Another replica sharing the database claimed this tick's slot and runs it. */
+    CLAIMED_ELSEWHERE;
 
     /** The metric label value, e.g. {@code quiet_window}. */
     public String label() {

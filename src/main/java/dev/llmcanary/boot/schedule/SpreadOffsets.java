@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
  * Places jobs that share an interval evenly across it, so that many jobs with one interval never fire together.
  * The {@code i}-th of {@code n} jobs (ordered by id) starts at {@code interval × i / n} plus a small jitter taken from
  * the id's hash (at most a tenth of the gap between neighbours, and at most {@link #MAX_JITTER_MILLIS}). The result
- * depends only on the job set, never on chance or time.
+ * depends only on the job set, never on chance or time. Offsets count from the Unix epoch, so every replica with
+ * the same job set ticks at the same wall-clock times and numbers its ticks ({@link #slot}) alike.
  */
 public final class SpreadOffsets {
 
@@ -44,6 +45,20 @@ public final class SpreadOffsets {
             }
         });
         return out;
+    }
+
+    /** How long to wait from {@code nowMillis} (epoch millis) until the job's next epoch-anchored start. */
+    public static long delayUntilNext(long offsetMillis, long intervalMillis, long nowMillis) {
+        return delayUntilNext(offsetMillis, intervalMillis, 0, nowMillis);
+    }
+
+    /**
+     * The number of the job's tick at {@code nowMillis}: {@code floor((t − offset) / interval)} where {@code t} is
+     * the tick's nominal start, the grid point nearest {@code nowMillis}. Rounding to the nearest tick absorbs timer
+     * lateness and clock skew between replicas of up to half an interval, so all replicas name a tick alike.
+     */
+    public static long slot(long offsetMillis, long intervalMillis, long nowMillis) {
+        return Math.floorDiv(nowMillis - offsetMillis + intervalMillis / 2, intervalMillis);
     }
 
     /**

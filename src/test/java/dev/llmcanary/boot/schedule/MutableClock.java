@@ -15,6 +15,10 @@ final class MutableClock extends Clock {
         this.now = start;
     }
 
+    void set(Instant t) {
+        now = t;
+    }
+
     void advance(Duration d) {
         now = now.plus(d);
     }

@@ -82,4 +82,33 @@ class SpreadOffsetsTest {
                                                   long expected) {
         assertThat(SpreadOffsets.delayUntilNext(offset, interval, anchor, now)).isEqualTo(expected);
     }
+
+    static Stream<Arguments> epochDelays() {
+        return Stream.of(
+                arguments("two replicas started at different times wait for the same wall-clock instant",
+                        3_000L, 10_000L, 1_772_366_401_234L, 1_772_366_401_234L + 1_766L),
+                arguments("the other replica, started 7 s later", 3_000L, 10_000L, 1_772_366_408_234L,
+                        1_772_366_413_000L));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("epochDelays")
+    void theSpreadIsAnchoredToTheEpoch(String name, long offset, long interval, long now, long nextStart) {
+        assertThat(now + SpreadOffsets.delayUntilNext(offset, interval, now)).isEqualTo(nextStart);
+    }
+
+    static Stream<Arguments> slots() {
+        return Stream.of(
+                arguments("exactly at the tick", 1_000L + 5 * 10_000L, 5L),
+                arguments("timer fired 30 ms late", 1_000L + 5 * 10_000L + 30, 5L),
+                arguments("clock 40 ms behind", 1_000L + 5 * 10_000L - 40, 5L),
+                arguments("just under half an interval late", 1_000L + 5 * 10_000L + 4_999, 5L),
+                arguments("the next tick", 1_000L + 6 * 10_000L, 6L));
+    }
+
+    @ParameterizedTest(name = "slot: {0}")
+    @MethodSource("slots")
+    void replicasNameATickAlikeDespiteSkew(String name, long now, long expected) {
+        assertThat(SpreadOffsets.slot(1_000L, 10_000L, now)).isEqualTo(expected);
+    }
 }

@@ -1,0 +1,116 @@
+package dev.llmcanary.store;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Slot claims between replicas, run against each database the service supports (H2 and PostgreSQL subclasses). */
+abstract class JobClaimsContract {
+
+    static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+
+    Database db;
+    String job;
+
+    /** A database with the current schema (claims of other tests may remain: each test uses its own job key). */
+    abstract DataSource freshDatabase() throws SQLException;
+
+    @BeforeEach
+    void setUp() throws SQLException {
+        DataSource ds = freshDatabase();
+        db = new Database(ds, () -> Flyway.configure().dataSource(ds).locations("classpath:db/migration").load()
+                .migrate());
+        job = "count-ordered/sim-h100/ep-1/" + UUID.randomUUID() + "@60000";
+    }
+
+    JobClaims replica(String owner, Instant at) {
+        return new JobClaims(db, owner, Clock.fixed(at, ZoneOffset.UTC));
+    }
+
+    @Test
+    void twoReplicasClaimingTheSameSlotExactlyOneWins() throws SQLException {
+        JobClaims a = replica("a", NOW);
+        JobClaims b = replica("b", NOW);
+
+        assertThat(a.claim(job, 42)).isTrue();
+        assertThat(b.claim(job, 42)).isFalse();
+        assertThat(a.claim(job, 42)).as("the winner asking again").isFalse();
+    }
+
+    @Test
+    void differentSlotsAndDifferentJobsAreClaimedIndependently() throws SQLException {
+        JobClaims a = replica("a", NOW);
+        JobClaims b = replica("b", NOW);
+
+        assertThat(a.claim(job, 42)).isTrue();
+        assertThat(b.claim(job, 43)).isTrue();
+        assertThat(b.claim(job + "-other", 42)).isTrue();
+    }
+
+    @Test
+    void eightConcurrentClaimsOfOneSlotHaveExactlyOneWinner() {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<Boolean>> claims = IntStream.range(0, 8)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> {
+                        try {
+                            go.await();
+                            return replica("replica-" + i, NOW).claim(job, 7);
+                        } catch (SQLException | InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }, pool)).toList();
+            go.countDown();
+
+            assertThat(claims.stream().map(CompletableFuture::join).filter(won -> won)).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void purgeDeletesOnlyClaimsOlderThanTheCutoff() throws SQLException {
+        deleteAllClaims();
+        replica("a", NOW.minus(2, ChronoUnit.DAYS)).claim(job, 1);
+        replica("a", NOW).claim(job, 2);
+
+        assertThat(replica("a", NOW).purge(NOW.minus(1, ChronoUnit.DAYS))).isEqualTo(1);
+        assertThat(replica("b", NOW).claim(job, 1)).as("purged slot").isTrue();
+        assertThat(replica("b", NOW).claim(job, 2)).as("kept slot").isFalse();
+    }
+
+    @Test
+    void anUnreachableDatabaseIsAnErrorNotALostClaim() throws SQLException {
+        SwitchableDataSource ds = new SwitchableDataSource(freshDatabase());
+        ds.down(true);
+        JobClaims down = new JobClaims(new Database(ds, () -> { }), "a", Clock.systemUTC());
+
+        assertThatThrownBy(() -> down.claim(job, 1)).isInstanceOf(SQLException.class);
+    }
+
+    private void deleteAllClaims() throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM job_claims");
+        }
+    }
+}
