@@ -110,7 +110,6 @@ public class CanaryResource {
     }
 
     private Catalog loaded() {
-        return catalog.current().orElseThrow(() -> new ProblemException(503, "Service Unavailable",
-                "no valid configuration has loaded yet"));
+        return catalog.current().orElseThrow(ProblemException::noConfiguration);
     }
 }

@@ -66,7 +66,6 @@ public class PoolResource {
     }
 
     private Catalog loaded() {
-        return catalog.current().orElseThrow(() -> new ProblemException(503, "Service Unavailable",
-                "no valid configuration has loaded yet"));
+        return catalog.current().orElseThrow(ProblemException::noConfiguration);
     }
 }

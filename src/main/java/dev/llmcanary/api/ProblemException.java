@@ -19,6 +19,11 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(404, "Not Found", detail);
     }
 
+    /** Before the first valid configuration loads there is nothing to list or run (readiness is down too). */
+    public static ProblemException noConfiguration() {
+        return new ProblemException(503, "Service Unavailable", "no valid configuration has loaded yet");
+    }
+
     public static ProblemException badRequest(String detail) {
         return new ProblemException(400, "Bad Request", detail);
     }

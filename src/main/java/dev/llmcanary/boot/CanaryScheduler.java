@@ -132,11 +132,6 @@ public class CanaryScheduler {
                 jobs.size() - added);
     }
 
-    /** How many jobs are scheduled now. */
-    public synchronized int jobCount() {
-        return jobs.size();
-    }
-
     /** The scheduled jobs by key (tests check that a reload keeps unchanged jobs as they were). */
     synchronized Map<JobKey, Object> jobs() {
         return Map.copyOf(jobs);

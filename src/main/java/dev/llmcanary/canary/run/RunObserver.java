@@ -33,25 +33,4 @@ public interface RunObserver {
             work.run();
         }
     }
-
-    RunObserver NONE = (runId, target, start) -> new ObservedRun() {
-        @Override
-        public StreamListener listener() {
-            return StreamListener.NONE;
-        }
-
-        @Override
-        public Map<String, String> propagationHeaders() {
-            return Map.of();
-        }
-
-        @Override
-        public String traceId() {
-            return null;
-        }
-
-        @Override
-        public void end(RunResult result) {
-        }
-    };
 }
