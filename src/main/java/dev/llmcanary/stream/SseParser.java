@@ -172,12 +172,26 @@ public final class SseParser {
         if (dataLength == 0) {
             return "";
         }
+        // Most events are pure ASCII JSON (non-ASCII text is usually escaped in JSON): then the bytes are valid UTF-8
+        // as they stand and one copy into a Latin-1 string replaces the decoder's CharBuffer and second copy.
+        if (ascii(data, dataLength)) {
+            return new String(data, 0, dataLength, StandardCharsets.ISO_8859_1);
+        }
         try {
             return strictUtf8.decode(ByteBuffer.wrap(data, 0, dataLength)).toString();
         } catch (CharacterCodingException e) {
             handler.invalidUtf8(events, atNanos);
             return new String(data, 0, dataLength, StandardCharsets.UTF_8);
         }
+    }
+
+    private static boolean ascii(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int indexOfColon() {
