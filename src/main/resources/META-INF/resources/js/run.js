@@ -12,8 +12,7 @@ export async function runView(main, runId) {
   const stallMs = cls ? cls.stallSeconds * 1000 : null;
   main.replaceChildren(
     h('p', {}, h('a', {href: '#/'}, '← Fleet')),
-    header(run, settings),
-    figures(run),
+    h('div', {class: 'run-top'}, header(run, settings), figures(run)),
     section('Token timeline', 'timeline', timeline(run, stallMs, cls)),
     section('Gap between token chunks', 'gaps', gapSection(run, stallMs)),
     section('Stream violations', 'violations', violations(run)),

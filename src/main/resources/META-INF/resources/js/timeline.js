@@ -36,10 +36,19 @@ export function timelineSvg(t, stallMs) {
   }
   chunks.forEach((v, i) => svg.append(s('line', {x1: x(v), x2: x(v), y1: TICK_Y, y2: TICK_Y + TICK_H,
     class: 'tick', 'data-chunk': i + 1})));
-  milestones(t).forEach(([label, v], i) => {
+  // milestones closer than a label's width share one label ("finish · usage · [DONE]")
+  const groups = [];
+  for (const [label, v] of milestones(t)) {
+    const g = groups[groups.length - 1];
+    if (g && x(v) - x(g.at) < 90) g.labels.push(label);
+    else groups.push({at: v, labels: [label]});
+  }
+  groups.forEach((g, i) => {
     const y = 14 + (i % 3) * 16;
-    svg.append(s('line', {x1: x(v), x2: x(v), y1: y + 4, y2: H - 22, class: 'milestone'}));
-    svg.append(s('text', {x: x(v) + 3, y, class: 'label'}, label));
+    const nearEnd = x(g.at) > W - 200;
+    svg.append(s('line', {x1: x(g.at), x2: x(g.at), y1: y + 4, y2: H - 22, class: 'milestone'}));
+    svg.append(s('text', {x: x(g.at) + (nearEnd ? -3 : 3), y, class: 'label', 'text-anchor': nearEnd ? 'end' : 'start'},
+      g.labels.join(' · ')));
   });
   // time axis: start, middle and end
   [0, end / 2, end].forEach(v => svg.append(s('text', {x: x(v), y: H - 6, class: 'axis-label',

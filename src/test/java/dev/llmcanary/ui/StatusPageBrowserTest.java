@@ -205,6 +205,7 @@ class StatusPageBrowserTest {
                 !driver.findElements(By.cssSelector("#gap-chart canvas")).isEmpty());
         assertThat(driver.findElement(By.id("trace-link")).getAttribute("href"))
                 .isEqualTo("https://traces.test/trace/" + r.traceId());
+        ((JavascriptExecutor) driver).executeScript("document.getElementById('timeline').scrollIntoView()");
         screenshot("run-detail.png");
     }
 
