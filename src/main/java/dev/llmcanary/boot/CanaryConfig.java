@@ -49,6 +49,21 @@ public interface CanaryConfig {
     /** How long an endpoint that answered HTTP 429 is left alone. */
     RateLimit rateLimit();
 
+    /** The status page served at {@code /}. */
+    Ui ui();
+
+    interface Ui {
+        /**
+         * Link from a run's trace id to a trace UI, {@code {traceId}} replaced by the id, e.g.
+         * {@code https://tempo.example/trace/{traceId}}. Unset: the trace id is shown as text.
+         */
+        Optional<String> traceUrlTemplate();
+
+        /** How often the status page polls the JSON API for live updates. */
+        @WithDefault("5s")
+        Duration refreshInterval();
+    }
+
     interface Breaker {
         /** Share of failed runs (error outcome or HTTP 5xx) among the last {@code request-volume} that opens it. */
         @WithDefault("0.5")

@@ -60,6 +60,7 @@ public class CanaryScheduler {
     private final Clock clock;
     private final EndpointGuards guards;
     private final SlotClaims claims;
+    private final SkipLog skips;
     private final Map<JobKey, Job> jobs = new HashMap<>();
     private final Map<String, PoolGate> gates = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> jobGauges = new HashMap<>();
@@ -67,7 +68,8 @@ public class CanaryScheduler {
     private boolean running;
 
     public CanaryScheduler(Vertx vertx, CatalogHolder catalog, CanaryRunner runner, MeterRegistry registry,
-                           Clock clock, EndpointGuards guards, SlotClaims claims) {
+                           Clock clock, EndpointGuards guards, SlotClaims claims, SkipLog skips) {
+        this.skips = skips;
         this.vertx = vertx;
         this.claims = claims;
         this.guards = guards;
@@ -186,6 +188,12 @@ public class CanaryScheduler {
         }).set(n));
     }
 
+    /** Counts a skipped tick and remembers it as the job's latest skip (the status page shows it). */
+    private void skipped(JobKey key, SkipReason reason) {
+        countSkip(key.pool(), reason);
+        skips.record(key.canary(), key.pool(), key.endpoint(), key.model(), reason);
+    }
+
     private void countSkip(String pool, SkipReason reason) {
         Counter.builder(MetricNames.SKIPPED_RUNS).description("Scheduled canary ticks that did not start a run")
                 .tags(MetricNames.POOL, pool, MetricNames.REASON, reason.label()).register(registry).increment();
@@ -211,7 +219,7 @@ public class CanaryScheduler {
         Job(JobKey key, long offsetMillis, long firstDelayMillis) {
             this.key = key;
             this.offsetMillis = offsetMillis;
-            this.ticker = new JobTicker(reason -> countSkip(key.pool(), reason));
+            this.ticker = new JobTicker(reason -> skipped(key, reason));
             timerId = vertx.setTimer(firstDelayMillis, id -> {
                 tick();
                 if (!cancelled) {
@@ -248,7 +256,7 @@ public class CanaryScheduler {
                         if (v.runs()) {
                             runTick();
                         } else {
-                            countSkip(key.pool(), SkipReason.CLAIMED_ELSEWHERE);
+                            skipped(key, SkipReason.CLAIMED_ELSEWHERE);
                         }
                     });
         }

@@ -1,0 +1,99 @@
+package dev.llmcanary.api;
+
+import dev.llmcanary.boot.CatalogHolder;
+import dev.llmcanary.boot.SkipLog;
+import dev.llmcanary.boot.schedule.EndpointGuard;
+import dev.llmcanary.boot.schedule.EndpointGuards;
+import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.Target;
+import dev.llmcanary.canary.run.RunHistory;
+import dev.llmcanary.store.RunQueries;
+import dev.llmcanary.store.RunQuery;
+import dev.llmcanary.store.SloCount;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.logging.Logger;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The fleet grid of the status page: per pool × model × SLO class the current state, the run that explains it, the
+ * endpoints held back by their guard and 24-hour compliance. Read-only and open, like every read of the API.
+ */
+@Path("/api/fleet")
+@Produces(MediaType.APPLICATION_JSON)
+public class FleetResource {
+
+    private static final Logger LOG = Logger.getLogger(FleetResource.class);
+    private static final Duration WINDOW = Duration.ofHours(24);
+    /** How many of the window's newest stored runs are read to find each target's last run. */
+    static final int RECENT_RUNS = 1000;
+
+    private final CatalogHolder catalog;
+    private final RunHistory history;
+    private final RunQueries store;
+    private final SkipLog skips;
+    private final EndpointGuards guards;
+
+    public FleetResource(CatalogHolder catalog, RunHistory history, RunQueries store, SkipLog skips,
+                         EndpointGuards guards) {
+        this.catalog = catalog;
+        this.history = history;
+        this.store = store;
+        this.skips = skips;
+        this.guards = guards;
+    }
+
+    @GET
+    @Operation(summary = "Current state, explaining run, held-back endpoints and 24 h compliance per pool, model "
+            + "and SLO class")
+    public FleetView fleet() {
+        Catalog c = catalog.current().orElseThrow(ProblemException::noConfiguration);
+        Instant now = Instant.now();
+        Instant since = now.minus(WINDOW);
+        List<SloCount> counts;
+        Function<Target, Optional<RunSummary>> stored;
+        try {
+            counts = store.sloCounts(since);
+            stored = FleetAssembler.index(store.find(new RunQuery(null, null, null, null, null, since, null,
+                    RECENT_RUNS, null)).runs().stream().map(RunSummary::of).toList());
+        } catch (SQLException | RuntimeException e) {
+            LOG.debugf("run store unavailable for the fleet grid, showing in-memory results (%s)", e.toString());
+            counts = null;
+            stored = t -> Optional.empty();
+        }
+        Function<Target, Optional<RunSummary>> fromStore = stored;
+        FleetAssembler.State state = new FleetAssembler.State() {
+            @Override
+            public Optional<RunSummary> lastRun(Target t) {
+                // another replica's runs are only in the store; this replica's newest may still be buffered
+                return FleetAssembler.newer(fromStore.apply(t), history.last(t.canary().id(), t.pool().name(),
+                        t.endpoint().name(), t.model()).map(RunSummary::of));
+            }
+
+            @Override
+            public Optional<FleetView.Skip> lastSkip(Target t) {
+                return skips.last(t.canary().id(), t.pool().name(), t.endpoint().name(), t.model())
+                        .map(s -> new FleetView.Skip(s.reason(), s.at()));
+            }
+
+            @Override
+            public FleetView.Circuit heldBack(String pool, String endpoint) {
+                EndpointGuard g = guards.guard(pool, endpoint);
+                String circuit = g.circuit().label();
+                Instant limited = g.rateLimitedUntil().orElse(null);
+                return "closed".equals(circuit) && limited == null ? null
+                        : new FleetView.Circuit(endpoint, circuit, limited);
+            }
+        };
+        return FleetAssembler.assemble(c, state, counts, now);
+    }
+}

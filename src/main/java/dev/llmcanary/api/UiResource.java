@@ -1,0 +1,35 @@
+package dev.llmcanary.api;
+
+import dev.llmcanary.boot.CanaryConfig;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** The few settings the status page needs from the service: where trace ids link to and how often to refresh. */
+@Path("/api/ui")
+@Produces(MediaType.APPLICATION_JSON)
+public class UiResource {
+
+    /**
+     * @param traceUrlTemplate a URL with {@code {traceId}} in it, or {@code null} when traces are not linked
+     * @param refreshSeconds   how often the page polls the API
+     * @param captureContent   whether results may carry the (PII-masked) completion text
+     */
+    public record UiSettings(String traceUrlTemplate, double refreshSeconds, boolean captureContent) {
+    }
+
+    private final CanaryConfig config;
+
+    public UiResource(CanaryConfig config) {
+        this.config = config;
+    }
+
+    @GET
+    @Operation(summary = "Status page settings: trace link template and refresh interval")
+    public UiSettings settings() {
+        return new UiSettings(config.ui().traceUrlTemplate().orElse(null),
+                config.ui().refreshInterval().toMillis() / 1000.0, config.capture().content());
+    }
+}

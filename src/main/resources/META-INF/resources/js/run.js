@@ -1,0 +1,158 @@
+// One run explained: figures, token timeline, gap distribution, violations, guardrails, trace link and evidence.
+import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
+import {h, badge, seconds, millis, number} from './dom.js';
+import {getJson, uiSettings, traceUrl} from './api.js';
+import {timelineSvg, milestoneTable, gaps, distribution} from './timeline.js';
+
+export async function runView(main, runId) {
+  main.replaceChildren(h('p', {}, 'Loading run…'));
+  const [run, settings, fleet] = await Promise.all([getJson(`/api/runs/${encodeURIComponent(runId)}`),
+    uiSettings(), getJson('/api/fleet').catch(() => ({classes: []}))]);
+  const cls = fleet.classes.find(c => c.name === run.sloClass);
+  const stallMs = cls ? cls.stallSeconds * 1000 : null;
+  main.replaceChildren(
+    h('p', {}, h('a', {href: '#/'}, '← Fleet')),
+    h('div', {class: 'run-top'}, header(run, settings), figures(run)),
+    section('Token timeline', 'timeline', timeline(run, stallMs, cls)),
+    section('Gap between token chunks', 'gaps', gapSection(run, stallMs)),
+    section('Stream violations', 'violations', violations(run)),
+    section('SLO checks', 'slo-checks', sloChecks(run)),
+    section('Guardrails', 'guardrails', guardrails(run)),
+    run.evidence ? section('Server evidence', 'evidence', evidence(run.evidence)) : null,
+    run.completion != null ? section('Completion (captured, PII-masked)', 'completion',
+      h('pre', {class: 'completion'}, run.completion)) : null);
+  drawGapChart(run, stallMs);
+  document.title = `${run.canary} ${run.outcome} · llm-canary`;
+}
+
+function section(title, id, ...content) {
+  return h('section', {id, 'aria-labelledby': `${id}-title`}, h('h3', {id: `${id}-title`}, title), ...content);
+}
+
+function header(run, settings) {
+  const link = traceUrl(settings.traceUrlTemplate, run.traceId);
+  return h('div', {class: 'run-head'},
+    h('h2', {}, `Run of ${run.canary} `, badge(run.outcome.toLowerCase())),
+    run.reason ? h('p', {class: 'reason', id: 'run-reason'}, run.reason) : null,
+    h('dl', {class: 'facts'},
+      fact('Pool / endpoint / model', `${run.pool} / ${run.endpoint} / ${run.model}`),
+      fact('SLO class', run.sloClass), fact('Flavor', run.flavor),
+      fact('Started', new Date(run.startedAt).toLocaleString()),
+      fact('HTTP status', run.httpStatus ?? '—'),
+      fact('Finish reason', run.finishReason ?? '—'),
+      fact('Run id', run.runId),
+      fact('Trace id', run.traceId ? (link ? h('a', {href: link, id: 'trace-link', rel: 'noopener'}, run.traceId)
+        : run.traceId) : '—')));
+}
+
+function fact(k, v) {
+  return [h('dt', {}, k), h('dd', {}, v)];
+}
+
+function figures(run) {
+  const t = run.timings || {};
+  const tok = run.tokens || {};
+  const rows = [['TTFT', seconds(t.ttft)], ['TTFT from start', seconds(t.ttftFromStart)],
+    ['time to headers', seconds(t.timeToHeaders)], ['end to end', seconds(t.e2e)],
+    ['output tokens/s', number(t.outputTokensPerSecond)], ['TPOT', seconds(t.tpot)],
+    ['gap p50 / p95 / max', `${seconds(t.interTokenP50)} / ${seconds(t.interTokenP95)} / ${seconds(t.interTokenMax)}`],
+    ['output tokens', tok.output == null ? '—' : `${tok.output}${tok.outputEstimated ? ' (estimated)' : ''}`],
+    ['prompt tokens', tok.prompt ?? '—'], ['bytes / events', `${run.bytes} / ${run.events}`]];
+  return h('table', {class: 'list compact figures-table'}, h('caption', {}, 'Figures'),
+    h('tbody', {}, rows.map(([k, v]) => h('tr', {}, h('th', {scope: 'row'}, k), h('td', {}, v)))));
+}
+
+function timeline(run, stallMs, cls) {
+  const t = run.timeline;
+  if (!t) return h('p', {}, 'No timeline: the run ended before a response arrived.');
+  const {svg, stalls} = timelineSvg(t, stallMs);
+  return [
+    h('p', {class: 'note'}, 'Ticks are token-bearing chunks; shaded gaps exceed the ',
+      cls ? `${cls.name} class's stall threshold of ${millis(stallMs)}` : 'stall threshold (class unknown: none shaded)',
+      '.'),
+    h('div', {class: 'timeline-wrap'}, svg),
+    stalls.length ? h('p', {id: 'stall-summary', class: 'bad'}, stalls.map(g =>
+      `Stall of ${millis(g.ms)} before token chunk ${g.chunk}.`).join(' ')) : h('p', {}, 'No gap above the stall threshold.'),
+    milestoneTable(t, stalls)];
+}
+
+function gapSection(run, stallMs) {
+  const chunks = run.timeline?.tokenChunks || [];
+  const list = gaps(chunks);
+  if (list.length === 0) return h('p', {}, 'Fewer than two token chunks: no gaps.');
+  const dist = distribution(list, stallMs);
+  return [h('div', {id: 'gap-chart', role: 'img',
+    'aria-label': `Gap before each token chunk in milliseconds, ${list.length} gaps; the table below lists them by size`}),
+  h('table', {class: 'list compact', id: 'gap-distribution'},
+    h('caption', {}, 'Distribution of gaps'),
+    h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'gap'), h('th', {scope: 'col'}, 'chunks'),
+      h('th', {scope: 'col'}, 'stall?'))),
+    h('tbody', {}, dist.map(b => {
+      const stall = stallMs != null && b.from >= stallMs;
+      return h('tr', {class: stall ? 'bad' : ''},
+        h('td', {}, b.to === Infinity ? `≥ ${millis(b.from)}` : `${millis(b.from)} – ${millis(b.to)}`),
+        h('td', {}, b.count), h('td', {}, stall ? 'above the stall threshold' : ''));
+    })))];
+}
+
+function drawGapChart(run, stallMs) {
+  const el = document.getElementById('gap-chart');
+  if (!el) return;
+  const list = gaps(run.timeline.tokenChunks);
+  const xs = list.map(g => g.chunk);
+  const data = [xs, list.map(g => g.ms)];
+  const series = [{label: 'token chunk'},
+    {label: 'gap (ms)', stroke: '#1f4e8c', fill: 'rgba(31,78,140,0.25)', paths: uPlot.paths.bars({size: [0.8, 40]})}];
+  if (stallMs != null) {
+    data.push(xs.map(() => stallMs));
+    series.push({label: 'stall threshold (ms)', stroke: '#b3261e', dash: [6, 4], points: {show: false}});
+  }
+  const width = Math.max(320, Math.min(el.parentElement.clientWidth || 900, 1100));
+  new uPlot({width, height: 220, series, scales: {x: {time: false}},
+    axes: [{label: 'token chunk'}, {label: 'gap before it (ms)'}]}, data, el);
+}
+
+function violations(run) {
+  if (!run.violations?.length) return h('p', {}, 'None.');
+  return h('table', {class: 'list'}, h('thead', {}, h('tr', {},
+    ['rule', 'reason', 'detected at'].map(t => h('th', {scope: 'col'}, t)))),
+  h('tbody', {}, run.violations.map(v => h('tr', {}, h('td', {}, v.rule), h('td', {}, v.reason),
+    h('td', {}, millis(v.atMillis))))));
+}
+
+function sloChecks(run) {
+  if (!run.sloChecks?.length) return h('p', {}, 'None (the run did not reach the checks, or its class sets none).');
+  return h('table', {class: 'list'}, h('thead', {}, h('tr', {},
+    ['check', 'threshold', 'actual', 'result', 'reason'].map(t => h('th', {scope: 'col'}, t)))),
+  h('tbody', {}, run.sloChecks.map(c => h('tr', {}, h('td', {}, c.name), h('td', {}, number(c.threshold, 3)),
+    h('td', {}, number(c.actual, 3)), h('td', {}, badge(c.passed ? 'pass' : 'fail')), h('td', {}, c.reason || '')))));
+}
+
+function guardrails(run) {
+  if (!run.guardrails?.length) return h('p', {}, 'None configured.');
+  return h('table', {class: 'list'}, h('thead', {}, h('tr', {},
+    ['guardrail', 'result', 'reason'].map(t => h('th', {scope: 'col'}, t)))),
+  h('tbody', {}, run.guardrails.map(g => h('tr', {}, h('td', {}, g.name), h('td', {}, badge(g.passed ? 'pass' : 'fail')),
+    h('td', {}, g.reason || '')))));
+}
+
+/** Evidence's shape is the server's own: its hint, then every figure it holds as a key/value row. */
+export function evidence(ev) {
+  const rows = [];
+  const walk = (prefix, v) => {
+    if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) {
+        if (prefix === '' && k === 'hint') continue;
+        walk(prefix ? `${prefix}.${k}` : k, child);
+      }
+    } else {
+      rows.push([prefix, v === null ? '—' : String(v)]);
+    }
+  };
+  walk('', ev);
+  return [ev.hint ? h('p', {class: 'hint', id: 'evidence-hint'}, ev.hint) : null,
+    rows.length ? h('table', {class: 'list compact', id: 'evidence-figures'},
+      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'figure'), h('th', {scope: 'col'}, 'value'))),
+      h('tbody', {}, rows.map(([k, v]) => h('tr', {}, h('th', {scope: 'row'}, k), h('td', {}, v)))))
+      : h('p', {}, 'No figures.')];
+}

@@ -1,0 +1,300 @@
+package dev.llmcanary.ui;
+
+import dev.llmcanary.boot.CatalogHolder;
+import dev.llmcanary.canary.CanaryDefinition;
+import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.Target;
+import dev.llmcanary.canary.run.CanaryRunner;
+import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.testing.Canaries;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.Select;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.stream.Stream;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/**
+ * The status page in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, installed by
+ * {@code .ci/run}) against the service with its embedded simulator: the grid, a stalled run's timeline, keyboard
+ * reach, the placeholder views, and no console errors on any of them.
+ */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StatusPageBrowserTest {
+
+    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    /** The simulator holds token chunk 5 back this long; the streaming class's stall threshold is 1 s. */
+    private static final String STALL_FAULT = "stall@5:1500";
+    private static final String FAST = "ttft_ms=20;itl_ms=15;jitter_ms=0;tokens=24";
+
+    @TestHTTPResource("/")
+    URL root;
+    @Inject
+    CanaryRunner runner;
+    @Inject
+    CatalogHolder catalog;
+
+    private ChromeDriver driver;
+
+    @BeforeAll
+    void startBrowser() {
+        // explicit driver and browser paths: Selenium Manager is never asked to download anything
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1440,1000", "--force-prefers-reduced-motion");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
+        driver = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    void stopBrowser() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    @AfterEach
+    void noConsoleErrors() {
+        List<String> errors = new ArrayList<>();
+        for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
+            if (e.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                errors.add(e.getMessage());
+            }
+        }
+        assertThat(errors).as("browser console errors").isEmpty();
+    }
+
+    @Test
+    void gridShowsEveryShippedCanaryTargetAndItsLastRun() throws Exception {
+        Catalog c = catalog.get();
+        List<CompletableFuture<RunResult>> runs = new ArrayList<>();
+        for (String id : List.of("count-ordered", "chat-interactive", "chat-batch", "completion-smoke")) {
+            CanaryDefinition d = c.canary(id).orElseThrow();
+            c.targets(d).forEach(t -> runs.add(runner.run(t).toCompletableFuture()));
+        }
+        // a real canary's target forced to stall, so the grid shows a failed cell next to the passing ones
+        runs.add(runner.run(Canaries.canary("chat-streaming").profile(FAST).fault(STALL_FAULT)
+                .on(c, "sim-h100", "sim-vllm")).toCompletableFuture());
+        CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+        Set<String> expected = new HashSet<>();
+        JsonPath canaries = given().get("/api/canaries").then().statusCode(200).extract().jsonPath();
+        for (Map<String, Object> canary : canaries.<Map<String, Object>>getList("")) {
+            for (Map<String, Object> t : canaries.<Map<String, Object>>getList(
+                    "find { it.id == '" + canary.get("id") + "' }.targets")) {
+                expected.add(t.get("pool") + "/" + t.get("model") + "/" + canary.get("sloClass"));
+            }
+        }
+        assertThat(expected).hasSizeGreaterThan(10);
+
+        open("/");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(cellIds()).containsExactlyInAnyOrderElementsOf(expected));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(cell("sim-h100/sim-openai/interactive").getAttribute("data-status")).isEqualTo("pass");
+            assertThat(cell("sim-h100/sim-vllm/streaming").getAttribute("data-status")).isEqualTo("fail");
+        });
+        WebElement failed = cell("sim-h100/sim-vllm/streaming");
+        assertThat(failed.getText()).contains("chat-streaming").contains("TTFT").contains("24 h");
+        assertThat(driver.findElement(By.id("recent-failures")).getText()).contains("chat-streaming");
+        // README's deploy/screenshots/status-page.png is a committed copy of this file
+        screenshot("fleet.png");
+
+        // failed runs are one click from the grid
+        failed.click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("token-timeline")).isEmpty());
+        assertThat(driver.getCurrentUrl()).contains("#/runs/");
+    }
+
+    static Stream<Arguments> filters() {
+        return Stream.of(arguments("by SLO class", "filter-sloClass", "batch", 2),
+                arguments("by pool", "filter-pool", "sim-tgi2", 0),
+                arguments("by model", "filter-model", "sim-triton", 1));
+    }
+
+    @ParameterizedTest(name = "grid filter {0}")
+    @MethodSource("filters")
+    void filtersNarrowTheGrid(String name, String select, String value, int idPart) {
+        open("/");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !cellIds().isEmpty());
+        new Select(driver.findElement(By.id(select))).selectByValue(value);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(cellIds()).isNotEmpty()
+                .allSatisfy(id -> assertThat(id.split("/")[idPart]).isEqualTo(value)));
+        // the choice survives a live update
+        String before = caption();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !caption().equals(before));
+        assertThat(cellIds()).allSatisfy(id -> assertThat(id.split("/")[idPart]).isEqualTo(value));
+    }
+
+    @Test
+    void aStalledRunShowsTheStallAtTheRightTokenOnItsTimeline() throws Exception {
+        Target target = Canaries.canary("ui-stall").profile(FAST).fault(STALL_FAULT)
+                .on(catalog.get(), "sim-h100", "sim-openai");
+        RunResult r = runner.run(target).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(r.violations()).extracting(v -> v.rule()).contains("stall");
+
+        open("/#/runs/" + r.runId());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("token-timeline")).isEmpty());
+
+        List<WebElement> stalls = driver.findElements(By.cssSelector("#token-timeline rect.stall"));
+        assertThat(stalls).hasSize(1);
+        assertThat(stalls.get(0).getAttribute("data-chunk")).isEqualTo("5");
+        assertThat(Double.parseDouble(stalls.get(0).getAttribute("data-gap-ms"))).isGreaterThan(1000);
+        assertThat(driver.findElements(By.cssSelector("#token-timeline line.tick")))
+                .hasSize(r.timeline().tokenChunks().length);
+        assertThat(driver.findElement(By.id("stall-summary")).getText()).contains("before token chunk 5");
+        assertThat(driver.findElement(By.id("milestones")).getText())
+                .contains("first token").contains("[DONE]").contains("stall before token chunk 5");
+        assertThat(driver.findElement(By.id("violations")).getText()).contains("stall");
+        assertThat(driver.findElement(By.id("guardrails")).getText()).contains("None configured");
+        assertThat(driver.findElement(By.id("gap-distribution")).getText()).contains("above the stall threshold");
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                !driver.findElements(By.cssSelector("#gap-chart canvas")).isEmpty());
+        assertThat(driver.findElement(By.id("trace-link")).getAttribute("href"))
+                .isEqualTo("https://traces.test/trace/" + r.traceId());
+        ((JavascriptExecutor) driver).executeScript("document.getElementById('timeline').scrollIntoView()");
+        screenshot("run-detail.png");
+    }
+
+    @Test
+    void keyboardFocusReachesGridCellsAndOpensTheRun() throws Exception {
+        Target t = catalog.get().targets(catalog.get().canary("chat-interactive").orElseThrow()).get(0);
+        runner.run(t).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        String cellId = t.pool().name() + "/" + t.model() + "/interactive";
+        open("/");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(cell(cellId).getTagName()).isEqualTo("a"));
+
+        List<String> focused = new ArrayList<>();
+        for (int i = 0; i < 120 && !focused.contains(cellId); i++) {
+            new Actions(driver).sendKeys(Keys.TAB).perform();
+            focused.add(focusedCell());
+        }
+        assertThat(focused).as("grid cells reached by Tab").contains(cellId);
+        new Actions(driver).sendKeys(Keys.ENTER).perform();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("token-timeline")).isEmpty());
+    }
+
+    static Stream<Arguments> pendingViews() {
+        return Stream.of(arguments("gates", "Deployment gates"), arguments("probes", "Load probes"));
+    }
+
+    @ParameterizedTest(name = "{1} say when the server lacks them")
+    @MethodSource("pendingViews")
+    void viewsOfFeaturesThisServerLacksSaySo(String route, String title) {
+        open("/#/" + route);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("unavailable")).isEmpty());
+        assertThat(driver.findElement(By.id("unavailable")).getText())
+                .startsWith(title + ": not available on this server");
+    }
+
+    @Test
+    void evidenceShowsItsHintAndEveryFigure() {
+        open("/");
+        Object text = ((JavascriptExecutor) driver).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/js/run.js').then(m => {
+                  const div = document.createElement('div');
+                  div.id = 'evidence-probe';
+                  div.append(...m.evidence({hint: 'saturation, not a fault',
+                    before: {requestsWaiting: 37, kvCacheUsage: 0.98}, source: 'vllm'}).filter(Boolean));
+                  document.body.append(div);
+                  done(div.innerText);
+                }).catch(e => done('failed: ' + e));
+                """);
+        assertThat((String) text).contains("saturation, not a fault").contains("before.requestsWaiting")
+                .contains("37").contains("before.kvCacheUsage").contains("0.98").contains("source");
+    }
+
+    @Test
+    void anUnknownRunSaysSoInsteadOfBreaking() {
+        open("/#/runs/00000000-0000-0000-0000-000000000000");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.cssSelector("[role=alert]")).isEmpty());
+        assertThat(driver.findElement(By.cssSelector("[role=alert]")).getText()).contains("no run");
+        // the 404 of the API is expected here: drop it so the console check looks at the page's own errors
+        driver.manage().logs().get(LogType.BROWSER);
+    }
+
+    private void open(String path) {
+        driver.get(root.toString().replaceAll("/$", "") + path);
+    }
+
+    private List<String> cellIds() {
+        // read in one script: the grid is re-rendered by live updates, element handles go stale
+        @SuppressWarnings("unchecked")
+        List<String> ids = (List<String>) ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll('#fleet-grid [data-cell]')].map(e => e.dataset.cell);");
+        return ids;
+    }
+
+    private String caption() {
+        return (String) ((JavascriptExecutor) driver).executeScript(
+                "const c = document.querySelector('#fleet-table caption'); return c ? c.textContent : '';");
+    }
+
+    private String focusedCell() {
+        return (String) ((JavascriptExecutor) driver).executeScript(
+                "return document.activeElement && document.activeElement.dataset.cell || null;");
+    }
+
+    private WebElement cell(String id) {
+        return driver.findElement(By.cssSelector("[data-cell='" + id + "']"));
+    }
+
+    private void screenshot(String name) throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
