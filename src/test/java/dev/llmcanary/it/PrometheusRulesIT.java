@@ -85,6 +85,7 @@ class PrometheusRulesIT {
                     .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(expressions)
                             .allSatisfy(e -> assertThat(seriesCount(prom, e)).as(e).isPositive()));
             assertThat(activeAlerts(prom)).contains("LlmCanaryOutOfOrderStream");
+            assertThat(ruleErrors(prom)).as("rules Prometheus failed to evaluate").isEmpty();
         }
     }
 
@@ -165,6 +166,17 @@ class PrometheusRulesIT {
         JsonNode body = get(prom.url("/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)));
         assertThat(body.path("status").asText()).as("%s: %s", expr, body).isEqualTo("success");
         return body.path("data").path("result").size();
+    }
+
+    /** Rules whose last evaluation failed (e.g. many-to-many matching), with the error. */
+    private List<String> ruleErrors(Prom prom) throws Exception {
+        List<String> errors = new ArrayList<>();
+        get(prom.url("/api/v1/rules")).path("data").path("groups").forEach(g -> g.path("rules").forEach(r -> {
+            if (!r.path("health").asText().equals("ok")) {
+                errors.add(r.path("name").asText() + ": " + r.path("health").asText() + " " + r.path("lastError").asText());
+            }
+        }));
+        return errors;
     }
 
     private Set<String> activeAlerts(Prom prom) throws Exception {
