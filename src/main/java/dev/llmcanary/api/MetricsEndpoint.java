@@ -26,7 +26,9 @@ public class MetricsEndpoint {
     @GET
     @Operation(summary = "Prometheus metrics (same content as /q/metrics)")
     public Response scrape(@HeaderParam("Accept") String accept) {
-        String type = accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS : TEXT;
-        return Response.ok(registry.scrape(type)).type(type).build();
+        if (accept != null && accept.contains("application/openmetrics-text")) {
+            return Response.ok(OpenMetricsExemplars.keepAllowed(registry.scrape(OPENMETRICS))).type(OPENMETRICS).build();
+        }
+        return Response.ok(registry.scrape(TEXT)).type(TEXT).build();
     }
 }
