@@ -78,6 +78,11 @@ public final class EvidenceCollector {
                     errors));
         }
 
+        /** The newest scrape of the endpoint taken within {@code max_age} before the run, or {@code null}. */
+        public EvidenceFigures before() {
+            return before;
+        }
+
         /** How long {@link #explain} may take at most: the scrape timeouts fire well before. */
         public Duration deadline() {
             return settings.timeout().plusSeconds(1);
