@@ -46,7 +46,6 @@ final class EvidenceBinder {
         Fields f = new Fields(pool.values(), m, pool.path(key), KEYS);
         if (!f.has("server_metrics") && !f.has("prometheus")) {
             pool.error(key, "needs server_metrics, prometheus or both");
-            return null;
         }
         EvidenceSettings.ServerMetrics server = f.has("server_metrics") ? server(f) : null;
         EvidenceSettings.PrometheusSource prometheus = f.has("prometheus") ? prometheus(f) : null;
@@ -140,7 +139,8 @@ final class EvidenceBinder {
         }
         YamlNode metric = f.required("metric");
         List<String> names = metric == null ? null : values.stringOrList(metric, f.path("metric"));
-        if (names == null || scale == null || !metricNames(values, metric, f.path("metric"), names)) {
+        boolean namesOk = names != null && metricNames(values, metric, f.path("metric"), names);
+        if (!namesOk || scale == null) {
             return null;
         }
         return new FigureRule.Gauge(names, scale);
