@@ -84,16 +84,16 @@ record Faults(Map<Integer, Long> stallMs, int closeAt, int reorderAt, int duplic
                     case "usage_low" -> usageLow = true;
                     case "refusal" -> refusal = true;
                     case "pii" -> pii = true;
-                    case "saturated" -> {
-                        // A saturated server queues the request before its first token.
-                        saturatedHold = colon < 0 ? DEFAULT_SATURATED_HOLD_MS : argument(spec);
-                        stall.merge(1, SimLoad.SATURATED_QUEUE_MS, Long::sum);
-                    }
+                    case "saturated" -> saturatedHold = colon < 0 ? DEFAULT_SATURATED_HOLD_MS : argument(spec);
                     default -> throw new IllegalArgumentException("unknown fault '" + spec + "'");
                 }
             } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
                 throw new IllegalArgumentException("malformed fault '" + spec + "'", e);
             }
+        }
+        if (saturatedHold >= 0) {
+            // A saturated server queues the request before its first token.
+            stall.merge(1, SimLoad.SATURATED_QUEUE_MS, Long::sum);
         }
         if (status != 0 && (status < 400 || status > 599)) {
             throw new IllegalArgumentException("fault status must be 4xx or 5xx");
