@@ -58,7 +58,7 @@ class RunEvidenceApiTest {
         Pool pool = new Pool("evidence-api", sim.deviceType(), sim.flavor(), sim.endpoints(), sim.models(), null,
                 sim.requireDone(), sim.cumulative(), Map.of(), sim.scheduling(), null, new EvidenceSettings(
                 new EvidenceSettings.ServerMetrics(MetricsDialect.VLLM, "/metrics/vllm", null, Map.of()), null,
-                Duration.ofMillis(1), Duration.ofSeconds(60), Duration.ofSeconds(2)));
+                Duration.ofMillis(1), Duration.ofSeconds(60), Duration.ofSeconds(5)));
         var canary = Canaries.canary("evidence-api").profile("ttft_ms=5;itl_ms=2;jitter_ms=0;tokens=6")
                 .fault("saturated:2000").thresholds(new ThresholdOverrides(0.2, null, null, null, null, null))
                 .build(dev.llmcanary.canary.Api.CHAT);
