@@ -150,7 +150,19 @@ public final class SpanObserver implements RunObserver {
         }
 
         @Override
+        public void end(RunResult r, long endNanos) {
+            finish(r);
+            span.end(epochAnchor + endNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
         public void end(RunResult r) {
+            finish(r);
+            span.end();
+        }
+
+        /** Everything but ending the span. */
+        private void finish(RunResult r) {
             if (r.responseId() != null && !r.responseId().isEmpty()) {
                 span.setAttribute(GEN_AI_RESPONSE_ID, r.responseId());
             }
@@ -184,7 +196,6 @@ public final class SpanObserver implements RunObserver {
                 span.setAttribute(ERROR_TYPE, r.outcome() == Outcome.ERROR ? r.errorKind() : firstRule(r));
                 span.setStatus(StatusCode.ERROR, r.reason());
             }
-            span.end();
         }
 
         private void evidence(Evidence e) {

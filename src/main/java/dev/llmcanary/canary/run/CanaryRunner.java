@@ -116,12 +116,18 @@ public final class CanaryRunner {
         EvidenceCollector.Pending pending = evidence == null ? null : evidence.begin(pool.evidence(),
                 new ScrapeTarget(pool.name(), target.endpoint().name(), target.endpoint().baseUrl()), startedAt);
 
+        long[] assembledAt = {-1};
         return client.stream(request, options, observed.listener()).toCompletionStage()
-                .thenApplyAsync(attempt -> assemble(runId, startedAt, target, sloClass, thresholds, attempt,
-                        observed.traceId()), worker)
+                .thenApplyAsync(attempt -> {
+                    RunResult result = assemble(runId, startedAt, target, sloClass, thresholds, attempt,
+                            observed.traceId());
+                    assembledAt[0] = System.nanoTime();
+                    return result;
+                }, worker)
                 .thenCompose(result -> explained(pending, result, thresholds))
                 .thenApplyAsync(result -> {
-                    publish(observed, result);
+                    // A span held back for the after-scrape still ends when the run did, not when the scrape answered.
+                    publish(observed, result, result.evidence() == null ? -1 : assembledAt[0]);
                     return result;
                 }, worker);
     }
@@ -170,9 +176,13 @@ public final class CanaryRunner {
         return h;
     }
 
-    private void publish(RunObserver.ObservedRun observed, RunResult result) {
+    private void publish(RunObserver.ObservedRun observed, RunResult result, long endNanos) {
         try {
-            observed.end(result);
+            if (endNanos < 0) {
+                observed.end(result);
+            } else {
+                observed.end(result, endNanos);
+            }
         } catch (RuntimeException e) {
             LOG.warnf("run observer failed for run %s: %s", result.runId(), e.getClass().getSimpleName());
         }

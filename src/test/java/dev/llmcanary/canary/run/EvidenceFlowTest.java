@@ -70,6 +70,8 @@ class EvidenceFlowTest {
     private EvidenceCollector collector;
     private CanaryRunner runner;
     private CanaryRunner runnerWithoutEvidence;
+    private Catalog catalog;
+    private RunSettings settings;
 
     @BeforeEach
     void start() throws Exception {
@@ -80,9 +82,9 @@ class EvidenceFlowTest {
         scrapes = new ScrapeClient(vertx, ScrapeClient.DEFAULT_MAX_BODY_BYTES);
         worker = Executors.newSingleThreadExecutor();
         collector = new EvidenceCollector(new Scraper(scrapes, new PrometheusText(1000), worker), Clock.systemUTC());
-        Catalog catalog = new Catalog(Map.of("streaming", new SloClass("streaming", THRESHOLDS, 0.99, 0.95)),
+        catalog = new Catalog(Map.of("streaming", new SloClass("streaming", THRESHOLDS, 0.99, 0.95)),
                 List.of(), List.of(), Instant.now());
-        RunSettings settings = new RunSettings(65536, 1 << 20, 10_000, 10, Duration.ofSeconds(5), false);
+        settings = new RunSettings(65536, 1 << 20, 10_000, 10, Duration.ofSeconds(5), false);
         runner = new CanaryRunner(client, () -> catalog, NoObserver.INSTANCE, List.of(), settings, worker,
                 k -> null, s -> s, collector);
         runnerWithoutEvidence = new CanaryRunner(client, () -> catalog, NoObserver.INSTANCE, List.of(), settings,
@@ -203,13 +205,26 @@ class EvidenceFlowTest {
         Pool pool = pool("openai-chat", "sim-vllm", evidence(MetricsDialect.VLLM, "/metrics", silent.actualPort(),
                 Duration.ofMillis(400)));
 
+        long[] observedEnd = {-1, -1};
+        RunObserver recording = (runId, target, startNanos) -> new NoObserver.Run() {
+            @Override
+            public void end(RunResult result, long endNanos) {
+                observedEnd[0] = endNanos;
+                observedEnd[1] = System.nanoTime();
+            }
+        };
+        CanaryRunner observed = new CanaryRunner(client, () -> catalog, recording, List.of(), settings, worker,
+                k -> null, s -> s, collector);
+
         long start = System.nanoTime();
-        RunResult r = run(pool, "sim-vllm", "stall@3:600");
+        RunResult r = run(observed, pool, "sim-vllm", "stall@3:600");
         double wall = (System.nanoTime() - start) / 1e9;
 
         assertThat(r.evidence().errors()).contains("after: server metrics: unavailable: timeout after 400 ms");
         assertThat(wall).as("the result waited for the scrape").isGreaterThanOrEqualTo(0.4);
         assertThat(r.timings().e2e()).as("the stream's own timestamps did not").isLessThan(wall - 0.3);
+        assertThat((observedEnd[1] - observedEnd[0]) / 1e9).as("the span ends when the run did, not the scrape")
+                .isGreaterThanOrEqualTo(0.4);
     }
 
     @Test
@@ -258,26 +273,29 @@ class EvidenceFlowTest {
 
         @Override
         public ObservedRun begin(String runId, Target target, long startNanos) {
-            return new ObservedRun() {
-                @Override
-                public StreamListener listener() {
-                    return StreamListener.NONE;
-                }
+            return new Run();
+        }
 
-                @Override
-                public Map<String, String> propagationHeaders() {
-                    return Map.of();
-                }
+        /** An observation that records nothing; tests override what they watch. */
+        static class Run implements ObservedRun {
+            @Override
+            public StreamListener listener() {
+                return StreamListener.NONE;
+            }
 
-                @Override
-                public String traceId() {
-                    return null;
-                }
+            @Override
+            public Map<String, String> propagationHeaders() {
+                return Map.of();
+            }
 
-                @Override
-                public void end(RunResult result) {
-                }
-            };
+            @Override
+            public String traceId() {
+                return null;
+            }
+
+            @Override
+            public void end(RunResult result) {
+            }
         }
     }
 }
