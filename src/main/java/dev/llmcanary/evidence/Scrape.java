@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record Scrape(Map<String, Double> figures, Map<Figure, double[]> counters, List<String> errors) {
     public Scrape {
-        figures = Map.copyOf(figures);
+        figures = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(figures)); // keeps figure order
         counters = Map.copyOf(counters);
         errors = List.copyOf(errors);
     }
