@@ -6,6 +6,10 @@ import dev.llmcanary.canary.run.CanaryRunner;
 import dev.llmcanary.canary.run.RunHistory;
 import dev.llmcanary.canary.run.RunSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmcanary.evidence.EvidenceCollector;
+import dev.llmcanary.evidence.PrometheusText;
+import dev.llmcanary.evidence.ScrapeClient;
+import dev.llmcanary.evidence.Scraper;
 import dev.llmcanary.guardrail.PiiMasker;
 import dev.llmcanary.boot.schedule.SlotClaims;
 import dev.llmcanary.store.Database;
@@ -165,11 +169,27 @@ public class Engine {
                 r.defaultWait(), r.maxWait()), clock, registry);
     }
 
+    /** Bounded GETs of the servers' own metrics pages and of Prometheus, with a connection pool of their own. */
+    @Produces
+    @Singleton
+    ScrapeClient scrapeClient(Vertx vertx) {
+        return new ScrapeClient(vertx, ScrapeClient.DEFAULT_MAX_BODY_BYTES);
+    }
+
+    /** The servers' own figures around failed or slow runs (pools with an {@code evidence:} block). */
+    @Produces
+    @Singleton
+    EvidenceCollector evidenceCollector(ScrapeClient scrapes, Clock clock, @ResultWorker ExecutorService worker) {
+        return new EvidenceCollector(new Scraper(scrapes, new PrometheusText(PrometheusText.DEFAULT_MAX_SERIES),
+                worker), clock);
+    }
+
     @Produces
     @Singleton
     CanaryRunner canaryRunner(StreamingClient client, CatalogHolder catalog, Tracer tracer, MeterRegistry registry,
                               RunHistory history, RunStore store, CanaryConfig config,
-                              @ResultWorker ExecutorService worker, EndpointGuards guards) {
+                              @ResultWorker ExecutorService worker, EndpointGuards guards,
+                              EvidenceCollector evidence) {
         CanaryConfig.Stream s = config.stream();
         RunSettings settings = new RunSettings(s.maxEventBytes(), s.maxTotalBytes(), s.maxChunkTimestamps(),
                 s.tokensEventEvery(), s.connectTimeout(), config.capture().content());
@@ -177,11 +197,13 @@ public class Engine {
         return new CanaryRunner(client, catalog, new SpanObserver(tracer),
                 List.of(new MetricsRecorder(registry, catalog), new RunLogger(rate, () -> ThreadLocalRandom.current().nextDouble()),
                         history, store, guards),
-                settings, worker, System::getenv, PiiMasker::mask);
+                settings, worker, System::getenv, PiiMasker::mask, evidence);
     }
 
-    void onStop(@Observes ShutdownEvent event, StreamingClient client, @ResultWorker ExecutorService worker) {
+    void onStop(@Observes ShutdownEvent event, StreamingClient client, @ResultWorker ExecutorService worker,
+                ScrapeClient scrapes) {
         client.close();
+        scrapes.close();
         worker.shutdown();
     }
 }

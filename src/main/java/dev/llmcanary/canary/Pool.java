@@ -1,5 +1,6 @@
 package dev.llmcanary.canary;
 
+import dev.llmcanary.evidence.EvidenceSettings;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
 
@@ -18,16 +19,25 @@ import java.util.Map;
  *                  at load
  * @param scheduling how the scheduler may load the pool with canaries
  * @param discovery  where further endpoints are discovered, or {@code null} for the static list only
+ * @param evidence   where the servers' own metrics are read to explain failed runs, or {@code null} for nowhere
  */
 public record Pool(String name, String deviceType, Flavor flavor, List<Endpoint> endpoints, List<String> models,
                    String apiKeyEnv, RequireDone requireDone, Cumulative cumulative, Map<String, String> labels,
-                   Scheduling scheduling, Discovery discovery) {
+                   Scheduling scheduling, Discovery discovery, EvidenceSettings evidence) {
 
     public Pool {
         endpoints = List.copyOf(endpoints);
         models = List.copyOf(models);
         labels = Map.copyOf(labels);
         scheduling = scheduling == null ? Scheduling.defaults() : scheduling;
+    }
+
+    /** A pool that reads no server evidence. */
+    public Pool(String name, String deviceType, Flavor flavor, List<Endpoint> endpoints, List<String> models,
+                String apiKeyEnv, RequireDone requireDone, Cumulative cumulative, Map<String, String> labels,
+                Scheduling scheduling, Discovery discovery) {
+        this(name, deviceType, flavor, endpoints, models, apiKeyEnv, requireDone, cumulative, labels, scheduling,
+                discovery, null);
     }
 
     /** A pool with static endpoints only. */
@@ -41,7 +51,7 @@ public record Pool(String name, String deviceType, Flavor flavor, List<Endpoint>
     /** This pool with another endpoint list (its static endpoints plus discovered ones). */
     public Pool withEndpoints(List<Endpoint> all) {
         return new Pool(name, deviceType, flavor, all, models, apiKeyEnv, requireDone, cumulative, labels,
-                scheduling, discovery);
+                scheduling, discovery, evidence);
     }
 
     /** A pool with the default scheduling limits. */

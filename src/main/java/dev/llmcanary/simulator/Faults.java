@@ -10,12 +10,17 @@ import java.util.Map;
  *
  * @param stallMs   extra pause before token chunk K, by K
  * @param oversize  content size in bytes of token chunk K, by K
+ * @param saturatedHoldMs for {@code saturated}, how long the server reports saturation after this request ends;
+ *                  negative when the request does not saturate the server
  */
 record Faults(Map<Integer, Long> stallMs, int closeAt, int reorderAt, int duplicateIndexAt, int idChangeAt,
               int malformedAt, boolean noDone, boolean noFinish, boolean contentAfterFinish,
               Map<Integer, Integer> oversize, int status, long slowHeadersMs, String contentType, int errorAt,
               int errorEventAt, boolean bareDone, int invalidUtf8At, boolean splitUtf8, boolean usageLow,
-              boolean refusal, boolean pii) {
+              boolean refusal, boolean pii, long saturatedHoldMs) {
+
+    /** How long a {@code saturated} request keeps the server saturated after it ends, unless it says otherwise. */
+    static final long DEFAULT_SATURATED_HOLD_MS = 10_000;
 
     static final Faults NONE = parse(List.of());
 
@@ -46,6 +51,7 @@ record Faults(Map<Integer, Long> stallMs, int closeAt, int reorderAt, int duplic
         boolean usageLow = false;
         boolean refusal = false;
         boolean pii = false;
+        long saturatedHold = -1;
         for (String raw : specs) {
             String spec = raw.trim();
             if (spec.isEmpty()) {
@@ -78,18 +84,24 @@ record Faults(Map<Integer, Long> stallMs, int closeAt, int reorderAt, int duplic
                     case "usage_low" -> usageLow = true;
                     case "refusal" -> refusal = true;
                     case "pii" -> pii = true;
+                    case "saturated" -> saturatedHold = colon < 0 ? DEFAULT_SATURATED_HOLD_MS : argument(spec);
                     default -> throw new IllegalArgumentException("unknown fault '" + spec + "'");
                 }
             } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
                 throw new IllegalArgumentException("malformed fault '" + spec + "'", e);
             }
         }
+        if (saturatedHold >= 0) {
+            // A saturated server queues the request before its first token.
+            stall.merge(1, SimLoad.SATURATED_QUEUE_MS, Long::sum);
+        }
         if (status != 0 && (status < 400 || status > 599)) {
             throw new IllegalArgumentException("fault status must be 4xx or 5xx");
         }
         return new Faults(Map.copyOf(stall), closeAt, reorderAt, duplicateAt, idChangeAt, malformedAt, noDone,
                 noFinish, afterFinish, Map.copyOf(oversize), status, slowHeadersMs(slowHeaders), contentType,
-                errorAt, errorEventAt, bareDone, invalidAt, splitUtf8, usageLow, refusal, pii);
+                errorAt, errorEventAt, bareDone, invalidAt, splitUtf8, usageLow, refusal, pii,
+                saturatedHold < 0 ? -1 : saturatedHold);
     }
 
     private static long slowHeadersMs(long ms) {

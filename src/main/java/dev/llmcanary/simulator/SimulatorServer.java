@@ -33,6 +33,8 @@ public final class SimulatorServer {
     private static final String TRITON_PREFIX = "/v2/models/";
     private static final String TRITON_SUFFIX = "/generate_stream";
     private static final String RECORDINGS = "/sim/requests";
+    /** The server's own metrics page: {@code /metrics} in the first model's dialect, {@code /metrics/tgi} etc. */
+    private static final String METRICS = "/metrics";
     private static final long MS = 1_000_000L;
     /** Fixed "created" base so that equal seeds give byte-identical bodies. */
     private static final long CREATED_BASE = 1_700_000_000L;
@@ -43,6 +45,7 @@ public final class SimulatorServer {
     private final ObjectMapper mapper = new ObjectMapper();
     private final AtomicLong requestCounter = new AtomicLong();
     private final List<String> deployments = new CopyOnWriteArrayList<>();
+    private final SimLoad load = new SimLoad();
 
     public SimulatorServer(Vertx vertx, SimulatorConfig config) {
         this.vertx = vertx;
@@ -107,6 +110,10 @@ public final class SimulatorServer {
         }
         if (method == HttpMethod.GET && path.equals("/v2/health/ready")) {
             req.response().setStatusCode(200).end();
+            return;
+        }
+        if (method == HttpMethod.GET && (path.equals(METRICS) || path.startsWith(METRICS + "/"))) {
+            metrics(req.response(), path);
             return;
         }
         if (path.startsWith(RECORDINGS)) {
@@ -192,8 +199,12 @@ public final class SimulatorServer {
         response.putHeader("x-request-id", requestId);
         LiveRecording recording = recorder.start(requestId, model, req.path(), received);
         long headersDelayNanos = (profile.headersDelayMs() + faults.slowHeadersMs()) * MS;
+        Runnable finished = load.begin(faults.saturatedHoldMs());
         if (faults.status() != 0) {
-            after(received, headersDelayNanos, () -> statusFault(response, faults.status()));
+            after(received, headersDelayNanos, () -> {
+                statusFault(response, faults.status());
+                finished.run();
+            });
             return;
         }
 
@@ -209,7 +220,7 @@ public final class SimulatorServer {
                     * Math.max(0, reply.tokens().size() - 1)) * MS);
             Buffer buffer = Buffer.buffer(json);
             StreamPlan plan = new StreamPlan(headersDelayNanos, List.of(SimEvent.write(ChunkKind.TOKEN, due, buffer)));
-            new StreamPlayer(vertx, req, plan, recording, "application/json").start();
+            new StreamPlayer(vertx, req, plan, recording, "application/json").onFinished(finished).start();
             return;
         }
         Wire wire = switch (route) {
@@ -225,7 +236,7 @@ public final class SimulatorServer {
         StreamPlan plan = new PlanBuilder(wire, profile, faults, seed)
                 .build(reply, reasoning, sim.promptTokens(), usage, role);
         String contentType = faults.contentType() != null ? faults.contentType() : "text/event-stream";
-        new StreamPlayer(vertx, req, plan, recording, contentType).start();
+        new StreamPlayer(vertx, req, plan, recording, contentType).onFinished(finished).start();
     }
 
     /** Native routes carry no model name: serve them with the first model of a matching dialect. */
@@ -281,6 +292,19 @@ public final class SimulatorServer {
         } else {
             vertx.setTimer(Math.max(1, (wait + MS - 1) / MS), id -> action.run());
         }
+    }
+
+    private void metrics(HttpServerResponse response, String path) {
+        MetricsPage page;
+        try {
+            page = path.equals(METRICS) ? MetricsPage.of(config.models().values().iterator().next().dialect())
+                    : MetricsPage.parse(path.substring(METRICS.length() + 1));
+        } catch (IllegalArgumentException e) {
+            error(response, 404, e.getMessage(), "invalid_request_error", "not_found");
+            return;
+        }
+        response.setStatusCode(200).putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(page.render(load.snapshot(), List.copyOf(config.models().keySet())));
     }
 
     private void recordings(HttpServerRequest req, HttpMethod method, String path) {

@@ -23,6 +23,7 @@ final class StreamPlayer {
     private int next = -1;
     private long timerId = -1;
     private boolean closed;
+    private Runnable finished = () -> { };
 
     StreamPlayer(Vertx vertx, HttpServerRequest request, StreamPlan plan, LiveRecording recording,
                  String contentType) {
@@ -34,8 +35,15 @@ final class StreamPlayer {
         this.contentType = contentType;
     }
 
+    /** Runs {@code r} once the response has ended or its connection closed (the simulated load counts it out). */
+    StreamPlayer onFinished(Runnable r) {
+        this.finished = r;
+        return this;
+    }
+
     void start() {
         response.closeHandler(v -> {
+            finished.run();
             closed = true;
             if (timerId >= 0) {
                 vertx.cancelTimer(timerId);
@@ -75,6 +83,7 @@ final class StreamPlayer {
             if (next == events.size()) {
                 closed = true;
                 response.end();
+                finished.run();
                 return;
             }
         }

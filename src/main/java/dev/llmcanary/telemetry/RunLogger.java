@@ -4,6 +4,8 @@ import dev.llmcanary.canary.run.Outcome;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.RunSink;
 import dev.llmcanary.canary.run.ViolationView;
+import dev.llmcanary.evidence.EvidenceFigures;
+import dev.llmcanary.evidence.Figure;
 import dev.llmcanary.guardrail.GuardrailVerdict;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -23,6 +25,9 @@ public final class RunLogger implements RunSink {
     /** The logger category of run lines, so operators can route or silence them on their own. */
     public static final String CATEGORY = "llm_canary.runs";
     private static final Logger LOG = Logger.getLogger(CATEGORY);
+    /** Server figures around a failed or slow run: {@code evidence_before_<figure>} and {@code evidence_after_<figure>}. */
+    public static final String EVIDENCE_BEFORE = "evidence_before_";
+    public static final String EVIDENCE_AFTER = "evidence_after_";
 
     private final double successSampleRate;
     private final DoubleSupplier random;
@@ -84,7 +89,21 @@ public final class RunLogger implements RunSink {
         put(f, "trace_id", r.traceId());
         put(f, "completion_sha256", r.completionSha256());
         put(f, "completion", r.completion());
+        if (r.evidence() != null) {
+            // Figures only: the hint and errors are text, read from the API or the span.
+            figures(f, EVIDENCE_BEFORE, r.evidence().before());
+            figures(f, EVIDENCE_AFTER, r.evidence().after());
+        }
         return f;
+    }
+
+    private static void figures(Map<String, Object> f, String prefix, EvidenceFigures figures) {
+        if (figures == null) {
+            return;
+        }
+        for (Figure figure : Figure.values()) {
+            put(f, prefix + figure.id(), figures.get(figure));
+        }
     }
 
     private static void put(Map<String, Object> f, String key, Object value) {

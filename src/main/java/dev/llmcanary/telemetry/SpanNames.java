@@ -1,8 +1,12 @@
 package dev.llmcanary.telemetry;
 
+import dev.llmcanary.evidence.Figure;
 import io.opentelemetry.api.common.AttributeKey;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every span name, event name and attribute key of llm-canary, defined once. GenAI keys follow the OpenTelemetry
@@ -55,6 +59,22 @@ public final class SpanNames {
     public static final String EVENT_GUARDRAIL_FAILED = "guardrail_failed";
     public static final AttributeKey<String> GUARDRAIL = AttributeKey.stringKey("llm_canary.guardrail");
 
+    /** Server evidence of a failed or slow run: what it was read from and the hint, if a pattern matched. */
+    public static final AttributeKey<String> EVIDENCE_SOURCE = AttributeKey.stringKey("llm_canary.evidence.source");
+    public static final AttributeKey<String> EVIDENCE_HINT = AttributeKey.stringKey("llm_canary.evidence.hint");
+    /** Each normalized server figure just before the run, e.g. {@code llm_canary.evidence.before.requests_waiting}. */
+    public static final Map<Figure, AttributeKey<Double>> EVIDENCE_BEFORE = figureKeys("llm_canary.evidence.before.");
+    /** Each normalized server figure just after the run, e.g. {@code llm_canary.evidence.after.kv_cache_usage_ratio}. */
+    public static final Map<Figure, AttributeKey<Double>> EVIDENCE_AFTER = figureKeys("llm_canary.evidence.after.");
+
     private SpanNames() {
+    }
+
+    private static Map<Figure, AttributeKey<Double>> figureKeys(String prefix) {
+        EnumMap<Figure, AttributeKey<Double>> keys = new EnumMap<>(Figure.class);
+        for (Figure f : Figure.values()) {
+            keys.put(f, AttributeKey.doubleKey(prefix + f.id()));
+        }
+        return Collections.unmodifiableMap(keys);
     }
 }

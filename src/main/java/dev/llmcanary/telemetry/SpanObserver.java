@@ -5,6 +5,10 @@ import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.run.Outcome;
 import dev.llmcanary.canary.run.RunObserver;
 import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.evidence.Evidence;
+import dev.llmcanary.evidence.EvidenceFigures;
+import dev.llmcanary.evidence.Figure;
+import io.opentelemetry.api.common.AttributeKey;
 import dev.llmcanary.guardrail.GuardrailVerdict;
 import dev.llmcanary.stream.Flavor;
 import dev.llmcanary.stream.StreamListener;
@@ -146,7 +150,19 @@ public final class SpanObserver implements RunObserver {
         }
 
         @Override
+        public void end(RunResult r, long endNanos) {
+            finish(r);
+            span.end(epochAnchor + endNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
         public void end(RunResult r) {
+            finish(r);
+            span.end();
+        }
+
+        /** Everything but ending the span. */
+        private void finish(RunResult r) {
             if (r.responseId() != null && !r.responseId().isEmpty()) {
                 span.setAttribute(GEN_AI_RESPONSE_ID, r.responseId());
             }
@@ -168,6 +184,9 @@ public final class SpanObserver implements RunObserver {
             if (r.timings() != null && r.timings().ttft() != null) {
                 span.setAttribute(TTFT_SECONDS, r.timings().ttft());
             }
+            if (r.evidence() != null) {
+                evidence(r.evidence());
+            }
             for (GuardrailVerdict g : r.guardrails()) {
                 if (!g.passed()) {
                     span.addEvent(EVENT_GUARDRAIL_FAILED, Attributes.of(GUARDRAIL, g.name(), REASON, g.reason()));
@@ -177,7 +196,27 @@ public final class SpanObserver implements RunObserver {
                 span.setAttribute(ERROR_TYPE, r.outcome() == Outcome.ERROR ? r.errorKind() : firstRule(r));
                 span.setStatus(StatusCode.ERROR, r.reason());
             }
-            span.end();
+        }
+
+        private void evidence(Evidence e) {
+            span.setAttribute(EVIDENCE_SOURCE, e.source());
+            if (e.hint() != null) {
+                span.setAttribute(EVIDENCE_HINT, e.hint());
+            }
+            figures(e.before(), EVIDENCE_BEFORE);
+            figures(e.after(), EVIDENCE_AFTER);
+        }
+
+        private void figures(EvidenceFigures figures, Map<Figure, AttributeKey<Double>> keys) {
+            if (figures == null) {
+                return;
+            }
+            keys.forEach((figure, key) -> {
+                Double v = figures.get(figure);
+                if (v != null) {
+                    span.setAttribute(key, v);
+                }
+            });
         }
 
         private static String firstRule(RunResult r) {

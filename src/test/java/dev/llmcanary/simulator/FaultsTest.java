@@ -34,6 +34,18 @@ class FaultsTest {
                             assertThat(f.status()).isEqualTo(429);
                             assertThat(f.slowHeadersMs()).isEqualTo(300);
                             assertThat(f.contentType()).isEqualTo("text/plain");
+                        }),
+                Arguments.of("not saturated by default", List.of("stall@2:10"), (Consumer<Faults>) f ->
+                        assertThat(f.saturatedHoldMs()).isNegative()),
+                Arguments.of("saturated holds 10 s and queues the first token", List.of("saturated"),
+                        (Consumer<Faults>) f -> {
+                            assertThat(f.saturatedHoldMs()).isEqualTo(10_000);
+                            assertThat(f.stallMs()).containsExactly(java.util.Map.entry(1, SimLoad.SATURATED_QUEUE_MS));
+                        }),
+                Arguments.of("saturated with a hold, on top of a first-token stall", List.of("saturated:250",
+                        "stall@1:100"), (Consumer<Faults>) f -> {
+                            assertThat(f.saturatedHoldMs()).isEqualTo(250);
+                            assertThat(f.stallMs()).containsEntry(1, SimLoad.SATURATED_QUEUE_MS + 100);
                         }));
     }
 
@@ -50,7 +62,8 @@ class FaultsTest {
                 Arguments.of("zero position", "close@0", "fault 'close@0' position must be at least 1"),
                 Arguments.of("missing argument", "slow_headers", "fault 'slow_headers' needs an argument :N"),
                 Arguments.of("bad number", "stall@x:10", "malformed fault 'stall@x:10'"),
-                Arguments.of("status not an error", "status:200", "fault status must be 4xx or 5xx"));
+                Arguments.of("status not an error", "status:200", "fault status must be 4xx or 5xx"),
+                Arguments.of("saturated hold not a number", "saturated:long", "malformed fault 'saturated:long'"));
     }
 
     @ParameterizedTest(name = "{0}")

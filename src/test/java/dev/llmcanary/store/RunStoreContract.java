@@ -2,6 +2,8 @@ package dev.llmcanary.store;
 
 import dev.llmcanary.canary.run.Outcome;
 import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.evidence.Evidence;
+import dev.llmcanary.evidence.EvidenceFigures;
 import dev.llmcanary.telemetry.MetricNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.flywaydb.core.Flyway;
@@ -21,6 +23,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static dev.llmcanary.store.Runs.run;
@@ -64,6 +67,30 @@ abstract class RunStoreContract {
 
         assertThat(queries.get(r.runId())).get().usingRecursiveComparison().isEqualTo(r);
         assertThat(queries.get("00000000-0000-0000-0000-000000000000")).isEmpty();
+    }
+
+    @Test
+    void evidenceIsStoredInItsOwnColumnAndReadsBack() throws SQLException {
+        Evidence evidence = new Evidence("vllm /metrics", null, new EvidenceFigures(NOW, Map.of("requests_waiting",
+                37.0, "kv_cache_usage_ratio", 0.98)), "TTFT over threshold while 37 requests waited in the queue and"
+                + " KV cache was 98 % full: saturation, not a fault", List.of("before: no scrape in the 60 s before"
+                + " the run"));
+        RunResult with = run("count-ordered", "sim-h100", "sim-vllm", Outcome.FAIL, NOW).withEvidence(evidence);
+        RunResult without = run("count-ordered", "sim-h100", "sim-vllm", Outcome.FAIL, NOW.minusSeconds(1));
+        store.accept(with);
+        store.accept(without);
+
+        assertThat(queries.get(with.runId())).get().usingRecursiveComparison().isEqualTo(with);
+        assertThat(queries.get(without.runId()).orElseThrow().evidence()).isNull();
+        try (Connection c = dataSource.getConnection();
+             var ps = c.prepareStatement("SELECT run_id, evidence_json FROM runs ORDER BY started_at DESC");
+             var rs = ps.executeQuery()) {
+            rs.next();
+            assertThat(rs.getString("evidence_json")).contains("\"requests_waiting\":37.0")
+                    .contains("saturation, not a fault");
+            rs.next();
+            assertThat(rs.getString("evidence_json")).isNull();
+        }
     }
 
     @Test

@@ -5,12 +5,15 @@ import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.RunTimings;
 import dev.llmcanary.canary.run.TokenCounts;
 import dev.llmcanary.canary.run.ViolationView;
+import dev.llmcanary.evidence.Evidence;
+import dev.llmcanary.evidence.EvidenceFigures;
 import dev.llmcanary.guardrail.GuardrailVerdict;
 import dev.llmcanary.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,6 +28,23 @@ class RunLoggerTest {
                 outcome == Outcome.PASS ? List.of() : List.of(new ViolationView("stall", "no chunk", 120.0)),
                 List.of(), List.of(GuardrailVerdict.fail("no_pii", "found PII: email (1)")), "abc", "0123456789abcdef",
                 100, 12, null, null);
+    }
+
+    @Test
+    void evidenceFiguresAreLoggedWithoutTheHintText() {
+        Evidence e = new Evidence("vllm /metrics", new EvidenceFigures(Instant.EPOCH, Map.of("requests_waiting", 2.0)),
+                new EvidenceFigures(Instant.EPOCH, Map.of("requests_waiting", 37.0, "kv_cache_usage_ratio", 0.98,
+                        "dcgm_temperature", 80.0)),
+                "TTFT over threshold while 37 requests waited in the queue: saturation, not a fault",
+                List.of("after: prometheus x: no data"));
+        try (LogCapture logs = LogCapture.install()) {
+            new RunLogger(0, () -> 1).accept(result("with-evidence", Outcome.FAIL).withEvidence(e));
+
+            String line = logs.lines().stream().filter(l -> l.contains("with-evidence")).findFirst().orElseThrow();
+            assertThat(line).contains("evidence_before_requests_waiting=2.0", "evidence_after_requests_waiting=37.0",
+                    "evidence_after_kv_cache_usage_ratio=0.98");
+            assertThat(line).doesNotContain("saturation", "no data", "dcgm_temperature", "evidence_before_kv");
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.llmcanary.canary.Discovery;
 import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
+import dev.llmcanary.evidence.EvidenceSettings;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
 
@@ -36,7 +37,7 @@ final class PoolBinder {
 
     private static final List<String> POOL_KEYS = List.of("name", "device_type", "flavor", "endpoints", "models",
             "api_key_env", "require_done", "cumulative", "labels", "max_concurrent_canaries",
-            "canary_token_budget_per_hour", "quiet_windows", "discovery");
+            "canary_token_budget_per_hour", "quiet_windows", "discovery", "evidence");
     private static final List<String> ENDPOINT_KEYS = List.of("name", "url");
     private static final List<String> QUIET_WINDOW_KEYS = List.of("cron", "duration", "time_zone");
     static final ZoneId DEFAULT_TIME_ZONE = ZoneOffset.UTC;
@@ -102,12 +103,15 @@ final class PoolBinder {
         Cumulative cumulative = choice(f, "cumulative", Cumulative.class, Cumulative.AUTO);
         Map<String, String> labels = f.stringMap("labels", LABEL_NAME, "a valid label name");
         Pool.Scheduling scheduling = scheduling(f);
+        int beforeEvidence = f.values().problems().count();
+        EvidenceSettings evidence = f.has("evidence") ? EvidenceBinder.bind(f, "evidence") : null;
+        boolean evidenceOk = f.values().problems().count() == beforeEvidence;
         if (name == null || flavor == null || endpoints == null || models == null || requireDone == null
-                || cumulative == null || scheduling == null || !discoveryOk) {
+                || cumulative == null || scheduling == null || !discoveryOk || !evidenceOk) {
             return null;
         }
         return new Pool(name, deviceType == null ? DEFAULT_DEVICE_TYPE : deviceType, flavor, endpoints, models,
-                apiKeyEnv, requireDone, cumulative, labels == null ? Map.of() : labels, scheduling, discovery);
+                apiKeyEnv, requireDone, cumulative, labels == null ? Map.of() : labels, scheduling, discovery, evidence);
     }
 
     private static Pool.Scheduling scheduling(Fields f) {
@@ -253,7 +257,7 @@ final class PoolBinder {
         return uri;
     }
 
-    private static String urlProblem(URI uri) {
+    static String urlProblem(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             return "must start with http:// or https://";

@@ -5,6 +5,9 @@ import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.Thresholds;
+import dev.llmcanary.evidence.Evidence;
+import dev.llmcanary.evidence.EvidenceCollector;
+import dev.llmcanary.evidence.ScrapeTarget;
 import dev.llmcanary.guardrail.Answer;
 import dev.llmcanary.guardrail.Guardrail;
 import dev.llmcanary.guardrail.GuardrailVerdict;
@@ -32,7 +35,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -53,14 +58,23 @@ public final class CanaryRunner {
     private final Executor worker;
     private final Function<String, String> secrets;
     private final Function<String, String> masker;
+    private final EvidenceCollector evidence;
+
+    /** A runner that reads no server evidence. */
+    public CanaryRunner(StreamingClient client, Supplier<Catalog> catalog, RunObserver observer, List<RunSink> sinks,
+                        RunSettings settings, Executor worker, Function<String, String> secrets,
+                        Function<String, String> masker) {
+        this(client, catalog, observer, sinks, settings, worker, secrets, masker, null);
+    }
 
     /**
      * @param secrets reads the API key from the environment variable a pool names
      * @param masker  masks PII in captured completions (only used when capture is on)
+     * @param evidence reads the servers' own figures around failed or slow runs, or {@code null}
      */
     public CanaryRunner(StreamingClient client, Supplier<Catalog> catalog, RunObserver observer, List<RunSink> sinks,
                         RunSettings settings, Executor worker, Function<String, String> secrets,
-                        Function<String, String> masker) {
+                        Function<String, String> masker, EvidenceCollector evidence) {
         this.client = client;
         this.catalog = catalog;
         this.observer = observer;
@@ -76,6 +90,7 @@ public final class CanaryRunner {
         };
         this.secrets = secrets;
         this.masker = masker;
+        this.evidence = evidence;
     }
 
     public CompletionStage<RunResult> run(Target target) {
@@ -97,13 +112,48 @@ public final class CanaryRunner {
                 headers(runId, canary, pool, observed), RequestBodies.build(canary, flavor, target.model()),
                 settings.connectTimeout(), Duration.ofMillis((long) (thresholds.timeoutSeconds() * 1000)));
 
+        // Only the cached scrape is looked up here: no request to the server before or during the stream.
+        EvidenceCollector.Pending pending = evidence == null ? null : evidence.begin(pool.evidence(),
+                new ScrapeTarget(pool.name(), target.endpoint().name(), target.endpoint().baseUrl()), startedAt);
+
+        long[] assembledAt = {-1};
         return client.stream(request, options, observed.listener()).toCompletionStage()
                 .thenApplyAsync(attempt -> {
                     RunResult result = assemble(runId, startedAt, target, sloClass, thresholds, attempt,
                             observed.traceId());
-                    publish(observed, result);
+                    assembledAt[0] = System.nanoTime();
+                    return result;
+                }, worker)
+                .thenCompose(result -> explained(pending, result, thresholds))
+                .thenApplyAsync(result -> {
+                    // A span held back for the after-scrape still ends when the run did, not when the scrape answered.
+                    publish(observed, result, result.evidence() == null ? -1 : assembledAt[0]);
                     return result;
                 }, worker);
+    }
+
+    /**
+     * The result with server evidence when it failed or was slow; a passing run only lets the endpoint's cache
+     * refresh. Evidence never fails or holds up a run beyond its scrape timeout.
+     */
+    private CompletionStage<RunResult> explained(EvidenceCollector.Pending pending, RunResult result,
+                                                 Thresholds thresholds) {
+        if (pending == null) {
+            return CompletableFuture.completedFuture(result);
+        }
+        String symptom = RunSymptom.of(result, thresholds);
+        if (symptom == null) {
+            pending.refresh();
+            return CompletableFuture.completedFuture(result);
+        }
+        CompletableFuture<Evidence> explained;
+        try {
+            explained = pending.explain(symptom).toCompletableFuture();
+        } catch (RuntimeException e) {
+            explained = CompletableFuture.failedFuture(e);
+        }
+        return explained.orTimeout(pending.deadline().toMillis(), TimeUnit.MILLISECONDS)
+                .handle((e, t) -> result.withEvidence(e != null ? e : pending.unavailable(t)));
     }
 
     private Map<String, String> headers(String runId, CanaryDefinition canary, Pool pool,
@@ -126,9 +176,13 @@ public final class CanaryRunner {
         return h;
     }
 
-    private void publish(RunObserver.ObservedRun observed, RunResult result) {
+    private void publish(RunObserver.ObservedRun observed, RunResult result, long endNanos) {
         try {
-            observed.end(result);
+            if (endNanos < 0) {
+                observed.end(result);
+            } else {
+                observed.end(result, endNanos);
+            }
         } catch (RuntimeException e) {
             LOG.warnf("run observer failed for run %s: %s", result.runId(), e.getClass().getSimpleName());
         }

@@ -28,6 +28,14 @@ public interface RunObserver {
         /** Called once with the final result, off the event loop. */
         void end(RunResult result);
 
+        /**
+         * Called instead of {@link #end(RunResult)} when the result was held back after the run (waiting for server
+         * evidence): the observation ends at {@code endNanos} ({@code System.nanoTime()}), when the run itself did.
+         */
+        default void end(RunResult result, long endNanos) {
+            end(result);
+        }
+
         /** Runs {@code work} with this run's trace context current, so metrics recorded there carry exemplars. */
         default void inContext(Runnable work) {
             work.run();

@@ -1,5 +1,6 @@
 package dev.llmcanary.canary.run;
 
+import dev.llmcanary.evidence.Evidence;
 import dev.llmcanary.guardrail.GuardrailVerdict;
 
 import java.time.Instant;
@@ -14,6 +15,8 @@ import java.util.List;
  * @param completionSha256 a SHA-256 prefix of the completion, to compare answers without storing them
  * @param retryAfterSeconds for an HTTP 429 or 503 answer with a {@code Retry-After} header, how many seconds it asked
  *                          to wait (an HTTP-date is converted when the run ends); {@code null} otherwise
+ * @param evidence   for a failed or slow run on a pool that reads server evidence, what the server itself reported
+ *                   around the run; {@code null} otherwise
  */
 public record RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
                         String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
@@ -21,7 +24,20 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                         String rawFinishReason, String responseId, List<ViolationView> violations,
                         List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
                         String completionSha256, long bytes, int events, Timeline timeline, String completion,
-                        Integer retryAfterSeconds) {
+                        Integer retryAfterSeconds, Evidence evidence) {
+
+    /** A result without server evidence. */
+    public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
+                     String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
+                     Integer httpStatus, RunTimings timings, TokenCounts tokens, String finishReason,
+                     String rawFinishReason, String responseId, List<ViolationView> violations,
+                     List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
+                     String completionSha256, long bytes, int events, Timeline timeline, String completion,
+                     Integer retryAfterSeconds) {
+        this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
+                timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
+                completionSha256, bytes, events, timeline, completion, retryAfterSeconds, null);
+    }
 
     /** A result without a {@code Retry-After} answer. */
     public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
@@ -33,6 +49,13 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
                 timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
                 completionSha256, bytes, events, timeline, completion, null);
+    }
+
+    /** This result with {@code e} as its evidence. */
+    public RunResult withEvidence(Evidence e) {
+        return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
+                errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks,
+                guardrails, traceId, completionSha256, bytes, events, timeline, completion, retryAfterSeconds, e);
     }
 
     public boolean failed() {

@@ -99,6 +99,39 @@ class ConfigLoaderErrorsTest {
                         "bad-discovery/pools.yaml:26:12: pools[4].discovery.dns.name: required field is missing",
                         "bad-discovery/pools.yaml:26:20: pools[4].discovery.dns.port: must be between 1 and 65535,"
                                 + " got 0")),
+                arguments("bad evidence", "bad-evidence", List.of(
+                        "bad-evidence/pools.yaml:6:15: pools[0].evidence: needs server_metrics, prometheus or both",
+                        "bad-evidence/pools.yaml:6:31: pools[0].evidence.min_interval: must be greater than 0",
+                        "bad-evidence/pools.yaml:6:44: pools[0].evidence.timeout: must be at most 30s, got 1m",
+                        "bad-evidence/pools.yaml:12:76: pools[1].evidence.server_metrics.scrape: unknown key;"
+                                + " allowed: dialect, path, port, mapping",
+                        "bad-evidence/pools.yaml:12:34: pools[1].evidence.server_metrics.dialect: unknown dialect"
+                                + " \"sglang\"; valid: vllm, tgi, llamacpp, triton, auto",
+                        "bad-evidence/pools.yaml:12:48: pools[1].evidence.server_metrics.path: \"metrics?x=1\" is"
+                                + " not a URL path (/[A-Za-z0-9._~/-]*)",
+                        "bad-evidence/pools.yaml:12:69: pools[1].evidence.server_metrics.port: must be between 1"
+                                + " and 65535, got 70000",
+                        "bad-evidence/pools.yaml:20:11: pools[2].evidence.server_metrics.mapping.queue_length:"
+                                + " unknown figure; valid: requests_running, requests_waiting, kv_cache_usage_ratio,"
+                                + " queue_time_seconds, gpu_utilization_ratio, gpu_memory_used_bytes",
+                        "bad-evidence/pools.yaml:21:62:"
+                                + " pools[2].evidence.server_metrics.mapping.kv_cache_usage_ratio.scale: must be greater"
+                                + " than 0, got 0.0",
+                        "bad-evidence/pools.yaml:21:43:"
+                                + " pools[2].evidence.server_metrics.mapping.kv_cache_usage_ratio.metric: \"kv usage\" is"
+                                + " not a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)",
+                        "bad-evidence/pools.yaml:22:31:"
+                                + " pools[2].evidence.server_metrics.mapping.queue_time_seconds.count: required field is"
+                                + " missing",
+                        "bad-evidence/pools.yaml:29:14: pools[3].evidence.prometheus.url: invalid URL: must not"
+                                + " contain user info (use api_key_env for credentials)",
+                        "bad-evidence/pools.yaml:31:34:"
+                                + " pools[3].evidence.prometheus.queries.gpu_utilization_ratio: unknown placeholder ${pod};"
+                                + " queries may use ${pool}, ${endpoint} and ${instance}",
+                        "bad-evidence/pools.yaml:32:11: pools[3].evidence.prometheus.queries.GPU: \"GPU\" is not a"
+                                + " figure name ([a-z_][a-z0-9_]*)",
+                        "bad-evidence/pools.yaml:33:33: pools[3].evidence.prometheus.queries.kv_cache_usage_ratio:"
+                                + " expected a PromQL query string, got a number")),
                 arguments("bad priority", "bad-priority", List.of(
                         "bad-priority/c.yaml:4:11: priority: unknown value \"high\"; valid: normal, low")),
                 arguments("several errors in three files at once", "several-errors", List.of(

@@ -5,6 +5,10 @@ import dev.llmcanary.canary.Api;
 import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.Pool;
+import dev.llmcanary.evidence.EvidenceSettings;
+import dev.llmcanary.evidence.Figure;
+import dev.llmcanary.evidence.FigureRule;
+import dev.llmcanary.evidence.MetricsDialect;
 import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.canary.SloClass;
 import dev.llmcanary.canary.Thresholds;
@@ -225,6 +229,7 @@ class ConfigLoaderTest {
         Catalog catalog = load(Map.of("c.yaml", CHAT));
 
         assertThat(catalog.pool("chat").orElseThrow().scheduling()).isEqualTo(Pool.Scheduling.defaults());
+        assertThat(catalog.pool("chat").orElseThrow().evidence()).as("no evidence unless configured").isNull();
         assertThat(Pool.Scheduling.defaults().maxConcurrentCanaries()).isEqualTo(4);
         assertThat(Pool.Scheduling.defaults().tokenBudgetPerHour()).isNull();
         assertThat(catalog.canary("a").orElseThrow().priority()).isEqualTo(CanaryDefinition.Priority.NORMAL);
@@ -254,6 +259,53 @@ class ConfigLoaderTest {
                         org.assertj.core.groups.Tuple.tuple("0 2 * * SUN", Duration.ofHours(2), "Europe/Berlin"),
                         org.assertj.core.groups.Tuple.tuple("0 30 4 ? * MON-FRI", Duration.ofMinutes(15), "Z"));
         assertThat(catalog.canary("a").orElseThrow().priority()).isEqualTo(CanaryDefinition.Priority.LOW);
+    }
+
+    @Test
+    void readsEvidenceKeys() throws IOException {
+        Catalog catalog = load(Map.of("c.yaml", CHAT, "pools.yaml", """
+                pools:
+                  - name: chat
+                    flavor: openai-chat
+                    endpoints: [{name: e0, url: "http://localhost:8000"}]
+                    models: [m1]
+                    evidence:
+                      server_metrics:
+                        dialect: triton
+                        port: 8002
+                        mapping:
+                          requests_running: [my_running, other_running]
+                          kv_cache_usage_ratio: {metric: my_kv_percent, scale: 0.01}
+                          queue_time_seconds: {sum: q_sum, count: q_count}
+                      prometheus:
+                        url: http://prometheus:9090
+                        queries:
+                          gpu_utilization_ratio: 'avg(DCGM_FI_DEV_GPU_UTIL{pod="${endpoint}"}) / 100'
+                      min_interval: 30s
+                      max_age: 2m
+                      timeout: 500ms
+                  - name: plain
+                    flavor: openai-chat
+                    endpoints: [{name: e0, url: "http://localhost:8000"}]
+                    models: [m1]
+                    evidence: {server_metrics: {}}
+                """));
+
+        EvidenceSettings e = catalog.pool("chat").orElseThrow().evidence();
+        assertThat(e.serverMetrics()).isEqualTo(new EvidenceSettings.ServerMetrics(MetricsDialect.TRITON, "/metrics",
+                8002, Map.of(
+                        Figure.REQUESTS_RUNNING, new FigureRule.Gauge(List.of("my_running", "other_running"), 1.0),
+                        Figure.KV_CACHE_USAGE_RATIO, new FigureRule.Gauge(List.of("my_kv_percent"), 0.01),
+                        Figure.QUEUE_TIME_SECONDS, new FigureRule.Mean("q_sum", "q_count", 1.0))));
+        assertThat(e.prometheus().url()).isEqualTo(URI.create("http://prometheus:9090"));
+        assertThat(e.prometheus().queries()).containsExactly(Map.entry("gpu_utilization_ratio",
+                "avg(DCGM_FI_DEV_GPU_UTIL{pod=\"${endpoint}\"}) / 100"));
+        assertThat(List.of(e.minInterval(), e.maxAge(), e.timeout())).containsExactly(Duration.ofSeconds(30),
+                Duration.ofMinutes(2), Duration.ofMillis(500));
+        EvidenceSettings plain = catalog.pool("plain").orElseThrow().evidence();
+        assertThat(plain).isEqualTo(new EvidenceSettings(new EvidenceSettings.ServerMetrics(MetricsDialect.AUTO,
+                "/metrics", null, Map.of()), null, EvidenceSettings.DEFAULT_MIN_INTERVAL,
+                EvidenceSettings.DEFAULT_MAX_AGE, EvidenceSettings.DEFAULT_TIMEOUT));
     }
 
     private Catalog load(Map<String, String> canaryFiles) throws IOException {
