@@ -24,8 +24,9 @@ public final class Recorder {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Plan plan;
-    private final long startNanos = System.nanoTime();
-    private final Instant startedAt = Instant.now();
+    private volatile long startNanos = System.nanoTime();
+    private volatile Instant startedAt = Instant.now();
+    private final java.util.concurrent.atomic.AtomicBoolean probeStarted = new java.util.concurrent.atomic.AtomicBoolean();
     private final Stats total = new Stats();
     private final List<Stats> steps = new ArrayList<>();
     private final AtomicLong requests = new AtomicLong();
@@ -40,6 +41,18 @@ public final class Recorder {
         for (int i = 0; i < n; i++) {
             steps.add(new Stats());
         }
+    }
+
+    /**
+     * Seconds since the first recorded stream started (the clock restarts then, so warm-up streams do not count
+     * towards the elapsed time, the rate or the stairs steps).
+     */
+    public double sinceProbeStart(boolean warmUp) {
+        if (!warmUp && probeStarted.compareAndSet(false, true)) {
+            startNanos = System.nanoTime();
+            startedAt = Instant.now();
+        }
+        return elapsedSeconds();
     }
 
     public double elapsedSeconds() {
@@ -134,7 +147,8 @@ public final class Recorder {
         m.put("shards", 1);
         m.put("aborted", abort.get());
         Map<String, Object> kinds = new LinkedHashMap<>();
-        kinds.put(plan.api(), total.toJson(elapsed));
+        // Rates are over the injection window (arrivals per second of load), not the drain of the last streams.
+        kinds.put(plan.api(), total.toJson(Math.min(elapsed, plan.plannedSeconds())));
         m.put("kinds", kinds);
         List<Map<String, Object>> stepJson = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {

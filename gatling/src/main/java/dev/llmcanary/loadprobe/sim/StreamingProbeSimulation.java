@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.exec;
@@ -49,6 +50,8 @@ public class StreamingProbeSimulation extends Simulation {
     /** The usage event, sent last before [DONE] when the request asks for stream_options.include_usage. */
     private static final String USAGE_EVENT = "\"completion_tokens\":(\\d+)";
 
+    private static final int WARM_UP_STREAMS = 5;
+
     private final Plan plan = readPlan();
     private final Recorder recorder = new Recorder(plan);
     private final Prompts prompts = new Prompts(plan.promptMix());
@@ -69,7 +72,7 @@ public class StreamingProbeSimulation extends Simulation {
      */
     private final ChainBuilder stream = exec(stopLoadGeneratorIf(s -> recorder.abortReason(),
                     s -> recorder.abortReason() != null))
-            .exec(s -> s.set("t0", System.nanoTime()).set("at", recorder.elapsedSeconds()).set("body", body(s.userId())))
+            .exec(s -> s.set("t0", System.nanoTime()).set("at", recorder.sinceProbeStart(s.contains("warmUp"))).set("body", body(s.userId())))
             .exec(sse("stream").post(plan.url()).headers(plan.headers())
                     .header("content-type", "application/json")
                     .body(StringBody("#{body}"))
@@ -88,8 +91,17 @@ public class StreamingProbeSimulation extends Simulation {
 
     private final ScenarioBuilder probe = scenario(plan.scenario() == null ? "probe" : plan.scenario()).exec(stream);
 
+    /**
+     * A few streams before the probe, one after the other and not recorded: the first streams of a fresh JVM run
+     * through cold code (JIT, class loading) and would otherwise be the run's p95 on short probes.
+     */
+    private final ScenarioBuilder warmUp = scenario("warm-up").exec(s -> s.set("warmUp", true))
+            .repeat(WARM_UP_STREAMS).on(exec(stream));
+
     {
-        setUp(probe.injectOpen(injection()).protocols(protocol)).assertions(assertions())
+        setUp(warmUp.injectOpen(atOnceUsers(1)).protocols(protocol)
+                .andThen(probe.injectOpen(injection()).protocols(protocol)))
+                .assertions(assertions())
                 .maxDuration(Duration.ofMillis((long) ((plan.plannedSeconds() + plan.timeoutSeconds()) * 1000)));
     }
 
@@ -111,6 +123,9 @@ public class StreamingProbeSimulation extends Simulation {
     }
 
     private Session account(Session s) {
+        if (s.contains("warmUp")) {
+            return s;
+        }
         double at = s.getDouble("at");
         long t0 = s.getLong("t0");
         double limit = timeout.toMillis() / 1000.0;
