@@ -386,7 +386,7 @@ public final class ScenarioLoader {
         int before = f.values().problems().count();
         Fields r = new Fields(f.values(), m, f.path("regression"), REGRESSION_KEYS);
         Scenario.Tolerances d = Scenario.Tolerances.DEFAULT;
-        double ttft = orDefault(percent(r, "ttft_p95_percent"), d.ttftPercent());
+        double ttft = orDefault(r.number("ttft_p95_percent", v -> v >= 0, "at least 0"), d.ttftPercent());
         double rate = orDefault(percent(r, "rate_percent"), d.ratePercent());
         double tps = orDefault(percent(r, "tokens_per_second_percent"), d.tokensPerSecondPercent());
         double err = orDefault(percent(r, "error_percent_points"), d.errorPercentPoints());
