@@ -169,7 +169,8 @@ public class Engine {
     @Singleton
     CanaryRunner canaryRunner(StreamingClient client, CatalogHolder catalog, Tracer tracer, MeterRegistry registry,
                               RunHistory history, RunStore store, CanaryConfig config,
-                              @ResultWorker ExecutorService worker, EndpointGuards guards) {
+                              @ResultWorker ExecutorService worker, EndpointGuards guards,
+                              LoadProbes loadProbes) {
         CanaryConfig.Stream s = config.stream();
         RunSettings settings = new RunSettings(s.maxEventBytes(), s.maxTotalBytes(), s.maxChunkTimestamps(),
                 s.tokensEventEvery(), s.connectTimeout(), config.capture().content());
@@ -177,7 +178,7 @@ public class Engine {
         return new CanaryRunner(client, catalog, new SpanObserver(tracer),
                 List.of(new MetricsRecorder(registry, catalog), new RunLogger(rate, () -> ThreadLocalRandom.current().nextDouble()),
                         history, store, guards),
-                settings, worker, System::getenv, PiiMasker::mask);
+                settings, worker, System::getenv, PiiMasker::mask, loadProbes::activeOn);
     }
 
     void onStop(@Observes ShutdownEvent event, StreamingClient client, @ResultWorker ExecutorService worker) {

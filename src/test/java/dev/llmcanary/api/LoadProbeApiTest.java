@@ -78,6 +78,13 @@ class LoadProbeApiTest {
         assertThat(metric("llm_loadprobe_active{pool=\"sim-h100\"}")).isEqualTo("1.0");
         assertThat(metric("llm_loadprobe_active{pool=\"sim-completions\"}")).isEqualTo("0.0");
 
+        // canary results on the pool while the probe runs are marked (and stored with the mark)
+        String runId = given().header("Authorization", TRIGGER)
+                .post("/api/canaries/count-ordered/runs?pool=sim-h100&model=sim-openai").then().statusCode(200)
+                .body("runs[0].duringLoadProbe", equalTo(true)).extract().path("runs[0].runId");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/api/runs/" + runId).then()
+                .statusCode(200).body("duringLoadProbe", equalTo(true)));
+
         // a second probe on the same pool waits its turn
         given().header("Authorization", ADMIN).contentType("application/json").body("{\"scenario\":\"api-probe\"}")
                 .when().post("/api/load-probes").then().statusCode(409);
@@ -106,6 +113,13 @@ class LoadProbeApiTest {
         given().header("Authorization", TRIGGER).post("/api/load-probes/" + id + "/baseline").then().statusCode(403);
         given().header("Authorization", ADMIN).post("/api/load-probes/" + id + "/baseline").then().statusCode(200)
                 .body("baseline", equalTo(true));
+        // after the probe, canary results are no longer marked
+        given().header("Authorization", TRIGGER)
+                .post("/api/canaries/count-ordered/runs?pool=sim-h100&model=sim-openai").then().statusCode(200)
+                .body("runs[0].duringLoadProbe", equalTo(false));
+        // the admin token triggers canary runs too
+        given().header("Authorization", ADMIN)
+                .post("/api/canaries/count-ordered/runs?pool=sim-h100&model=sim-openai").then().statusCode(200);
     }
 
     @Test

@@ -53,6 +53,7 @@ public final class CanaryRunner {
     private final Executor worker;
     private final Function<String, String> secrets;
     private final Function<String, String> masker;
+    private final java.util.function.Predicate<String> loadProbeActive;
 
     /**
      * @param secrets reads the API key from the environment variable a pool names
@@ -61,6 +62,14 @@ public final class CanaryRunner {
     public CanaryRunner(StreamingClient client, Supplier<Catalog> catalog, RunObserver observer, List<RunSink> sinks,
                         RunSettings settings, Executor worker, Function<String, String> secrets,
                         Function<String, String> masker) {
+        this(client, catalog, observer, sinks, settings, worker, secrets, masker, pool -> false);
+    }
+
+    /** @param loadProbeActive whether one of our load probes runs on a pool now (its results are marked) */
+    public CanaryRunner(StreamingClient client, Supplier<Catalog> catalog, RunObserver observer, List<RunSink> sinks,
+                        RunSettings settings, Executor worker, Function<String, String> secrets,
+                        Function<String, String> masker, java.util.function.Predicate<String> loadProbeActive) {
+        this.loadProbeActive = loadProbeActive;
         this.client = client;
         this.catalog = catalog;
         this.observer = observer;
@@ -99,8 +108,10 @@ public final class CanaryRunner {
 
         return client.stream(request, options, observed.listener()).toCompletionStage()
                 .thenApplyAsync(attempt -> {
-                    RunResult result = assemble(runId, startedAt, target, sloClass, thresholds, attempt,
+                    RunResult assembled = assemble(runId, startedAt, target, sloClass, thresholds, attempt,
                             observed.traceId());
+                    RunResult result = loadProbeActive.test(assembled.pool()) ? assembled.markedDuringLoadProbe()
+                            : assembled;
                     publish(observed, result);
                     return result;
                 }, worker);

@@ -14,6 +14,8 @@ import java.util.List;
  * @param completionSha256 a SHA-256 prefix of the completion, to compare answers without storing them
  * @param retryAfterSeconds for an HTTP 429 or 503 answer with a {@code Retry-After} header, how many seconds it asked
  *                          to wait (an HTTP-date is converted when the run ends); {@code null} otherwise
+ * @param duringLoadProbe   a load probe of ours was running on the pool when the run finished, so a degradation may
+ *                          be our own load rather than an incident
  */
 public record RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
                         String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
@@ -21,7 +23,20 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                         String rawFinishReason, String responseId, List<ViolationView> violations,
                         List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
                         String completionSha256, long bytes, int events, Timeline timeline, String completion,
-                        Integer retryAfterSeconds) {
+                        Integer retryAfterSeconds, boolean duringLoadProbe) {
+
+    /** A result outside any load probe. */
+    public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
+                     String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
+                     Integer httpStatus, RunTimings timings, TokenCounts tokens, String finishReason,
+                     String rawFinishReason, String responseId, List<ViolationView> violations,
+                     List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
+                     String completionSha256, long bytes, int events, Timeline timeline, String completion,
+                     Integer retryAfterSeconds) {
+        this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
+                timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
+                completionSha256, bytes, events, timeline, completion, retryAfterSeconds, false);
+    }
 
     /** A result without a {@code Retry-After} answer. */
     public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
@@ -33,6 +48,14 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
                 timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
                 completionSha256, bytes, events, timeline, completion, null);
+    }
+
+    /** This result, marked as finished while a load probe ran on its pool. */
+    public RunResult markedDuringLoadProbe() {
+        return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
+                errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
+                sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
+                retryAfterSeconds, true);
     }
 
     public boolean failed() {
