@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.Pool;
+import dev.llmcanary.loadprobe.KubernetesProbeJobs;
 import dev.llmcanary.loadprobe.LoadProbeStore;
 import dev.llmcanary.loadprobe.OffPeakWindows;
 import dev.llmcanary.loadprobe.Overrides;
@@ -20,6 +21,7 @@ import dev.llmcanary.loadprobe.Verdict;
 import dev.llmcanary.loadprobe.Verdicts;
 import dev.llmcanary.loadprobe.scenario.Scenario;
 import dev.llmcanary.store.Database;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -69,6 +71,7 @@ public class LoadProbes {
     private final MeterRegistry registry;
     private final Clock clock;
     private final Runner runner;
+    private final jakarta.enterprise.inject.Instance<KubernetesClient> kubernetes;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Map<String, String> busyPools = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> active = new ConcurrentHashMap<>();
@@ -82,7 +85,9 @@ public class LoadProbes {
     }
 
     public LoadProbes(CanaryConfig config, CatalogHolder catalog, ScenarioHolder scenarios, Database db,
-                      ObjectMapper json, MeterRegistry registry, Clock clock) {
+                      ObjectMapper json, MeterRegistry registry, Clock clock,
+                      jakarta.enterprise.inject.Instance<KubernetesClient> kubernetes) {
+        this.kubernetes = kubernetes;
         this.settings = config.loadProbes();
         this.catalog = catalog;
         this.scenarios = scenarios;
@@ -122,8 +127,9 @@ public class LoadProbes {
                 .orElseThrow(() -> new ProbeRejected(404, "unknown scenario \"" + scenarioId + "\""));
         checkOverrides(s, o);
         if (settings.mode() == CanaryConfig.LoadProbes.Mode.KUBERNETES) {
-            throw new ProbeRejected(501, "load-probes mode kubernetes: start the Job from deploy/loadprobe (the"
-                    + " service does not create Jobs yet)");
+            Pool pool = c.pool(s.pool()).orElseThrow(() -> new ProbeRejected(409, "pool \"" + s.pool()
+                    + "\" is no longer configured"));
+            return startJob(s, pool, o, trigger);
         }
         if (!runner.built()) {
             throw new ProbeRejected(503, "the load-probe runner is not built (" + settings.runnerDir()
@@ -162,6 +168,34 @@ public class LoadProbes {
             }
             throw new ProbeRejected(500, "could not start the runner: " + e.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * Kubernetes mode: an indexed Job of {@code shards} pods, each injecting rate / shards (deploy/loadprobe). The
+     * service does not follow the Job yet: the probe stays {@code submitted}; merge the shards as documented there.
+     */
+    private ProbeView startJob(Scenario s, Pool pool, Overrides o, String trigger) {
+        CanaryConfig.LoadProbes.Kubernetes k = settings.kubernetes();
+        if (kubernetes.isUnsatisfied()) {
+            throw new ProbeRejected(503, "load-probes mode kubernetes needs a Kubernetes client");
+        }
+        String id = UUID.randomUUID().toString();
+        KubernetesClient client = kubernetes.get();
+        String namespace = k.namespace().orElseGet(client::getNamespace);
+        ObjectNode plan = new PlanWriter(json).plan(s, pool, o, Map.of(), Path.of("/results"), 1.0 / k.shards(),
+                settings.streamTimeout().toMillis() / 1000.0);
+        try {
+            new KubernetesProbeJobs(client, json).create(namespace, id, plan, k.shards(), k.image());
+        } catch (RuntimeException e) {
+            throw new ProbeRejected(503, "could not create the load-probe Job: " + e.getClass().getSimpleName());
+        }
+        Instant now = clock.instant();
+        persist(new StoredProbe(id, s.id(), s.pool(), "submitted", null, "indexed Job " + KubernetesProbeJobs.name(id)
+                + " in " + namespace + " with " + k.shards() + " shards", trigger, now, null, false, null, null, false));
+        LOG.infof("load probe %s submitted as Job %s (%d shards) in %s", id, KubernetesProbeJobs.name(id), k.shards(),
+                namespace);
+        return new ProbeView(id, s.id(), s.pool(), "submitted", trigger, now, null, null, null,
+                "indexed Job " + KubernetesProbeJobs.name(id) + " in " + namespace, false, null, null, null);
     }
 
     private void checkOverrides(Scenario s, Overrides o) {
