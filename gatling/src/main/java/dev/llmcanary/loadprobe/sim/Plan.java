@@ -16,11 +16,13 @@ import java.util.Map;
  * @param headers    extra request headers (e.g. {@code Authorization}); never logged
  * @param rateShare  the share of the rate this process injects (1 locally, 1/N per pod in a sharded Kubernetes Job)
  * @param output     directory for {@code summary.json}, the Gatling results and the {@code stop} file
+ * @param streamsFile when set, one CSV line per successful stream ({@code request id, start, first token, usage}
+ *                    in {@code System.nanoTime()}) for the benchmark's comparison with the simulator's truth
  */
 public record Plan(String scenario, String pool, String url, Map<String, String> headers, String api, String model,
                    List<PromptShare> promptMix, int maxTokensMin, int maxTokensMax, Arrival arrival,
                    double durationSeconds, Assertions assertions, Abort abort, double timeoutSeconds,
-                   double rateShare, String output, long seed) {
+                   double rateShare, String output, long seed, String streamsFile) {
 
     public Plan {
         headers = headers == null ? Map.of() : Map.copyOf(headers);

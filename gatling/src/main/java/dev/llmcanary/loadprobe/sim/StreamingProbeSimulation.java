@@ -54,6 +54,7 @@ public class StreamingProbeSimulation extends Simulation {
 
     private final Plan plan = readPlan();
     private final Recorder recorder = new Recorder(plan);
+    private final java.util.Queue<String> streams = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Prompts prompts = new Prompts(plan.promptMix());
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "probe-progress");
@@ -72,9 +73,11 @@ public class StreamingProbeSimulation extends Simulation {
      */
     private final ChainBuilder stream = exec(stopLoadGeneratorIf(s -> recorder.abortReason(),
                     s -> recorder.abortReason() != null))
-            .exec(s -> s.set("t0", System.nanoTime()).set("at", recorder.sinceProbeStart(s.contains("warmUp"))).set("body", body(s.userId())))
+            .exec(s -> s.set("t0", System.nanoTime()).set("at", recorder.sinceProbeStart(s.contains("warmUp"))).set("body", body(s.userId()))
+                    .set("rid", java.util.UUID.randomUUID().toString()))
             .exec(sse("stream").post(plan.url()).headers(plan.headers())
                     .header("content-type", "application/json")
+                    .header("x-request-id", "#{rid}")
                     .body(StringBody("#{body}"))
                     .await(timeout).on(
                             sse.checkMessage("ttft").matching(regex(TOKEN_EVENT))
@@ -115,6 +118,9 @@ public class StreamingProbeSimulation extends Simulation {
         ticker.shutdownNow();
         try {
             recorder.writeSummary(Path.of(plan.output() == null ? "target/probe" : plan.output(), "summary.json"));
+            if (plan.streamsFile() != null) {
+                java.nio.file.Files.write(Path.of(plan.streamsFile()), streams);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -144,6 +150,9 @@ public class StreamingProbeSimulation extends Simulation {
             long tokens = s.getLong("tokens");
             double span = e2e - ttft;
             recorder.ok(at, ttft, e2e, tokens, tokens > 1 && span > 0 ? (tokens - 1) / span : Double.NaN);
+            if (plan.streamsFile() != null) {
+                streams.add(s.getString("rid") + "," + t0 + "," + s.getLong("t1") + "," + s.getLong("tUsage"));
+            }
         }
         return s;
     }
