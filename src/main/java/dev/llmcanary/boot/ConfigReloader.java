@@ -4,6 +4,7 @@ import dev.llmcanary.canary.config.ConfigError;
 import dev.llmcanary.canary.config.ConfigLoader;
 import dev.llmcanary.canary.config.GuardrailFactory;
 import dev.llmcanary.canary.config.LoadResult;
+import dev.llmcanary.canary.config.ScenarioLoader;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,13 +37,20 @@ public class ConfigReloader {
     private final EmbeddedSimulator simulator;
     private final CanaryScheduler scheduler;
     private final DiscoveredEndpoints discovered;
+    private final ScenarioHolder scenarios;
+    private final LoadProbes loadProbes;
+    private final String scenariosDir;
     private final AtomicInteger lastOk = new AtomicInteger();
     private final AtomicLong lastAttemptMillis = new AtomicLong();
     private volatile List<ConfigError> lastErrors = List.of();
 
     public ConfigReloader(CanaryConfig config, Config mpConfig, CatalogHolder catalog, EmbeddedSimulator simulator,
-                          CanaryScheduler scheduler, DiscoveredEndpoints discovered, MeterRegistry registry) {
+                          CanaryScheduler scheduler, DiscoveredEndpoints discovered, MeterRegistry registry,
+                          ScenarioHolder scenarios, LoadProbes loadProbes) {
         this.discovered = discovered;
+        this.scenarios = scenarios;
+        this.loadProbes = loadProbes;
+        this.scenariosDir = config.loadProbes().dir();
         this.files = config.config();
         this.mpConfig = mpConfig;
         this.catalog = catalog;
@@ -78,6 +86,25 @@ public class ConfigReloader {
                 result.catalog().pools().size(), result.catalog().sloClasses().size());
         scheduler.reconcile();
         discovered.reconcile(result.catalog());
+        loadProbes.poolsConfigured(result.catalog());
+        return reloadScenarios(result.catalog());
+    }
+
+    /**
+     * Load-probe scenarios are validated against the new catalog; on errors the last good scenarios stay in force
+     * (the canaries still reload) and the reload counts as failed.
+     */
+    private boolean reloadScenarios(dev.llmcanary.canary.Catalog c) {
+        ScenarioLoader.Result r = new ScenarioLoader(this::variable).load(Path.of(scenariosDir), c);
+        if (!r.ok()) {
+            lastOk.set(0);
+            lastErrors = List.copyOf(r.errors());
+            r.errors().forEach(e -> LOG.errorf("invalid load-probe scenario: %s", e));
+            LOG.errorf("scenarios not loaded (%d errors); keeping the last good scenarios", r.errors().size());
+            return false;
+        }
+        scenarios.swap(r.scenarios());
+        LOG.infof("load-probe scenarios loaded: %d", r.scenarios().scenarios().size());
         return true;
     }
 

@@ -26,6 +26,7 @@ public class ConfigWatcher {
 
     private final Vertx vertx;
     private final CanaryConfig.Files files;
+    private final String scenariosDir;
     private final ConfigReloader reloader;
     private volatile String lastDigest;
     private long timerId = -1;
@@ -33,6 +34,7 @@ public class ConfigWatcher {
     public ConfigWatcher(Vertx vertx, CanaryConfig config, ConfigReloader reloader) {
         this.vertx = vertx;
         this.files = config.config();
+        this.scenariosDir = config.loadProbes().dir();
         this.reloader = reloader;
     }
 
@@ -74,6 +76,12 @@ public class ConfigWatcher {
         }
         files.poolsFile().map(Path::of).ifPresent(paths::add);
         files.sloClassesFile().map(Path::of).ifPresent(paths::add);
+        Path scenarios = Path.of(scenariosDir);
+        if (Files.isDirectory(scenarios)) {
+            try (Stream<Path> s = Files.list(scenarios)) {
+                s.filter(p -> p.getFileName().toString().matches(".*\\.ya?ml")).sorted().forEach(paths::add);
+            }
+        }
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             for (Path p : paths) {

@@ -189,7 +189,7 @@ public class Engine {
     CanaryRunner canaryRunner(StreamingClient client, CatalogHolder catalog, Tracer tracer, MeterRegistry registry,
                               RunHistory history, RunStore store, CanaryConfig config,
                               @ResultWorker ExecutorService worker, EndpointGuards guards,
-                              EvidenceCollector evidence) {
+                              EvidenceCollector evidence, LoadProbes loadProbes) {
         CanaryConfig.Stream s = config.stream();
         RunSettings settings = new RunSettings(s.maxEventBytes(), s.maxTotalBytes(), s.maxChunkTimestamps(),
                 s.tokensEventEvery(), s.connectTimeout(), config.capture().content());
@@ -197,7 +197,7 @@ public class Engine {
         return new CanaryRunner(client, catalog, new SpanObserver(tracer),
                 List.of(new MetricsRecorder(registry, catalog), new RunLogger(rate, () -> ThreadLocalRandom.current().nextDouble()),
                         history, store, guards),
-                settings, worker, System::getenv, PiiMasker::mask, evidence);
+                settings, worker, System::getenv, PiiMasker::mask, evidence, loadProbes::activeOn);
     }
 
     void onStop(@Observes ShutdownEvent event, StreamingClient client, @ResultWorker ExecutorService worker,

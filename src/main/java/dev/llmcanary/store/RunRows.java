@@ -19,8 +19,8 @@ final class RunRows {
 
     static final String COLUMNS = "run_id, canary, pool, endpoint, model, slo_class, started_at, outcome, reason, "
             + "ttft_seconds, e2e_seconds, output_tokens_per_second, output_tokens, trace_id";
-    private static final String INSERT = "INSERT INTO runs (" + COLUMNS + ", result_json, evidence_json) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT = "INSERT INTO runs (" + COLUMNS + ", result_json, evidence_json, "
+            + "during_load_probe) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final int MAX_REASON = 2000;
 
     private final ObjectMapper json;
@@ -53,6 +53,7 @@ final class RunRows {
             ps.setString(14, r.traceId());
             ps.setString(15, body);
             ps.setString(16, r.evidence() == null ? null : toJson(r.evidence()));
+            ps.setBoolean(17, r.duringLoadProbe());
             ps.executeUpdate();
         }
     }

@@ -65,6 +65,17 @@ public final class MetricNames {
     /** {@code llm_canary_store_buffered_results}: results waiting in memory for the database. */
     public static final String STORE_BUFFERED_RESULTS = "llm_canary_store_buffered_results";
 
+    /** {@code llm_loadprobe_active{pool}}: 1 while a load probe runs on the pool, else 0 (every configured pool). */
+    public static final String LOADPROBE_ACTIVE = "llm_loadprobe_active";
+    /** {@code llm_loadprobe_runs_total{pool,scenario,verdict}}: finished probes by verdict. */
+    public static final String LOADPROBE_RUNS = "llm_loadprobe_runs";
+    /** {@code llm_loadprobe_ttft_seconds{pool,scenario,quantile}}: the last probe's TTFT p50/p95/p99. */
+    public static final String LOADPROBE_TTFT = "llm_loadprobe_ttft_seconds";
+    /** {@code llm_loadprobe_achieved_rate{pool,scenario}}: the last probe's achieved arrivals per second. */
+    public static final String LOADPROBE_ACHIEVED_RATE = "llm_loadprobe_achieved_rate";
+    /** {@code llm_loadprobe_output_tokens_per_second{pool,scenario}}: the last probe's output token throughput. */
+    public static final String LOADPROBE_OUTPUT_TOKENS_PER_SECOND = "llm_loadprobe_output_tokens_per_second";
+
     public static final String POOL = "pool";
     public static final String ENDPOINT = "endpoint";
     public static final String MODEL = "model";
@@ -76,6 +87,9 @@ public final class MetricNames {
     public static final String RESULT = "result";
     public static final String KIND = "kind";
     public static final String REASON = "reason";
+    public static final String SCENARIO = "scenario";
+    public static final String VERDICT = "verdict";
+    public static final String QUANTILE = "quantile";
 
     private MetricNames() {
     }

@@ -10,10 +10,11 @@ import java.util.function.Function;
  * pre-commit hooks that change canaries, pools or SLO classes.
  *
  * <pre>java -cp 'target/quarkus-app/lib/main/*:target/classes' dev.llmcanary.canary.config.ConfigCheck
- *     [canaries-dir] [pools-file] [slo-classes-file]</pre>
+ *     [canaries-dir] [pools-file] [slo-classes-file] [scenarios-dir]</pre>
  *
  * Placeholders resolve from environment variables; {@code ${llm-canary.simulator.url}} defaults to the embedded
- * simulator's address. Exit status 0 when valid, 1 with every error printed as {@code file:line:column: field: message}.
+ * simulator's address. Load-probe scenarios are checked against the pools too ({@code scenarios} by default; a
+ * missing folder means none). Exit status 0 when valid, 1 with every error printed as {@code file:line:column: field: message}.
  */
 public final class ConfigCheck {
 
@@ -31,8 +32,17 @@ public final class ConfigCheck {
         ConfigLoader loader = new ConfigLoader(name -> variable(name, env), GuardrailFactory.standard());
         LoadResult result = loader.load(dir, pools, slo);
         if (result.ok()) {
-            out.printf("configuration OK: %d canaries, %d pools, %d SLO classes%n", result.catalog().canaries().size(),
-                    result.catalog().pools().size(), result.catalog().sloClasses().size());
+            Path scenariosDir = Path.of(args.length > 3 ? args[3] : "scenarios");
+            ScenarioLoader.Result scenarios = new ScenarioLoader(name -> variable(name, env))
+                    .load(scenariosDir, result.catalog());
+            if (!scenarios.ok()) {
+                scenarios.errors().forEach(e -> err.println(e));
+                err.printf("%d error(s)%n", scenarios.errors().size());
+                return 1;
+            }
+            out.printf("configuration OK: %d canaries, %d pools, %d SLO classes, %d load-probe scenarios%n",
+                    result.catalog().canaries().size(), result.catalog().pools().size(),
+                    result.catalog().sloClasses().size(), scenarios.scenarios().scenarios().size());
             return 0;
         }
         result.errors().forEach(e -> err.println(e));

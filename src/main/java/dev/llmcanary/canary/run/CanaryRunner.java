@@ -59,12 +59,13 @@ public final class CanaryRunner {
     private final Function<String, String> secrets;
     private final Function<String, String> masker;
     private final EvidenceCollector evidence;
+    private final java.util.function.Predicate<String> loadProbeActive;
 
-    /** A runner that reads no server evidence. */
+    /** A runner that reads no server evidence and knows of no load probes. */
     public CanaryRunner(StreamingClient client, Supplier<Catalog> catalog, RunObserver observer, List<RunSink> sinks,
                         RunSettings settings, Executor worker, Function<String, String> secrets,
                         Function<String, String> masker) {
-        this(client, catalog, observer, sinks, settings, worker, secrets, masker, null);
+        this(client, catalog, observer, sinks, settings, worker, secrets, masker, null, pool -> false);
     }
 
     /**
@@ -74,7 +75,9 @@ public final class CanaryRunner {
      */
     public CanaryRunner(StreamingClient client, Supplier<Catalog> catalog, RunObserver observer, List<RunSink> sinks,
                         RunSettings settings, Executor worker, Function<String, String> secrets,
-                        Function<String, String> masker, EvidenceCollector evidence) {
+                        Function<String, String> masker, EvidenceCollector evidence,
+                        java.util.function.Predicate<String> loadProbeActive) {
+        this.loadProbeActive = loadProbeActive;
         this.client = client;
         this.catalog = catalog;
         this.observer = observer;
@@ -119,10 +122,10 @@ public final class CanaryRunner {
         long[] assembledAt = {-1};
         return client.stream(request, options, observed.listener()).toCompletionStage()
                 .thenApplyAsync(attempt -> {
-                    RunResult result = assemble(runId, startedAt, target, sloClass, thresholds, attempt,
+                    RunResult assembled = assemble(runId, startedAt, target, sloClass, thresholds, attempt,
                             observed.traceId());
                     assembledAt[0] = System.nanoTime();
-                    return result;
+                    return loadProbeActive.test(assembled.pool()) ? assembled.markedDuringLoadProbe() : assembled;
                 }, worker)
                 .thenCompose(result -> explained(pending, result, thresholds))
                 .thenApplyAsync(result -> {

@@ -17,6 +17,8 @@ import java.util.List;
  *                          to wait (an HTTP-date is converted when the run ends); {@code null} otherwise
  * @param evidence   for a failed or slow run on a pool that reads server evidence, what the server itself reported
  *                   around the run; {@code null} otherwise
+ * @param duringLoadProbe   a load probe of ours was running on the pool when the run finished, so a degradation may
+ *                          be our own load rather than an incident
  */
 public record RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
                         String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
@@ -24,9 +26,9 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                         String rawFinishReason, String responseId, List<ViolationView> violations,
                         List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
                         String completionSha256, long bytes, int events, Timeline timeline, String completion,
-                        Integer retryAfterSeconds, Evidence evidence) {
+                        Integer retryAfterSeconds, Evidence evidence, boolean duringLoadProbe) {
 
-    /** A result without server evidence. */
+    /** A result without server evidence, outside any load probe. */
     public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
                      String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
                      Integer httpStatus, RunTimings timings, TokenCounts tokens, String finishReason,
@@ -36,7 +38,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                      Integer retryAfterSeconds) {
         this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
                 timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
-                completionSha256, bytes, events, timeline, completion, retryAfterSeconds, null);
+                completionSha256, bytes, events, timeline, completion, retryAfterSeconds, null, false);
     }
 
     /** A result without a {@code Retry-After} answer. */
@@ -55,7 +57,16 @@ public record RunResult(String runId, String canary, String pool, String endpoin
     public RunResult withEvidence(Evidence e) {
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks,
-                guardrails, traceId, completionSha256, bytes, events, timeline, completion, retryAfterSeconds, e);
+                guardrails, traceId, completionSha256, bytes, events, timeline, completion, retryAfterSeconds, e,
+                duringLoadProbe);
+    }
+
+    /** This result, marked as finished while a load probe ran on its pool. */
+    public RunResult markedDuringLoadProbe() {
+        return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
+                errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
+                sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
+                retryAfterSeconds, evidence, true);
     }
 
     public boolean failed() {

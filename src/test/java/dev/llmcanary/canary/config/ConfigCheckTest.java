@@ -26,6 +26,17 @@ class ConfigCheckTest {
     }
 
     @Test
+    void scenariosAreCheckedAgainstThePools(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        assertThat(check("canaries", "canaries/pools.yaml", "canaries/slo-classes.yaml", "scenarios")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains(", 2 load-probe scenarios");
+        java.nio.file.Files.writeString(dir.resolve("bad.yaml"),
+                "id: x\npool: nope\nmodel: m\narrival: {type: constant, rate: 1}\nduration: 1s\n");
+        assertThat(check("canaries", "canaries/pools.yaml", "canaries/slo-classes.yaml", dir.toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad.yaml:2:7: pool: unknown pool \"nope\"");
+    }
+
+    @Test
     void invalidFolderExitsOneWithEveryErrorNamingFileLineAndField() {
         assertThat(check("src/test/resources/config/several-errors")).isEqualTo(1);
         String printed = err.toString(StandardCharsets.UTF_8);

@@ -86,7 +86,7 @@ class EvidenceFlowTest {
                 List.of(), List.of(), Instant.now());
         settings = new RunSettings(65536, 1 << 20, 10_000, 10, Duration.ofSeconds(5), false);
         runner = new CanaryRunner(client, () -> catalog, NoObserver.INSTANCE, List.of(), settings, worker,
-                k -> null, s -> s, collector);
+                k -> null, s -> s, collector, p -> false);
         runnerWithoutEvidence = new CanaryRunner(client, () -> catalog, NoObserver.INSTANCE, List.of(), settings,
                 worker, k -> null, s -> s);
     }
@@ -214,7 +214,7 @@ class EvidenceFlowTest {
             }
         };
         CanaryRunner observed = new CanaryRunner(client, () -> catalog, recording, List.of(), settings, worker,
-                k -> null, s -> s, collector);
+                k -> null, s -> s, collector, p -> false);
 
         long start = System.nanoTime();
         RunResult r = run(observed, pool, "sim-vllm", "stall@3:600");

@@ -1,0 +1,139 @@
+package dev.llmcanary.loadprobe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmcanary.loadprobe.scenario.Scenario;
+import dev.llmcanary.simulator.SimulatorConfig;
+import dev.llmcanary.simulator.SimulatorServer;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Real load probes: the packaged Gatling runner ({@code gatling/target}, built by the root build) runs as a child
+ * JVM against the simulator on loopback; summaries are parsed and judged.
+ */
+class ProbeProcessTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Runner RUNNER = new Runner(Path.of("gatling/target"), Runner.currentJava(),
+            List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"));
+    private static final String NORMAL = "ttft_ms=20;itl_ms=2;tokens=8";
+    private static final String SLOW = "ttft_ms=200;itl_ms=2;tokens=8";
+
+    private static Vertx vertx;
+    private static String url;
+
+    @BeforeAll
+    static void startSimulator() throws Exception {
+        assertThat(RUNNER.built()).as("gatling runner built by ./mvnw (gatling/build-runner.sh)").isTrue();
+        vertx = Vertx.vertx();
+        int port = new SimulatorServer(vertx, SimulatorConfig.defaults("127.0.0.1", 0)).start()
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        url = "http://127.0.0.1:" + port;
+    }
+
+    @AfterAll
+    static void stop() {
+        vertx.close();
+    }
+
+    private static final Scenario.Assertions SLO = new Scenario.Assertions(0.15, null, 2.0, 5.0, null);
+
+    private static ProbeProcess.Outcome run(Scenario s, Map<String, String> headers, Path dir) throws Exception {
+        ProbeProcess p = ProbeProcess.start(RUNNER, dir, new PlanWriter(JSON).plan(s, Scenarios.pool(url),
+                Overrides.NONE, headers, dir, 1, 5), JSON);
+        return p.outcome().get(90, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shortProbeRunsInAChildJvmAndLeavesSummaryAndReport(@TempDir Path dir) throws Exception {
+        Scenario s = Scenarios.constant(5, Duration.ofSeconds(3), SLO, Scenario.AbortGuards.DEFAULT, 5);
+        ProbeProcess.Outcome out = run(s, Map.of("x-sim-profile", NORMAL), dir);
+
+        assertThat(out.exitCode()).isZero();
+        JsonNode summary = out.summary().orElseThrow();
+        ProbeSummary sum = ProbeSummary.from(summary);
+        assertThat(sum.count()).isBetween(12L, 18L);
+        assertThat(sum.errorCount()).isZero();
+        assertThat(sum.ttftP95()).isBetween(0.02, 0.15);
+        assertThat(summary.at("/kinds/chat/outputTokens").asLong()).isEqualTo(sum.count() * 8);
+        assertThat(summary.at("/kinds/chat/ttft/histogram/buckets").size()).isPositive();
+        assertThat(out.reportDir()).hasValueSatisfying(d -> assertThat(d.resolve("index.html")).isRegularFile());
+        assertThat(dir.resolve("plan.json")).doesNotExist();
+        assertThat(Verdicts.judge(s, sum, null, null).outcome()).isEqualTo(Verdict.Outcome.PASS);
+    }
+
+    @Test
+    void slowerTtftIsARegressionAgainstTheBaselineAndAnUnchangedServerPasses(@TempDir Path dir) throws Exception {
+        // no SLO limit on TTFT here: only the baseline comparison can catch the slowdown
+        Scenario s = Scenarios.constant(5, Duration.ofSeconds(2),
+                new Scenario.Assertions(null, null, null, 5.0, null), Scenario.AbortGuards.DEFAULT, 5);
+        ProbeSummary baseline = ProbeSummary.from(run(s, Map.of("x-sim-profile", NORMAL), dir.resolve("a"))
+                .summary().orElseThrow());
+        ProbeSummary unchanged = ProbeSummary.from(run(s, Map.of("x-sim-profile", NORMAL), dir.resolve("b"))
+                .summary().orElseThrow());
+        ProbeSummary slower = ProbeSummary.from(run(s, Map.of("x-sim-profile", SLOW), dir.resolve("c"))
+                .summary().orElseThrow());
+
+        Verdict pass = Verdicts.judge(s, unchanged, baseline, "base");
+        assertThat(pass.outcome()).as(pass.reason()).isEqualTo(Verdict.Outcome.PASS);
+
+        Verdict regression = Verdicts.judge(s, slower, baseline, "base");
+        assertThat(regression.outcome()).isEqualTo(Verdict.Outcome.REGRESSION);
+        assertThat(regression.reason()).isEqualTo("ttft_p95_seconds vs baseline");
+        Verdict.Comparison ttft = regression.comparisons().stream()
+                .filter(c -> c.name().equals("ttft_p95_seconds") && c.against().equals("baseline")).findFirst()
+                .orElseThrow();
+        assertThat(ttft.value()).isGreaterThan(0.2);
+        assertThat(ttft.reference()).isEqualTo(baseline.ttftP95());
+        assertThat(ttft.limit()).isEqualTo(baseline.ttftP95() * 1.5);
+    }
+
+    @Test
+    void abortGuardStopsTheProbeWhenTheServerReturnsErrors(@TempDir Path dir) throws Exception {
+        Scenario s = Scenarios.constant(10, Duration.ofSeconds(30), SLO, new Scenario.AbortGuards(20, null, 5), 5);
+        long started = System.nanoTime();
+        ProbeProcess.Outcome out = run(s, Map.of("x-sim-fault", "status:500"), dir);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(25));
+        ProbeSummary sum = ProbeSummary.from(out.summary().orElseThrow());
+        assertThat(sum.aborted()).startsWith("abort: error rate 100.0 % > 20.0 %");
+        assertThat(out.summary().orElseThrow().at("/kinds/chat/errors/no_token").asLong()).isEqualTo(sum.count());
+        Verdict v = Verdicts.judge(s, sum, null, null);
+        assertThat(v.outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
+        assertThat(v.reason()).startsWith("run stopped early: abort: error rate");
+    }
+
+    @Test
+    void cancelStopsTheChildLeavesNoProcessAndKeepsPartialResults(@TempDir Path dir) throws Exception {
+        Scenario s = Scenarios.constant(5, Duration.ofSeconds(60), SLO, Scenario.AbortGuards.DEFAULT, 5);
+        ProbeProcess p = ProbeProcess.start(RUNNER, dir, new PlanWriter(JSON).plan(s, Scenarios.pool(url),
+                Overrides.NONE, Map.of("x-sim-profile", NORMAL), dir, 1, 5), JSON);
+        await().atMost(Duration.ofSeconds(60)).until(() -> p.progress().requests() >= 5);
+        List<ProcessHandle> tree = new java.util.ArrayList<>(p.handle().descendants().toList());
+        tree.add(p.handle());
+
+        p.cancel(Duration.ofSeconds(20));
+        ProbeProcess.Outcome out = p.outcome().get(60, TimeUnit.SECONDS);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> tree.stream().noneMatch(ProcessHandle::isAlive));
+        ProbeSummary partial = ProbeSummary.from(out.summary().orElseThrow());
+        assertThat(partial.aborted()).isEqualTo("cancelled");
+        assertThat(partial.count()).isGreaterThanOrEqualTo(5);
+        assertThat(partial.elapsedSeconds()).isLessThan(30);
+        assertThat(Files.exists(dir.resolve("summary.json"))).isTrue();
+    }
+}
