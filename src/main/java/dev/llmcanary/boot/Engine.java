@@ -54,7 +54,7 @@ public class Engine {
     StreamingClient streamingClient(Vertx vertx, CanaryConfig config) {
         CanaryConfig.Stream s = config.stream();
         return new StreamingClient(vertx, new ClientSettings(s.connectTimeout(), s.maxConnectionsPerHost(),
-                s.sweepPeriod()));
+                s.sweepPeriod(), Math.max(0, config.client().connectRetries()), config.client().connectRetryBackoff()));
     }
 
     /** The time the scheduler decides by (quiet windows, token budget); tests may produce their own. */

@@ -32,9 +32,11 @@ public final class StreamingClient implements AutoCloseable {
     private final Vertx vertx;
     private final HttpClient http;
     private final EventLoopWork loops;
+    private final ClientSettings settings;
 
     public StreamingClient(Vertx vertx, ClientSettings settings) {
         this.vertx = vertx;
+        this.settings = settings;
         HttpClientOptions options = new HttpClientOptions()
                 .setTcpNoDelay(true)
                 .setKeepAlive(true)
@@ -69,9 +71,19 @@ public final class StreamingClient implements AutoCloseable {
         request.headers().forEach(ro::putHeader);
         long deadlineTimer = vertx.setTimer(Math.max(1, request.deadline().toMillis()), id -> run.deadline());
         run.promise.future().onComplete(ar -> vertx.cancelTimer(deadlineTimer));
+        connect(run, ro, request, listener);
+        return run.promise.future();
+    }
+
+    /**
+     * Obtains a connection and sends the request on it. Establishing the connection (DNS, TCP, TLS) may be retried a
+     * bounded number of times, within the run's deadline; once a request exists it is never sent again, so a measured
+     * request is never silently re-run.
+     */
+    private void connect(Run run, RequestOptions ro, StreamRequest request, StreamListener listener) {
         http.request(ro).onComplete(ar -> {
             if (ar.failed()) {
-                run.transportError(TransportErrors.classify(ar.cause()));
+                connectFailed(run, ro, request, listener, TransportErrors.classify(ar.cause()));
                 return;
             }
             HttpClientRequest req = ar.result();
@@ -96,7 +108,26 @@ public final class StreamingClient implements AutoCloseable {
                 }
             });
         });
-        return run.promise.future();
+    }
+
+    private void connectFailed(Run run, RequestOptions ro, StreamRequest request, StreamListener listener,
+                               TransportError error) {
+        if (run.promise.future().isComplete()) {
+            return; // the deadline already ended the attempt
+        }
+        if (run.connectRetries < settings.connectRetries() && TransportErrors.retryable(error)) {
+            int retry = ++run.connectRetries;
+            listener.connectRetry(retry, error.kind(), System.nanoTime());
+            long wait = Math.max(1, settings.connectRetryBackoff().toMillis() << Math.min(retry - 1, 10));
+            vertx.setTimer(wait, id -> {
+                if (!run.promise.future().isComplete()) {
+                    connect(run, ro, request, listener);
+                }
+            });
+            return;
+        }
+        run.transportError(run.connectRetries == 0 ? error : new TransportError(error.kind(),
+                error.message() + " (after " + run.connectRetries + " connection retries)"));
     }
 
     @Override
@@ -114,6 +145,7 @@ public final class StreamingClient implements AutoCloseable {
         boolean headersSeen;
         boolean responseEnded;
         String retryAfter;
+        int connectRetries;
         EventLoopWork.Loop loop;
         // Buffers stamped but not yet parsed: at most what one loop iteration read for this stream.
         Buffer[] pending = new Buffer[4];
@@ -205,7 +237,7 @@ public final class StreamingClient implements AutoCloseable {
         }
 
         void transportError(TransportError error) {
-            promise.tryComplete(new Attempt(null, error, start, connected));
+            promise.tryComplete(new Attempt(null, error, start, connected, null, connectRetries));
             reset();
         }
 
@@ -262,7 +294,7 @@ public final class StreamingClient implements AutoCloseable {
                 return false;
             }
             StreamResult result = session.finish(now);
-            return promise.tryComplete(new Attempt(result, null, start, connected, retryAfter));
+            return promise.tryComplete(new Attempt(result, null, start, connected, retryAfter, connectRetries));
         }
 
         private void reset() {

@@ -47,6 +47,11 @@ public final class MetricsRecorder implements RunSink {
                         OUTCOME, r.outcome().label())
                 .register(registry).increment();
         successGauge(r).set(r.outcome() == Outcome.PASS ? 1 : 0);
+        if (r.connectRetries() > 0) {
+            Counter.builder(CONNECT_RETRIES)
+                    .description("Times a run's connection was tried again before the request was written")
+                    .tags(POOL, r.pool(), ENDPOINT, r.endpoint()).register(registry).increment(r.connectRetries());
+        }
         if (r.outcome() == Outcome.ERROR) {
             Counter.builder(RUN_ERRORS).description("Canary runs that could not start, by transport failure kind")
                     .tags(POOL, r.pool(), ENDPOINT, r.endpoint(), KIND, r.errorKind())

@@ -153,7 +153,7 @@ public final class CanaryRunner {
             return new RunResult(runId, t.canary().id(), t.pool().name(), t.endpoint().name(), t.model(), sloClass,
                     flavor, startedAt, Outcome.ERROR, attempt.error().message(), attempt.error().kind(), null, null,
                     new TokenCounts(0, true, 0, null, bucket), null, null, null, List.of(), List.of(), List.of(),
-                    traceId, null, 0, 0, null, null);
+                    traceId, null, 0, 0, null, null, null, attempt.connectRetries());
         }
         StreamResult sr = attempt.result();
         StreamTrace tr = sr.trace();
@@ -204,7 +204,7 @@ public final class CanaryRunner {
                 startedAt, outcome, reason, null, sr.httpStatus() == 0 ? null : sr.httpStatus(), timings, tokens,
                 sr.finishReason(), sr.rawFinishReason(), sr.responseId(), violations, slo, verdicts, traceId,
                 sha256Prefix(sr.content()), sr.bytes(), sr.events(), timeline(tr, ref), completion,
-                retryAfterSeconds(sr.httpStatus(), attempt.retryAfter(), startedAt));
+                retryAfterSeconds(sr.httpStatus(), attempt.retryAfter(), startedAt), attempt.connectRetries());
     }
 
     /** Only a 429 or 503 answer's {@code Retry-After} means "wait before asking again". */

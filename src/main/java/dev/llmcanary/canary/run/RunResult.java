@@ -14,6 +14,8 @@ import java.util.List;
  * @param completionSha256 a SHA-256 prefix of the completion, to compare answers without storing them
  * @param retryAfterSeconds for an HTTP 429 or 503 answer with a {@code Retry-After} header, how many seconds it asked
  *                          to wait (an HTTP-date is converted when the run ends); {@code null} otherwise
+ * @param connectRetries how many times establishing the connection was retried before the request was written
+ *                       (never a re-sent request; TTFT is measured from the request write, so retries never inflate it)
  */
 public record RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
                         String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
@@ -21,7 +23,20 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                         String rawFinishReason, String responseId, List<ViolationView> violations,
                         List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
                         String completionSha256, long bytes, int events, Timeline timeline, String completion,
-                        Integer retryAfterSeconds) {
+                        Integer retryAfterSeconds, int connectRetries) {
+
+    /** A result whose connection was established at the first try. */
+    public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
+                     String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
+                     Integer httpStatus, RunTimings timings, TokenCounts tokens, String finishReason,
+                     String rawFinishReason, String responseId, List<ViolationView> violations,
+                     List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
+                     String completionSha256, long bytes, int events, Timeline timeline, String completion,
+                     Integer retryAfterSeconds) {
+        this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
+                timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
+                completionSha256, bytes, events, timeline, completion, retryAfterSeconds, 0);
+    }
 
     /** A result without a {@code Retry-After} answer. */
     public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
@@ -32,7 +47,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                      String completionSha256, long bytes, int events, Timeline timeline, String completion) {
         this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
                 timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
-                completionSha256, bytes, events, timeline, completion, null);
+                completionSha256, bytes, events, timeline, completion, null, 0);
     }
 
     public boolean failed() {
