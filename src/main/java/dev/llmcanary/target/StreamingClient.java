@@ -69,8 +69,18 @@ public final class StreamingClient implements AutoCloseable {
                 .setAbsoluteURI(Urls.join(request.baseUrl().toString(), request.path()))
                 .setConnectTimeout(request.connectTimeout().toMillis());
         request.headers().forEach(ro::putHeader);
-        long deadlineTimer = vertx.setTimer(Math.max(1, request.deadline().toMillis()), id -> run.deadline());
-        run.promise.future().onComplete(ar -> vertx.cancelTimer(deadlineTimer));
+        // All three limits count from the attempt's start, connecting (and its retries) included.
+        long deadlineTimer = vertx.setTimer(Math.max(1, request.deadline().toMillis()),
+                id -> run.deadline(request.deadline()));
+        long headersTimer = vertx.setTimer(Math.max(1, request.headersTimeout().toMillis()),
+                id -> run.headersTimeout(request.headersTimeout()));
+        long firstTokenTimer = vertx.setTimer(Math.max(1, request.firstTokenTimeout().toMillis()),
+                id -> run.firstTokenTimeout(request.firstTokenTimeout()));
+        run.promise.future().onComplete(ar -> {
+            vertx.cancelTimer(deadlineTimer);
+            vertx.cancelTimer(headersTimer);
+            vertx.cancelTimer(firstTokenTimer);
+        });
         connect(run, ro, request, listener);
         return run.promise.future();
     }
@@ -128,6 +138,10 @@ public final class StreamingClient implements AutoCloseable {
         }
         run.transportError(run.connectRetries == 0 ? error : new TransportError(error.kind(),
                 error.message() + " (after " + run.connectRetries + " connection retries)"));
+    }
+
+    private static String seconds(java.time.Duration d) {
+        return java.math.BigDecimal.valueOf(d.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString() + " s";
     }
 
     @Override
@@ -241,19 +255,50 @@ public final class StreamingClient implements AutoCloseable {
             reset();
         }
 
-        void deadline() {
+        /** The total timeout: before headers a {@code timeout} error, after them the stream is cut. */
+        void deadline(java.time.Duration limit) {
             drain(); // what was read in this loop iteration counts, [DONE] included
             if (promise.future().isComplete()) {
                 return;
             }
             if (!headersSeen) {
-                transportError(new TransportError("timeout", "no response headers before the run deadline"));
+                noHeaders(limit);
                 return;
             }
             long now = System.nanoTime();
-            session.failed("run deadline exceeded", now);
-            complete(now);
-            reset();
+            session.timedOut("total: stream not complete within " + seconds(limit) + " of the start, stream aborted",
+                    now);
+            finishAndClose(now);
+        }
+
+        void headersTimeout(java.time.Duration limit) {
+            drain();
+            if (!promise.future().isComplete() && !headersSeen) {
+                noHeaders(limit);
+            }
+        }
+
+        void firstTokenTimeout(java.time.Duration limit) {
+            drain();
+            if (promise.future().isComplete()) {
+                return;
+            }
+            if (!headersSeen) {
+                noHeaders(limit);
+                return;
+            }
+            if (!session.tokenSeen()) {
+                long now = System.nanoTime();
+                session.timedOut("first_token: no token within " + seconds(limit) + " of the start, stream aborted",
+                        now);
+                finishAndClose(now);
+            }
+        }
+
+        private void noHeaders(java.time.Duration limit) {
+            String retries = connectRetries == 0 ? "" : " (" + connectRetries + " connection retries)";
+            transportError(new TransportError("timeout",
+                    "timeout: headers: no response headers within " + seconds(limit) + " of the start" + retries));
         }
 
         @Override

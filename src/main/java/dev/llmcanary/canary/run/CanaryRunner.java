@@ -95,7 +95,8 @@ public final class CanaryRunner {
                 settings.maxChunkTimestamps(), pool.cumulative(), settings.tokensEventEvery());
         StreamRequest request = new StreamRequest(target.endpoint().baseUrl(), flavor.path(target.model()),
                 headers(runId, canary, pool, observed), RequestBodies.build(canary, flavor, target.model()),
-                settings.connectTimeout(), Duration.ofMillis((long) (thresholds.timeoutSeconds() * 1000)));
+                settings.connectTimeout(), millis(thresholds.timeoutSeconds()), millis(thresholds.headersTimeout()),
+                millis(thresholds.firstTokenTimeout()));
 
         return client.stream(request, options, observed.listener()).toCompletionStage()
                 .thenApplyAsync(attempt -> {
@@ -250,6 +251,10 @@ public final class CanaryRunner {
 
     private static double millis(long nanos) {
         return Math.round(nanos / 1e3) / 1e3;
+    }
+
+    private static Duration millis(double seconds) {
+        return Duration.ofMillis((long) (seconds * 1000));
     }
 
     private static long seconds(double s) {
