@@ -1,5 +1,6 @@
 package dev.llmcanary.boot;
 
+import dev.llmcanary.boot.schedule.EndpointGuard;
 import dev.llmcanary.boot.schedule.EndpointGuards;
 import dev.llmcanary.boot.schedule.JobTicker;
 import dev.llmcanary.boot.schedule.PoolGate;
@@ -39,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * configuration reload, jobs whose canary, target and interval are unchanged keep their schedule, new jobs take
  * their place in the same spread, and each tick runs the canary's definition as it is in the current catalog.
  * With {@link SlotClaims} on, replicas sharing a database tick at the same (epoch-anchored) times and only the one
- * that claims a tick's slot runs it.
+ * that claims a tick's slot runs it; a replica claims only ticks that passed its own checks.
  */
 @ApplicationScoped
 public class CanaryScheduler {
@@ -231,29 +232,11 @@ public class CanaryScheduler {
             vertx.cancelTimer(timerId);
         }
 
-        /** Claims the tick's slot first when replicas share the database; the claim runs on a worker thread. */
+        /**
+         * Runs the tick's local checks (overlap, endpoint guard, pool gate) and, when replicas share the database,
+         * claims the tick's slot only after they passed: the claim runs on a worker thread.
+         */
         private void tick() {
-            if (cancelled) {
-                return;
-            }
-            if (!claims.enabled()) {
-                runTick();
-                return;
-            }
-            long slot = SpreadOffsets.slot(offsetMillis, key.intervalMillis(), clock.millis());
-            String claimKey = key.id() + "@" + key.intervalMillis();
-            vertx.<SlotClaims.Verdict>executeBlocking(() -> claims.claim(claimKey, slot), false)
-                    .onComplete(ar -> {
-                        SlotClaims.Verdict v = ar.succeeded() ? ar.result() : SlotClaims.Verdict.UNKNOWN;
-                        if (v.runs()) {
-                            runTick();
-                        } else {
-                            countSkip(key.pool(), SkipReason.CLAIMED_ELSEWHERE);
-                        }
-                    });
-        }
-
-        private void runTick() {
             if (cancelled) {
                 return;
             }
@@ -263,12 +246,34 @@ public class CanaryScheduler {
                 return;
             }
             CanaryDefinition d = target.get().canary();
+            EndpointGuard guard = guards.guard(key.pool(), key.endpoint());
             try {
-                ticker.tick(guards.guard(key.pool(), key.endpoint()), gate, d.priority(), d.maxTokens(), () -> start(target.get()));
+                if (!claims.enabled()) {
+                    ticker.tick(guard, gate, d.priority(), d.maxTokens(), () -> start(target.get()));
+                    return;
+                }
+                long slot = SpreadOffsets.slot(offsetMillis, key.intervalMillis(), clock.millis());
+                String claimKey = key.id() + "@" + key.intervalMillis();
+                ticker.tick(guard, gate, d.priority(), d.maxTokens(), () -> claim(claimKey, slot),
+                        () -> start(target.get())).whenComplete((skipped, error) -> {
+                            if (error != null) {
+                                couldNotStart(error);
+                            }
+                        });
             } catch (RuntimeException e) {
-                LOG.warnf("canary %s on %s/%s could not start: %s", key.canary(), key.pool(), key.endpoint(),
-                        e.getClass().getSimpleName());
+                couldNotStart(e);
             }
+        }
+
+        /** Whether this replica runs the slot; an unanswered claim counts as won (see {@link SlotClaims}). */
+        private CompletionStage<Boolean> claim(String claimKey, long slot) {
+            return vertx.<SlotClaims.Verdict>executeBlocking(() -> claims.claim(claimKey, slot), false)
+                    .map(SlotClaims.Verdict::runs).otherwise(true).toCompletionStage();
+        }
+
+        private void couldNotStart(Throwable e) {
+            LOG.warnf("canary %s on %s/%s could not start: %s", key.canary(), key.pool(), key.endpoint(),
+                    e.getClass().getSimpleName());
         }
 
         private CompletionStage<Long> start(Target target) {
