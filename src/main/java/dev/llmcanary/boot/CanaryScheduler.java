@@ -64,6 +64,7 @@ public class CanaryScheduler {
     private final Map<JobKey, Job> jobs = new HashMap<>();
     private final Map<String, PoolGate> gates = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> jobGauges = new HashMap<>();
+    private final Map<String, Gauge> jobGaugeMeters = new HashMap<>();
     private final Map<String, Gauge> budgetGauges = new HashMap<>();
     private boolean running;
 
@@ -160,6 +161,14 @@ public class CanaryScheduler {
             }
         }
         gates.keySet().retainAll(names);
+        // Pools a reload removed lose their scheduled-jobs series (pools that stay show 0 when they have no jobs).
+        Set.copyOf(jobGauges.keySet()).stream().filter(n -> !names.contains(n)).forEach(n -> {
+            jobGauges.remove(n);
+            Gauge g = jobGaugeMeters.remove(n);
+            if (g != null) {
+                registry.remove(g);
+            }
+        });
         Set.copyOf(budgetGauges.keySet()).stream().filter(n -> !names.contains(n)).forEach(this::removeBudgetGauge);
     }
 
@@ -181,8 +190,8 @@ public class CanaryScheduler {
         jobGauges.forEach((pool, gauge) -> gauge.set(counts.getOrDefault(pool, 0)));
         counts.forEach((pool, n) -> jobGauges.computeIfAbsent(pool, p -> {
             AtomicInteger value = new AtomicInteger();
-            Gauge.builder(MetricNames.SCHEDULED_JOBS, value, AtomicInteger::get)
-                    .description("Canary jobs scheduled on the pool").tags(MetricNames.POOL, p).register(registry);
+            jobGaugeMeters.put(p, Gauge.builder(MetricNames.SCHEDULED_JOBS, value, AtomicInteger::get)
+                    .description("Canary jobs scheduled on the pool").tags(MetricNames.POOL, p).register(registry));
             return value;
         }).set(n));
     }

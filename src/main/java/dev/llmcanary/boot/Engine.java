@@ -167,7 +167,21 @@ public class Engine {
 
     @Produces
     @Singleton
-    CanaryRunner canaryRunner(StreamingClient client, CatalogHolder catalog, Tracer tracer, MeterRegistry registry,
+    MetricsRecorder metricsRecorder(MeterRegistry registry, CatalogHolder catalog) {
+        return new MetricsRecorder(registry, catalog);
+    }
+
+    /** Forgets the state and series of pools, endpoints and canaries that a catalog change removed. */
+    @Produces
+    @Singleton
+    StaleSeries staleSeries(MeterRegistry registry, MetricsRecorder metrics, EndpointGuards guards,
+                            EndpointChecks checks) {
+        return new StaleSeries(registry, List.of(metrics::retain, guards::retain, checks::forget));
+    }
+
+    @Produces
+    @Singleton
+    CanaryRunner canaryRunner(StreamingClient client, CatalogHolder catalog, Tracer tracer, MetricsRecorder metrics,
                               RunHistory history, RunStore store, CanaryConfig config,
                               @ResultWorker ExecutorService worker, EndpointGuards guards) {
         CanaryConfig.Stream s = config.stream();
@@ -175,7 +189,7 @@ public class Engine {
                 s.tokensEventEvery(), s.connectTimeout(), config.capture().content());
         double rate = config.log().successSampleRate();
         return new CanaryRunner(client, catalog, new SpanObserver(tracer),
-                List.of(new MetricsRecorder(registry, catalog), new RunLogger(rate, () -> ThreadLocalRandom.current().nextDouble()),
+                List.of(metrics, new RunLogger(rate, () -> ThreadLocalRandom.current().nextDouble()),
                         history, store, guards),
                 settings, worker, System::getenv, PiiMasker::mask);
     }
