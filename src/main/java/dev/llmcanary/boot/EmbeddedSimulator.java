@@ -43,11 +43,16 @@ public class EmbeddedSimulator {
     }
 
     void stop() {
+        Vertx own = vertx;
         if (server != null) {
-            server.stop();
-        }
-        if (vertx != null) {
-            vertx.close();
+            // Close the instance once the undeploys are done (closing it meanwhile would undeploy them twice).
+            server.stop().onComplete(ar -> {
+                if (own != null) {
+                    own.close();
+                }
+            });
+        } else if (own != null) {
+            own.close();
         }
     }
 
