@@ -64,6 +64,22 @@ public interface CanaryConfig {
         Duration refreshInterval();
     }
 
+    /** The streaming client's connection establishment. */
+    Client client();
+
+    interface Client {
+        /**
+         * How many more times establishing a run's connection is tried after it failed (refused, connect timeout,
+         * DNS), always before any request byte is written and within the run's headers deadline; 0 turns retries off.
+         */
+        @WithDefault("2")
+        int connectRetries();
+
+        /** The wait before the first connection retry, doubled for each later one. */
+        @WithDefault("200ms")
+        Duration connectRetryBackoff();
+    }
+
     interface Breaker {
         /** Share of failed runs (error outcome or HTTP 5xx) among the last {@code request-volume} that opens it. */
         @WithDefault("0.5")

@@ -1,5 +1,6 @@
 package dev.llmcanary.boot;
 
+import dev.llmcanary.boot.schedule.EndpointGuard;
 import dev.llmcanary.boot.schedule.EndpointGuards;
 import dev.llmcanary.boot.schedule.JobTicker;
 import dev.llmcanary.boot.schedule.PoolGate;
@@ -39,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * configuration reload, jobs whose canary, target and interval are unchanged keep their schedule, new jobs take
  * their place in the same spread, and each tick runs the canary's definition as it is in the current catalog.
  * With {@link SlotClaims} on, replicas sharing a database tick at the same (epoch-anchored) times and only the one
- * that claims a tick's slot runs it.
+ * that claims a tick's slot runs it; a replica claims only ticks that passed its own checks.
  */
 @ApplicationScoped
 public class CanaryScheduler {
@@ -64,6 +65,7 @@ public class CanaryScheduler {
     private final Map<JobKey, Job> jobs = new HashMap<>();
     private final Map<String, PoolGate> gates = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> jobGauges = new HashMap<>();
+    private final Map<String, Gauge> jobGaugeMeters = new HashMap<>();
     private final Map<String, Gauge> budgetGauges = new HashMap<>();
     private boolean running;
 
@@ -161,6 +163,14 @@ public class CanaryScheduler {
             }
         }
         gates.keySet().retainAll(names);
+        // Pools a reload removed lose their scheduled-jobs series (pools that stay show 0 when they have no jobs).
+        Set.copyOf(jobGauges.keySet()).stream().filter(n -> !names.contains(n)).forEach(n -> {
+            jobGauges.remove(n);
+            Gauge g = jobGaugeMeters.remove(n);
+            if (g != null) {
+                registry.remove(g);
+            }
+        });
         Set.copyOf(budgetGauges.keySet()).stream().filter(n -> !names.contains(n)).forEach(this::removeBudgetGauge);
     }
 
@@ -182,8 +192,8 @@ public class CanaryScheduler {
         jobGauges.forEach((pool, gauge) -> gauge.set(counts.getOrDefault(pool, 0)));
         counts.forEach((pool, n) -> jobGauges.computeIfAbsent(pool, p -> {
             AtomicInteger value = new AtomicInteger();
-            Gauge.builder(MetricNames.SCHEDULED_JOBS, value, AtomicInteger::get)
-                    .description("Canary jobs scheduled on the pool").tags(MetricNames.POOL, p).register(registry);
+            jobGaugeMeters.put(p, Gauge.builder(MetricNames.SCHEDULED_JOBS, value, AtomicInteger::get)
+                    .description("Canary jobs scheduled on the pool").tags(MetricNames.POOL, p).register(registry));
             return value;
         }).set(n));
     }
@@ -239,29 +249,11 @@ public class CanaryScheduler {
             vertx.cancelTimer(timerId);
         }
 
-        /** Claims the tick's slot first when replicas share the database; the claim runs on a worker thread. */
+        /**
+         * Runs the tick's local checks (overlap, endpoint guard, pool gate) and, when replicas share the database,
+         * claims the tick's slot only after they passed: the claim runs on a worker thread.
+         */
         private void tick() {
-            if (cancelled) {
-                return;
-            }
-            if (!claims.enabled()) {
-                runTick();
-                return;
-            }
-            long slot = SpreadOffsets.slot(offsetMillis, key.intervalMillis(), clock.millis());
-            String claimKey = key.id() + "@" + key.intervalMillis();
-            vertx.<SlotClaims.Verdict>executeBlocking(() -> claims.claim(claimKey, slot), false)
-                    .onComplete(ar -> {
-                        SlotClaims.Verdict v = ar.succeeded() ? ar.result() : SlotClaims.Verdict.UNKNOWN;
-                        if (v.runs()) {
-                            runTick();
-                        } else {
-                            skipped(key, SkipReason.CLAIMED_ELSEWHERE);
-                        }
-                    });
-        }
-
-        private void runTick() {
             if (cancelled) {
                 return;
             }
@@ -271,12 +263,34 @@ public class CanaryScheduler {
                 return;
             }
             CanaryDefinition d = target.get().canary();
+            EndpointGuard guard = guards.guard(key.pool(), key.endpoint());
             try {
-                ticker.tick(guards.guard(key.pool(), key.endpoint()), gate, d.priority(), d.maxTokens(), () -> start(target.get()));
+                if (!claims.enabled()) {
+                    ticker.tick(guard, gate, d.priority(), d.maxTokens(), () -> start(target.get()));
+                    return;
+                }
+                long slot = SpreadOffsets.slot(offsetMillis, key.intervalMillis(), clock.millis());
+                String claimKey = key.id() + "@" + key.intervalMillis();
+                ticker.tick(guard, gate, d.priority(), d.maxTokens(), () -> claim(claimKey, slot),
+                        () -> start(target.get())).whenComplete((skipped, error) -> {
+                            if (error != null) {
+                                couldNotStart(error);
+                            }
+                        });
             } catch (RuntimeException e) {
-                LOG.warnf("canary %s on %s/%s could not start: %s", key.canary(), key.pool(), key.endpoint(),
-                        e.getClass().getSimpleName());
+                couldNotStart(e);
             }
+        }
+
+        /** Whether this replica runs the slot; an unanswered claim counts as won (see {@link SlotClaims}). */
+        private CompletionStage<Boolean> claim(String claimKey, long slot) {
+            return vertx.<SlotClaims.Verdict>executeBlocking(() -> claims.claim(claimKey, slot), false)
+                    .map(SlotClaims.Verdict::runs).otherwise(true).toCompletionStage();
+        }
+
+        private void couldNotStart(Throwable e) {
+            LOG.warnf("canary %s on %s/%s could not start: %s", key.canary(), key.pool(), key.endpoint(),
+                    e.getClass().getSimpleName());
         }
 
         private CompletionStage<Long> start(Target target) {

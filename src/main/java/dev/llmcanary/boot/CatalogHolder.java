@@ -21,6 +21,23 @@ public class CatalogHolder implements Supplier<Catalog> {
     private final AtomicReference<Catalog> current = new AtomicReference<>();
     private Catalog configured;
     private final Map<String, List<Endpoint>> discovered = new HashMap<>();
+    private final List<java.util.function.Consumer<Catalog>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Tells {@code listener} each new snapshot, after it is in force (called on the thread that swapped it). */
+    public void onChange(java.util.function.Consumer<Catalog> listener) {
+        listeners.add(listener);
+    }
+
+    private void changed(Catalog c) {
+        for (var l : listeners) {
+            try {
+                l.accept(c);
+            } catch (RuntimeException e) {
+                org.jboss.logging.Logger.getLogger(CatalogHolder.class).warnf("catalog listener failed: %s",
+                        e.getClass().getSimpleName());
+            }
+        }
+    }
 
     /** The current catalog; fails when none has loaded yet (readiness is down until then). */
     @Override
@@ -45,6 +62,7 @@ public class CatalogHolder implements Supplier<Catalog> {
     public synchronized void swap(Catalog catalog) {
         configured = catalog;
         current.set(catalog.withDiscovered(discovered));
+        changed(current.get());
     }
 
     /**
@@ -63,6 +81,7 @@ public class CatalogHolder implements Supplier<Catalog> {
         }
         if (configured != null) {
             current.set(configured.withDiscovered(discovered));
+            changed(current.get());
         }
         return true;
     }

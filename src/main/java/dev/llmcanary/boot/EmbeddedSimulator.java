@@ -3,6 +3,7 @@ package dev.llmcanary.boot;
 import dev.llmcanary.simulator.SimulatorConfig;
 import dev.llmcanary.simulator.SimulatorServer;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -17,13 +18,12 @@ public class EmbeddedSimulator {
     public static final String URL_VARIABLE = "llm-canary.simulator.url";
     private static final Logger LOG = Logger.getLogger(EmbeddedSimulator.class);
 
-    private final Vertx vertx;
     private final CanaryConfig.Simulator config;
+    private volatile Vertx vertx;
     private volatile SimulatorServer server;
     private volatile String url;
 
-    public EmbeddedSimulator(Vertx vertx, CanaryConfig config) {
-        this.vertx = vertx;
+    public EmbeddedSimulator(CanaryConfig config) {
         this.config = config.simulator();
     }
 
@@ -32,6 +32,10 @@ public class EmbeddedSimulator {
         if (!config.enabled()) {
             return;
         }
+        // A Vert.x of its own, without the service's metrics: on the service's instance its HTTP server registered
+        // http_server_* meters that clashed with the service's own (other tag keys), the service's HTTP server then
+        // never finished starting, and a SIGTERM waited for that until the process was killed.
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2));
         server = new SimulatorServer(vertx, SimulatorConfig.defaults(config.host(), config.port()));
         int port = server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         url = "http://" + config.host() + ":" + port;
@@ -39,8 +43,16 @@ public class EmbeddedSimulator {
     }
 
     void stop() {
+        Vertx own = vertx;
         if (server != null) {
-            server.stop();
+            // Close the instance once the undeploys are done (closing it meanwhile would undeploy them twice).
+            server.stop().onComplete(ar -> {
+                if (own != null) {
+                    own.close();
+                }
+            });
+        } else if (own != null) {
+            own.close();
         }
     }
 

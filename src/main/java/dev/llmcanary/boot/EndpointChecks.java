@@ -147,6 +147,10 @@ public class EndpointChecks {
 
     private Result record(String pool, String endpoint, EndpointHealth h) {
         Key key = new Key(pool, endpoint);
+        if (!configured(key)) {
+            // The check was under way when a reload or discovery removed the endpoint: no series to bring back.
+            return new Result(pool, endpoint, h);
+        }
         EndpointHealth previous = latest.put(key, h);
         upGauges.computeIfAbsent(key, k -> Gauge.builder(ENDPOINT_UP, () -> up(k))
                 .description("1 if the endpoint's health route answered 2xx within the timeout at the last check")
@@ -162,6 +166,11 @@ public class EndpointChecks {
         return new Result(pool, endpoint, h);
     }
 
+    private boolean configured(Key key) {
+        return catalog.current().flatMap(c -> c.pool(key.pool()))
+                .map(p -> p.endpoints().stream().anyMatch(e -> e.name().equals(key.endpoint()))).orElse(false);
+    }
+
     private double up(Key key) {
         EndpointHealth h = latest.get(key);
         return h == null ? Double.NaN : h.healthy() ? 1 : 0;
@@ -174,6 +183,10 @@ public class EndpointChecks {
     }
 
     /** Drops the results and series of endpoints a reload removed, so no stale series outlives its configuration. */
+    public void forget(Catalog c) {
+        forgetAllBut(c);
+    }
+
     private void forgetAllBut(Catalog c) {
         Set<Key> configured = c.pools().stream()
                 .flatMap(p -> p.endpoints().stream().map(e -> new Key(p.name(), e.name())))

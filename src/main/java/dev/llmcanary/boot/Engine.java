@@ -58,7 +58,7 @@ public class Engine {
     StreamingClient streamingClient(Vertx vertx, CanaryConfig config) {
         CanaryConfig.Stream s = config.stream();
         return new StreamingClient(vertx, new ClientSettings(s.connectTimeout(), s.maxConnectionsPerHost(),
-                s.sweepPeriod()));
+                s.sweepPeriod(), Math.max(0, config.client().connectRetries()), config.client().connectRetryBackoff()));
     }
 
     /** The time the scheduler decides by (quiet windows, token budget); tests may produce their own. */
@@ -186,7 +186,21 @@ public class Engine {
 
     @Produces
     @Singleton
-    CanaryRunner canaryRunner(StreamingClient client, CatalogHolder catalog, Tracer tracer, MeterRegistry registry,
+    MetricsRecorder metricsRecorder(MeterRegistry registry, CatalogHolder catalog) {
+        return new MetricsRecorder(registry, catalog);
+    }
+
+    /** Forgets the state and series of pools, endpoints and canaries that a catalog change removed. */
+    @Produces
+    @Singleton
+    StaleSeries staleSeries(MeterRegistry registry, MetricsRecorder metrics, EndpointGuards guards,
+                            EndpointChecks checks) {
+        return new StaleSeries(registry, List.of(metrics::retain, guards::retain, checks::forget));
+    }
+
+    @Produces
+    @Singleton
+    CanaryRunner canaryRunner(StreamingClient client, CatalogHolder catalog, Tracer tracer, MetricsRecorder metrics,
                               RunHistory history, RunStore store, CanaryConfig config,
                               @ResultWorker ExecutorService worker, EndpointGuards guards,
                               EvidenceCollector evidence, LoadProbes loadProbes) {
@@ -195,7 +209,7 @@ public class Engine {
                 s.tokensEventEvery(), s.connectTimeout(), config.capture().content());
         double rate = config.log().successSampleRate();
         return new CanaryRunner(client, catalog, new SpanObserver(tracer),
-                List.of(new MetricsRecorder(registry, catalog), new RunLogger(rate, () -> ThreadLocalRandom.current().nextDouble()),
+                List.of(metrics, new RunLogger(rate, () -> ThreadLocalRandom.current().nextDouble()),
                         history, store, guards),
                 settings, worker, System::getenv, PiiMasker::mask, evidence, loadProbes::activeOn);
     }

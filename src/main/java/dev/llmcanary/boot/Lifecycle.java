@@ -18,9 +18,14 @@ public class Lifecycle {
     private final ConfigWatcher watcher;
     private final CanaryScheduler scheduler;
     private final EndpointChecks endpointChecks;
+    private final CatalogHolder catalog;
+    private final StaleSeries staleSeries;
 
     public Lifecycle(CanaryConfig config, EmbeddedSimulator simulator, ConfigReloader reloader, ConfigWatcher watcher,
-                     CanaryScheduler scheduler, EndpointChecks endpointChecks) {
+                     CanaryScheduler scheduler, EndpointChecks endpointChecks, CatalogHolder catalog,
+                     StaleSeries staleSeries) {
+        this.catalog = catalog;
+        this.staleSeries = staleSeries;
         this.config = config;
         this.simulator = simulator;
         this.reloader = reloader;
@@ -31,6 +36,8 @@ public class Lifecycle {
 
     void onStart(@Observes StartupEvent event) throws Exception {
         simulator.start();
+        // Whatever a reload or discovery removes loses its guards, health results and series.
+        catalog.onChange(staleSeries::prune);
         if (config.scheduler().enabled()) {
             // Jobs appear as soon as a configuration is in force: now, or at the first good reload.
             scheduler.start();

@@ -3,7 +3,9 @@ package dev.llmcanary.stream;
 /** The stream validator's rules. Each violation names one; the label is the {@code rule} metric label. */
 public enum Rule {
     HTTP_STATUS, CONTENT_TYPE, MALFORMED_EVENT, OUT_OF_ORDER, CONTENT_AFTER_FINISH, MISSING_FINISH_REASON,
-    MISSING_DONE, PREMATURE_CLOSE, STALL, NO_TOKENS, OVERSIZE_EVENT, USAGE_INCONSISTENT, STREAM_ERROR, INVALID_UTF8;
+    MISSING_DONE, PREMATURE_CLOSE, STALL, NO_TOKENS, OVERSIZE_EVENT, USAGE_INCONSISTENT, STREAM_ERROR, INVALID_UTF8,
+    /** A first-token or total timeout cut the stream (the reason names the phase). */
+    TIMEOUT;
 
     private final String label = name().toLowerCase(java.util.Locale.ROOT);
 

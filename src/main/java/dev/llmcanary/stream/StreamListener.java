@@ -21,4 +21,13 @@ public interface StreamListener {
 
     default void violation(Violation violation) {
     }
+
+    /**
+     * Establishing the connection failed before any request byte was written and is tried again.
+     *
+     * @param retry the retry's number, from 1
+     * @param kind  why the previous try failed: {@code connection_refused}, {@code timeout}, {@code dns}
+     */
+    default void connectRetry(int retry, String kind, long atNanos) {
+    }
 }

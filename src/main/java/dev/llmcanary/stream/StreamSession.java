@@ -139,6 +139,24 @@ public final class StreamSession {
     }
 
     /**
+     * A timeout of the engine cut the stream: reported as a {@code timeout} violation with {@code reason} (which names
+     * the phase), and the stream counts as aborted.
+     */
+    public void timedOut(String reason, long atNanos) {
+        if (terminated || result != null || ended || failure != null) {
+            return;
+        }
+        validator.report(Rule.TIMEOUT, reason, atNanos);
+        aborted = true;
+        terminated = true;
+    }
+
+    /** Whether a token-bearing chunk has arrived. */
+    public boolean tokenSeen() {
+        return trace.firstToken() >= 0;
+    }
+
+    /**
      * Called by a periodic sweeper. After the first token, a gap since the last data event (keep-alive comments do
      * not count) above {@code stallNanos} is reported once per gap, above {@code stallAbortNanos} it aborts. Before
      * the first token only the abort applies, measured from the headers (or the request being written).

@@ -10,12 +10,18 @@ import dev.llmcanary.stream.StreamResult;
  * @param connectedNanos monotonic time a connection was obtained, {@code -1} if never
  * @param retryAfter     the response's {@code Retry-After} header as sent (seconds or an HTTP-date), {@code null}
  *                       when absent or no response arrived
+ * @param connectRetries how many times establishing the connection was retried before the request was written
  */
 public record Attempt(StreamResult result, TransportError error, long startNanos, long connectedNanos,
-                      String retryAfter) {
+                      String retryAfter, int connectRetries) {
 
     public Attempt(StreamResult result, TransportError error, long startNanos, long connectedNanos) {
-        this(result, error, startNanos, connectedNanos, null);
+        this(result, error, startNanos, connectedNanos, null, 0);
+    }
+
+    public Attempt(StreamResult result, TransportError error, long startNanos, long connectedNanos,
+                   String retryAfter) {
+        this(result, error, startNanos, connectedNanos, retryAfter, 0);
     }
 
     public boolean failedToStart() {

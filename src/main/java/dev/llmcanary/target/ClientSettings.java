@@ -8,6 +8,15 @@ import java.time.Duration;
  * @param connectTimeout        limit for establishing a TCP (and TLS) connection
  * @param maxConnectionsPerHost pool size per endpoint; canaries are few, load probes run elsewhere
  * @param sweepPeriod           how often the per-event-loop stall sweep looks at running streams
+ * @param connectRetries        how many more times a connection is tried when establishing it failed (refused,
+ *                              connect timeout, DNS) before any request byte was written; never after
+ * @param connectRetryBackoff   the wait before the first retry, doubled for each later one
  */
-public record ClientSettings(Duration connectTimeout, int maxConnectionsPerHost, Duration sweepPeriod) {
+public record ClientSettings(Duration connectTimeout, int maxConnectionsPerHost, Duration sweepPeriod,
+                             int connectRetries, Duration connectRetryBackoff) {
+
+    /** No connection retries (the benchmark measures single attempts). */
+    public ClientSettings(Duration connectTimeout, int maxConnectionsPerHost, Duration sweepPeriod) {
+        this(connectTimeout, maxConnectionsPerHost, sweepPeriod, 0, Duration.ZERO);
+    }
 }

@@ -32,9 +32,11 @@ public final class StreamingClient implements AutoCloseable {
     private final Vertx vertx;
     private final HttpClient http;
     private final EventLoopWork loops;
+    private final ClientSettings settings;
 
     public StreamingClient(Vertx vertx, ClientSettings settings) {
         this.vertx = vertx;
+        this.settings = settings;
         HttpClientOptions options = new HttpClientOptions()
                 .setTcpNoDelay(true)
                 .setKeepAlive(true)
@@ -67,11 +69,31 @@ public final class StreamingClient implements AutoCloseable {
                 .setAbsoluteURI(Urls.join(request.baseUrl().toString(), request.path()))
                 .setConnectTimeout(request.connectTimeout().toMillis());
         request.headers().forEach(ro::putHeader);
-        long deadlineTimer = vertx.setTimer(Math.max(1, request.deadline().toMillis()), id -> run.deadline());
-        run.promise.future().onComplete(ar -> vertx.cancelTimer(deadlineTimer));
+        // All three limits count from the attempt's start, connecting (and its retries) included.
+        long deadlineTimer = vertx.setTimer(Math.max(1, request.deadline().toMillis()),
+                id -> run.deadline(request.deadline()));
+        long headersTimer = vertx.setTimer(Math.max(1, request.headersTimeout().toMillis()),
+                id -> run.headersTimeout(request.headersTimeout()));
+        long firstTokenTimer = vertx.setTimer(Math.max(1, request.firstTokenTimeout().toMillis()),
+                id -> run.firstTokenTimeout(request.firstTokenTimeout()));
+        run.promise.future().onComplete(ar -> {
+            vertx.cancelTimer(deadlineTimer);
+            vertx.cancelTimer(headersTimer);
+            vertx.cancelTimer(firstTokenTimer);
+        });
+        connect(run, ro, request, listener);
+        return run.promise.future();
+    }
+
+    /**
+     * Obtains a connection and sends the request on it. Establishing the connection (DNS, TCP, TLS) may be retried a
+     * bounded number of times, within the run's deadline; once a request exists it is never sent again, so a measured
+     * request is never silently re-run.
+     */
+    private void connect(Run run, RequestOptions ro, StreamRequest request, StreamListener listener) {
         http.request(ro).onComplete(ar -> {
             if (ar.failed()) {
-                run.transportError(TransportErrors.classify(ar.cause()));
+                connectFailed(run, ro, request, listener, TransportErrors.classify(ar.cause()));
                 return;
             }
             HttpClientRequest req = ar.result();
@@ -96,7 +118,30 @@ public final class StreamingClient implements AutoCloseable {
                 }
             });
         });
-        return run.promise.future();
+    }
+
+    private void connectFailed(Run run, RequestOptions ro, StreamRequest request, StreamListener listener,
+                               TransportError error) {
+        if (run.promise.future().isComplete()) {
+            return; // the deadline already ended the attempt
+        }
+        if (run.connectRetries < settings.connectRetries() && TransportErrors.retryable(error)) {
+            int retry = ++run.connectRetries;
+            listener.connectRetry(retry, error.kind(), System.nanoTime());
+            long wait = Math.max(1, settings.connectRetryBackoff().toMillis() << Math.min(retry - 1, 10));
+            vertx.setTimer(wait, id -> {
+                if (!run.promise.future().isComplete()) {
+                    connect(run, ro, request, listener);
+                }
+            });
+            return;
+        }
+        run.transportError(run.connectRetries == 0 ? error : new TransportError(error.kind(),
+                error.message() + " (after " + run.connectRetries + " connection retries)"));
+    }
+
+    private static String seconds(java.time.Duration d) {
+        return java.math.BigDecimal.valueOf(d.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString() + " s";
     }
 
     @Override
@@ -114,6 +159,7 @@ public final class StreamingClient implements AutoCloseable {
         boolean headersSeen;
         boolean responseEnded;
         String retryAfter;
+        int connectRetries;
         EventLoopWork.Loop loop;
         // Buffers stamped but not yet parsed: at most what one loop iteration read for this stream.
         Buffer[] pending = new Buffer[4];
@@ -205,23 +251,54 @@ public final class StreamingClient implements AutoCloseable {
         }
 
         void transportError(TransportError error) {
-            promise.tryComplete(new Attempt(null, error, start, connected));
+            promise.tryComplete(new Attempt(null, error, start, connected, null, connectRetries));
             reset();
         }
 
-        void deadline() {
+        /** The total timeout: before headers a {@code timeout} error, after them the stream is cut. */
+        void deadline(java.time.Duration limit) {
             drain(); // what was read in this loop iteration counts, [DONE] included
             if (promise.future().isComplete()) {
                 return;
             }
             if (!headersSeen) {
-                transportError(new TransportError("timeout", "no response headers before the run deadline"));
+                noHeaders(limit);
                 return;
             }
             long now = System.nanoTime();
-            session.failed("run deadline exceeded", now);
-            complete(now);
-            reset();
+            session.timedOut("total: stream not complete within " + seconds(limit) + " of the start, stream aborted",
+                    now);
+            finishAndClose(now);
+        }
+
+        void headersTimeout(java.time.Duration limit) {
+            drain();
+            if (!promise.future().isComplete() && !headersSeen) {
+                noHeaders(limit);
+            }
+        }
+
+        void firstTokenTimeout(java.time.Duration limit) {
+            drain();
+            if (promise.future().isComplete()) {
+                return;
+            }
+            if (!headersSeen) {
+                noHeaders(limit);
+                return;
+            }
+            if (!session.tokenSeen()) {
+                long now = System.nanoTime();
+                session.timedOut("first_token: no token within " + seconds(limit) + " of the start, stream aborted",
+                        now);
+                finishAndClose(now);
+            }
+        }
+
+        private void noHeaders(java.time.Duration limit) {
+            String retries = connectRetries == 0 ? "" : " (" + connectRetries + " connection retries)";
+            transportError(new TransportError("timeout",
+                    "timeout: headers: no response headers within " + seconds(limit) + " of the start" + retries));
         }
 
         @Override
@@ -262,7 +339,7 @@ public final class StreamingClient implements AutoCloseable {
                 return false;
             }
             StreamResult result = session.finish(now);
-            return promise.tryComplete(new Attempt(result, null, start, connected, retryAfter));
+            return promise.tryComplete(new Attempt(result, null, start, connected, retryAfter, connectRetries));
         }
 
         private void reset() {

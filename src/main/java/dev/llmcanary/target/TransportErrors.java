@@ -38,6 +38,18 @@ final class TransportErrors {
         return new TransportError("io", "I/O error before response headers: " + t.getClass().getSimpleName());
     }
 
+    /**
+     * Whether establishing a connection that failed this way is worth another try: refused, timed out and DNS failures
+     * are often passing (a pod restarting, a name not yet published); a TLS failure (certificate, protocol) fails
+     * the same way again.
+     */
+    static boolean retryable(TransportError error) {
+        return switch (error.kind()) {
+            case "connection_refused", "timeout", "dns" -> true;
+            default -> false;
+        };
+    }
+
     /** A short human description of a mid-stream transport failure. */
     static String describe(Throwable t) {
         if (t instanceof io.vertx.core.http.HttpClosedException || t instanceof ClosedChannelException) {

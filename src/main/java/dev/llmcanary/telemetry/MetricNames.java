@@ -59,6 +59,11 @@ public final class MetricNames {
      * 0 closed, 1 open, 2 half-open (its delay has passed; the next scheduled run probes).
      */
     public static final String ENDPOINT_CIRCUIT_STATE = "llm_canary_endpoint_circuit_state";
+    /**
+     * {@code llm_canary_connect_retries_total{pool,endpoint}}: times establishing a run's connection (refused,
+     * connect timeout, DNS) was tried again before the request was written.
+     */
+    public static final String CONNECT_RETRIES = "llm_canary_connect_retries";
 
     /** {@code llm_canary_store_dropped_results_total}: results lost while the database was down and the buffer full. */
     public static final String STORE_DROPPED_RESULTS = "llm_canary_store_dropped_results";

@@ -32,8 +32,11 @@ public final class MetricsRecorder implements RunSink {
 
     private final MeterRegistry registry;
     private final Supplier<Catalog> catalog;
-    private final Map<String, AtomicInteger> success = new ConcurrentHashMap<>();
+    private final Map<String, SuccessGauge> success = new ConcurrentHashMap<>();
     private final Map<String, Histograms> histograms = new ConcurrentHashMap<>();
+
+    private record SuccessGauge(AtomicInteger value, Gauge gauge) {
+    }
 
     public MetricsRecorder(MeterRegistry registry, Supplier<Catalog> catalog) {
         this.registry = registry;
@@ -47,13 +50,18 @@ public final class MetricsRecorder implements RunSink {
                         OUTCOME, r.outcome().label())
                 .register(registry).increment();
         successGauge(r).set(r.outcome() == Outcome.PASS ? 1 : 0);
+        if (r.connectRetries() > 0) {
+            Counter.builder(CONNECT_RETRIES)
+                    .description("Times a run's connection was tried again before the request was written")
+                    .tags(POOL, r.pool(), ENDPOINT, r.endpoint()).register(registry).increment(r.connectRetries());
+        }
         if (r.outcome() == Outcome.ERROR) {
             Counter.builder(RUN_ERRORS).description("Canary runs that could not start, by transport failure kind")
                     .tags(POOL, r.pool(), ENDPOINT, r.endpoint(), KIND, r.errorKind())
                     .register(registry).increment();
             return;
         }
-        Histograms h = histograms.computeIfAbsent(r.pool() + '\u0000' + r.model() + '\u0000' + r.sloClass(),
+        Histograms h = histograms.computeIfAbsent(histogramKey(r.pool(), r.model(), r.sloClass()),
                 k -> new Histograms(Tags.of(POOL, r.pool(), MODEL, r.model(), SLO_CLASS, r.sloClass())));
         RunTimings t = r.timings();
         record(h.ttft, t.ttft());
@@ -81,15 +89,54 @@ public final class MetricsRecorder implements RunSink {
     }
 
     private AtomicInteger successGauge(RunResult r) {
-        String key = String.join("\u0000", r.pool(), r.endpoint(), r.model(), r.sloClass(), r.canary());
+        String key = successKey(r.pool(), r.endpoint(), r.model(), r.sloClass(), r.canary());
         return success.computeIfAbsent(key, k -> {
             AtomicInteger v = new AtomicInteger();
-            Gauge.builder(SUCCESS, v, AtomicInteger::get)
+            Gauge g = Gauge.builder(SUCCESS, v, AtomicInteger::get)
                     .description("1 if the last canary run passed, else 0 (like probe_success)")
                     .tags(POOL, r.pool(), ENDPOINT, r.endpoint(), MODEL, r.model(), SLO_CLASS, r.sloClass(),
                             CANARY, r.canary())
                     .register(registry);
-            return v;
+            return new SuccessGauge(v, g);
+        }).value();
+    }
+
+    private static String successKey(String pool, String endpoint, String model, String sloClass, String canary) {
+        return String.join("\u0000", pool, endpoint, model, sloClass, canary);
+    }
+
+    private static String histogramKey(String pool, String model, String sloClass) {
+        return pool + '\u0000' + model + '\u0000' + sloClass;
+    }
+
+    /**
+     * Drops the success gauges of targets the catalog no longer has (canary × pool endpoint × model, with the
+     * canary's class) and the histograms of pool × model × class combinations no canary runs any more (a run that
+     * was still going when its target went away may bring its series back until the next call); counters are left
+     * to {@link ConfiguredSeries}.
+     */
+    public void retain(Catalog c) {
+        java.util.Set<String> successKeys = new java.util.HashSet<>();
+        java.util.Set<String> histogramKeys = new java.util.HashSet<>();
+        for (dev.llmcanary.canary.CanaryDefinition d : c.canaries()) {
+            for (dev.llmcanary.canary.Target t : c.targets(d)) {
+                successKeys.add(successKey(t.pool().name(), t.endpoint().name(), t.model(), d.sloClass(), d.id()));
+                histogramKeys.add(histogramKey(t.pool().name(), t.model(), d.sloClass()));
+            }
+        }
+        success.entrySet().removeIf(e -> {
+            boolean gone = !successKeys.contains(e.getKey());
+            if (gone) {
+                registry.remove(e.getValue().gauge());
+            }
+            return gone;
+        });
+        histograms.entrySet().removeIf(e -> {
+            boolean gone = !histogramKeys.contains(e.getKey());
+            if (gone) {
+                e.getValue().remove();
+            }
+            return gone;
         });
     }
 
@@ -116,6 +163,13 @@ public final class MetricsRecorder implements RunSink {
             tokensPerSecond = DistributionSummary.builder(OUTPUT_TOKENS_PER_SECOND)
                     .description("(output tokens − 1) / (last token − first token)")
                     .tags(tags).serviceLevelObjectives(HistogramBuckets.tokensPerSecond(c)).register(registry);
+        }
+
+        void remove() {
+            registry.remove(ttft);
+            registry.remove(e2e);
+            registry.remove(gaps);
+            registry.remove(tokensPerSecond);
         }
 
         private Timer timer(String name, String description, Tags tags, double[] seconds) {

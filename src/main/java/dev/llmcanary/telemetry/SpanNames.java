@@ -51,6 +51,9 @@ public final class SpanNames {
     /** Event: a stall was detected while streaming, with {@link #GAP_SECONDS}. */
     public static final String EVENT_STALL = "stall";
     public static final AttributeKey<Double> GAP_SECONDS = AttributeKey.doubleKey("llm_canary.gap_seconds");
+    /** Event: establishing the connection failed before the request was written and is retried, with its kind. */
+    public static final String EVENT_CONNECT_RETRY = "connect_retry";
+    public static final AttributeKey<String> CONNECT_RETRY_KIND = AttributeKey.stringKey("llm_canary.connect_retry.kind");
     /** Event: a stream rule was broken, with {@link #RULE} and {@link #REASON}. */
     public static final String EVENT_VIOLATION = "stream_violation";
     public static final AttributeKey<String> RULE = AttributeKey.stringKey("llm_canary.rule");

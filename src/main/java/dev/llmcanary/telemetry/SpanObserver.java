@@ -138,6 +138,12 @@ public final class SpanObserver implements RunObserver {
         }
 
         @Override
+        public void connectRetry(int retry, String kind, long atNanos) {
+            span.addEvent(EVENT_CONNECT_RETRY, Attributes.of(CONNECT_RETRY_KIND, kind), epochAnchor + atNanos,
+                    TimeUnit.NANOSECONDS);
+        }
+
+        @Override
         public void stall(long gapNanos, long atNanos) {
             span.addEvent(EVENT_STALL, Attributes.of(GAP_SECONDS, gapNanos / 1e9), epochAnchor + atNanos,
                     TimeUnit.NANOSECONDS);

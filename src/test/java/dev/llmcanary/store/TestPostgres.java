@@ -37,6 +37,19 @@ public final class TestPostgres {
         return ds;
     }
 
+    /** The JDBC URL, {@code null} when not configured. */
+    public static String url() {
+        return URL;
+    }
+
+    public static String user() {
+        return env("LLM_CANARY_TEST_PG_USER", "llmcanary");
+    }
+
+    public static String password() {
+        return env("LLM_CANARY_TEST_PG_PASSWORD", "llmcanary");
+    }
+
     private static String env(String name, String fallback) {
         String v = System.getenv(name);
         return v == null ? fallback : v;

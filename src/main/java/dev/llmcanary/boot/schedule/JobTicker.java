@@ -3,14 +3,17 @@ package dev.llmcanary.boot.schedule;
 import dev.llmcanary.canary.CanaryDefinition;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * What one job does at each tick: never overlap its own previous run, then ask the pool's gate, then start the run
- * and give the gate back its slot and the real token count when it ends. Every skipped tick is reported.
+ * What one job does at each tick: never overlap its own previous run, then ask the endpoint's guard and the pool's
+ * gate, then (when replicas share the work) claim the tick, then start the run and give the gate back its slot and
+ * the real token count when it ends. Every skipped tick is reported.
  */
 public final class JobTicker {
 
@@ -41,15 +44,82 @@ public final class JobTicker {
      */
     public Optional<SkipReason> tick(EndpointGuard guard, PoolGate gate, CanaryDefinition.Priority priority,
                                      long reservedTokens, Supplier<CompletionStage<Long>> run) {
+        Held held = reserve(guard, gate, priority, reservedTokens);
+        if (held.skipped != null) {
+            return skipped(held.skipped);
+        }
+        start(held, run);
+        return Optional.empty();
+    }
+
+    /**
+     * Like {@link #tick(EndpointGuard, PoolGate, CanaryDefinition.Priority, long, Supplier)} when replicas share the
+     * work: the local checks come first, and only a tick this replica would run is claimed, so a tick the claim's
+     * winner would skip for a local reason (overlap, breaker, pool limits) is left to a replica that can run it. A
+     * lost claim gives back everything the local checks reserved and is skipped as {@code claimed_elsewhere}.
+     *
+     * @param claim claims the tick's slot; completes with whether this replica runs it
+     * @return completes with why the tick was skipped, empty when the run started
+     */
+    public CompletionStage<Optional<SkipReason>> tick(EndpointGuard guard, PoolGate gate,
+                                                      CanaryDefinition.Priority priority, long reservedTokens,
+                                                      Supplier<CompletionStage<Boolean>> claim,
+                                                      Supplier<CompletionStage<Long>> run) {
+        Held held = reserve(guard, gate, priority, reservedTokens);
+        if (held.skipped != null) {
+            return CompletableFuture.completedFuture(skipped(held.skipped));
+        }
+        CompletionStage<Boolean> claimed;
+        try {
+            claimed = claim.get();
+        } catch (RuntimeException e) {
+            held.giveBack();
+            throw e;
+        }
+        return claimed.handle((won, error) -> {
+            if (error != null || !Boolean.TRUE.equals(won)) {
+                held.giveBack();
+                if (error != null) {
+                    throw new CompletionException(error);
+                }
+                return skipped(SkipReason.CLAIMED_ELSEWHERE);
+            }
+            start(held, run);
+            return Optional.<SkipReason>empty();
+        });
+    }
+
+    /** What the local checks reserved for one tick, or why it is skipped. */
+    private final class Held {
+        final SkipReason skipped;
+        final EndpointGuard.Permit permit;
+        final PoolGate.Ticket ticket;
+
+        Held(SkipReason skipped, EndpointGuard.Permit permit, PoolGate.Ticket ticket) {
+            this.skipped = skipped;
+            this.permit = permit;
+            this.ticket = ticket;
+        }
+
+        /** Nothing was sent: the pool's slot and tokens, the breaker's probe and the overlap guard go back. */
+        void giveBack() {
+            ticket.finish(0L);
+            release(permit);
+            running.set(false);
+        }
+    }
+
+    /** The local checks, in order: overlap, then the endpoint's guard, then the pool's gate. */
+    private Held reserve(EndpointGuard guard, PoolGate gate, CanaryDefinition.Priority priority, long reservedTokens) {
         if (!running.compareAndSet(false, true)) {
-            return skipped(SkipReason.OVERLAP);
+            return new Held(SkipReason.OVERLAP, null, null);
         }
         EndpointGuard.Permit permit = null;
         if (guard != null) {
             EndpointGuard.Admission allowed = guard.admit();
             if (!allowed.admitted()) {
                 running.set(false);
-                return skipped(allowed.skipped());
+                return new Held(allowed.skipped(), null, null);
             }
             permit = allowed.permit();
         }
@@ -57,25 +127,24 @@ public final class JobTicker {
         if (!admission.admitted()) {
             release(permit);
             running.set(false);
-            return skipped(admission.skipped());
+            return new Held(admission.skipped(), null, null);
         }
-        PoolGate.Ticket ticket = admission.ticket();
-        EndpointGuard.Permit held = permit;
+        return new Held(null, permit, admission.ticket());
+    }
+
+    private void start(Held held, Supplier<CompletionStage<Long>> run) {
         try {
             run.get().whenComplete((used, error) -> {
-                ticket.finish(error == null ? used : null);
+                held.ticket.finish(error == null ? used : null);
                 if (error != null) {
-                    release(held); // no result reached the guard: let another tick probe
+                    release(held.permit); // no result reached the guard: let another tick probe
                 }
                 running.set(false);
             });
         } catch (RuntimeException e) {
-            ticket.finish(0L); // nothing was sent
-            release(permit);
-            running.set(false);
+            held.giveBack();
             throw e;
         }
-        return Optional.empty();
     }
 
     private static void release(EndpointGuard.Permit permit) {

@@ -21,7 +21,7 @@ final class SloClassBinder {
 
     private static final List<String> CLASS_KEYS = List.of("description", "ttft_seconds", "e2e_seconds",
             "min_output_tokens_per_second", "stall_seconds", "stall_abort_seconds", "timeout_seconds", "objective",
-            "latency_percentile");
+            "latency_percentile", "headers_timeout_seconds", "first_token_timeout_seconds");
 
     /**
      * What was bound: the valid classes, and the names of every class defined (valid or not). {@code complete} is
@@ -75,6 +75,22 @@ final class SloClassBinder {
         Double timeout = f.positive("timeout_seconds");
         Double objective = f.number("objective", d -> d > 0 && d < 1, "between 0 and 1 (exclusive)");
         Double percentile = f.number("latency_percentile", d -> d > 0 && d < 1, "between 0 and 1 (exclusive)");
+        Double headersTimeout = f.positive("headers_timeout_seconds");
+        Double firstTokenTimeout = f.positive("first_token_timeout_seconds");
+        double total = timeout == null ? DEFAULT_TIMEOUT_SECONDS : timeout;
+        // The phases are nested (headers before the first token before the end), so their limits must be too.
+        if (firstTokenTimeout != null && firstTokenTimeout > total) {
+            f.error("first_token_timeout_seconds", "first_token_timeout_seconds (" + Fields.plain(firstTokenTimeout)
+                    + ") must not exceed timeout_seconds (" + Fields.plain(total) + ")");
+        }
+        if (headersTimeout != null) {
+            double outer = firstTokenTimeout != null ? firstTokenTimeout : total;
+            String outerName = firstTokenTimeout != null ? "first_token_timeout_seconds" : "timeout_seconds";
+            if (headersTimeout > outer) {
+                f.error("headers_timeout_seconds", "headers_timeout_seconds (" + Fields.plain(headersTimeout)
+                        + ") must not exceed " + outerName + " (" + Fields.plain(outer) + ")");
+            }
+        }
         double stallValue = stall == null ? DEFAULT_STALL_SECONDS : stall;
         double abortValue = stallAbort == null ? DEFAULT_STALL_ABORT_SECONDS : stallAbort;
         boolean bothValid = (stall != null || !f.has("stall_seconds"))
@@ -87,8 +103,8 @@ final class SloClassBinder {
         if (errorCount(f) > before) {
             return null;
         }
-        Thresholds t = new Thresholds(ttft, e2e, minTps, stallValue, abortValue,
-                timeout == null ? DEFAULT_TIMEOUT_SECONDS : timeout);
+        Thresholds t = new Thresholds(ttft, e2e, minTps, stallValue, abortValue, total, headersTimeout,
+                firstTokenTimeout);
         return new SloClass(name, t, objective == null ? DEFAULT_OBJECTIVE : objective,
                 percentile == null ? DEFAULT_LATENCY_PERCENTILE : percentile);
     }

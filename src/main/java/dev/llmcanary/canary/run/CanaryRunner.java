@@ -113,7 +113,8 @@ public final class CanaryRunner {
                 settings.maxChunkTimestamps(), pool.cumulative(), settings.tokensEventEvery());
         StreamRequest request = new StreamRequest(target.endpoint().baseUrl(), flavor.path(target.model()),
                 headers(runId, canary, pool, observed), RequestBodies.build(canary, flavor, target.model()),
-                settings.connectTimeout(), Duration.ofMillis((long) (thresholds.timeoutSeconds() * 1000)));
+                settings.connectTimeout(), millis(thresholds.timeoutSeconds()), millis(thresholds.headersTimeout()),
+                millis(thresholds.firstTokenTimeout()));
 
         // Only the cached scrape is looked up here: no request to the server before or during the stream.
         EvidenceCollector.Pending pending = evidence == null ? null : evidence.begin(pool.evidence(),
@@ -210,7 +211,7 @@ public final class CanaryRunner {
             return new RunResult(runId, t.canary().id(), t.pool().name(), t.endpoint().name(), t.model(), sloClass,
                     flavor, startedAt, Outcome.ERROR, attempt.error().message(), attempt.error().kind(), null, null,
                     new TokenCounts(0, true, 0, null, bucket), null, null, null, List.of(), List.of(), List.of(),
-                    traceId, null, 0, 0, null, null);
+                    traceId, null, 0, 0, null, null, null, attempt.connectRetries());
         }
         StreamResult sr = attempt.result();
         StreamTrace tr = sr.trace();
@@ -261,7 +262,7 @@ public final class CanaryRunner {
                 startedAt, outcome, reason, null, sr.httpStatus() == 0 ? null : sr.httpStatus(), timings, tokens,
                 sr.finishReason(), sr.rawFinishReason(), sr.responseId(), violations, slo, verdicts, traceId,
                 sha256Prefix(sr.content()), sr.bytes(), sr.events(), timeline(tr, ref), completion,
-                retryAfterSeconds(sr.httpStatus(), attempt.retryAfter(), startedAt));
+                retryAfterSeconds(sr.httpStatus(), attempt.retryAfter(), startedAt), attempt.connectRetries());
     }
 
     /** Only a 429 or 503 answer's {@code Retry-After} means "wait before asking again". */
@@ -307,6 +308,10 @@ public final class CanaryRunner {
 
     private static double millis(long nanos) {
         return Math.round(nanos / 1e3) / 1e3;
+    }
+
+    private static Duration millis(double seconds) {
+        return Duration.ofMillis((long) (seconds * 1000));
     }
 
     private static long seconds(double s) {

@@ -19,6 +19,8 @@ import java.util.List;
  *                   around the run; {@code null} otherwise
  * @param duringLoadProbe   a load probe of ours was running on the pool when the run finished, so a degradation may
  *                          be our own load rather than an incident
+ * @param connectRetries how many times establishing the connection was retried before the request was written
+ *                       (never a re-sent request; TTFT is measured from the request write, so retries never inflate it)
  */
 public record RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
                         String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
@@ -26,7 +28,8 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                         String rawFinishReason, String responseId, List<ViolationView> violations,
                         List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
                         String completionSha256, long bytes, int events, Timeline timeline, String completion,
-                        Integer retryAfterSeconds, Evidence evidence, boolean duringLoadProbe) {
+                        Integer retryAfterSeconds, Evidence evidence, boolean duringLoadProbe,
+                        int connectRetries) {
 
     /** A result without server evidence, outside any load probe. */
     public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
@@ -38,7 +41,20 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                      Integer retryAfterSeconds) {
         this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
                 timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
-                completionSha256, bytes, events, timeline, completion, retryAfterSeconds, null, false);
+                completionSha256, bytes, events, timeline, completion, retryAfterSeconds, 0);
+    }
+
+    /** A result without server evidence, outside any load probe, after {@code connectRetries} connection retries. */
+    public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
+                     String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
+                     Integer httpStatus, RunTimings timings, TokenCounts tokens, String finishReason,
+                     String rawFinishReason, String responseId, List<ViolationView> violations,
+                     List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
+                     String completionSha256, long bytes, int events, Timeline timeline, String completion,
+                     Integer retryAfterSeconds, int connectRetries) {
+        this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
+                timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
+                completionSha256, bytes, events, timeline, completion, retryAfterSeconds, null, false, connectRetries);
     }
 
     /** A result without a {@code Retry-After} answer. */
@@ -50,7 +66,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                      String completionSha256, long bytes, int events, Timeline timeline, String completion) {
         this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
                 timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
-                completionSha256, bytes, events, timeline, completion, null);
+                completionSha256, bytes, events, timeline, completion, null, 0);
     }
 
     /** This result with {@code e} as its evidence. */
@@ -58,7 +74,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks,
                 guardrails, traceId, completionSha256, bytes, events, timeline, completion, retryAfterSeconds, e,
-                duringLoadProbe);
+                duringLoadProbe, connectRetries);
     }
 
     /** This result, marked as finished while a load probe ran on its pool. */
@@ -66,7 +82,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, true);
+                retryAfterSeconds, evidence, true, connectRetries);
     }
 
     public boolean failed() {

@@ -82,4 +82,88 @@ class JobTickerTest {
         assertThat(ticker.running()).isFalse();
         assertThat(gate.remainingTokens()).hasValue(50);
     }
+
+    private static final EndpointGuard.Settings BREAKER = new EndpointGuard.Settings(0.5, 2,
+            java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(10));
+
+    @Test
+    void aWonClaimRunsTheTickAfterTheLocalChecks() {
+        PoolGate gate = new PoolGate(new Pool.Scheduling(1, 100L, List.of()), clock);
+        JobTicker ticker = new JobTicker(skips::add);
+        AtomicInteger claims = new AtomicInteger();
+        AtomicInteger started = new AtomicInteger();
+
+        Optional<SkipReason> skipped = ticker.tick(null, gate, Priority.NORMAL, 50, () -> {
+            claims.incrementAndGet();
+            return CompletableFuture.completedFuture(true);
+        }, () -> {
+            started.incrementAndGet();
+            return new CompletableFuture<>();
+        }).toCompletableFuture().join();
+
+        assertThat(skipped).isEmpty();
+        assertThat(claims).hasValue(1);
+        assertThat(started).hasValue(1);
+        assertThat(gate.inFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void aLostClaimGivesBackTheSlotTheTokensAndTheProbe() {
+        PoolGate gate = new PoolGate(new Pool.Scheduling(1, 100L, List.of()), clock);
+        EndpointGuard guard = new EndpointGuard(BREAKER, clock);
+        guard.record(true, false, null);
+        guard.record(true, false, null); // open
+        clock.advance(java.time.Duration.ofSeconds(31)); // half-open: this tick holds the one probe
+        JobTicker ticker = new JobTicker(skips::add);
+        AtomicInteger started = new AtomicInteger();
+
+        Optional<SkipReason> skipped = ticker.tick(guard, gate, Priority.NORMAL, 50,
+                () -> CompletableFuture.completedFuture(false), () -> {
+                    started.incrementAndGet();
+                    return CompletableFuture.completedFuture(1L);
+                }).toCompletableFuture().join();
+
+        assertThat(skipped).contains(SkipReason.CLAIMED_ELSEWHERE);
+        assertThat(skips).containsExactly(SkipReason.CLAIMED_ELSEWHERE);
+        assertThat(started).hasValue(0);
+        assertThat(ticker.running()).isFalse();
+        assertThat(gate.inFlight()).isZero();
+        assertThat(gate.remainingTokens()).hasValue(100);
+        assertThat(guard.admit().admitted()).as("the probe slot is free again").isTrue();
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> localSkips() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.arguments("overlap", SkipReason.OVERLAP),
+                org.junit.jupiter.params.provider.Arguments.arguments("circuit open", SkipReason.CIRCUIT_OPEN),
+                org.junit.jupiter.params.provider.Arguments.arguments("pool concurrency", SkipReason.CONCURRENCY),
+                org.junit.jupiter.params.provider.Arguments.arguments("token budget", SkipReason.BUDGET));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "a tick skipped for {0} is never claimed")
+    @org.junit.jupiter.params.provider.MethodSource("localSkips")
+    void aTickSkippedLocallyIsNeverClaimed(String name, SkipReason reason) {
+        PoolGate gate = new PoolGate(new Pool.Scheduling(1, 100L, List.of()), clock);
+        EndpointGuard guard = new EndpointGuard(BREAKER, clock);
+        JobTicker ticker = new JobTicker(skips::add);
+        switch (reason) {
+            case OVERLAP -> ticker.tick(guard, gate, Priority.NORMAL, 0, CompletableFuture::new);
+            case CIRCUIT_OPEN -> {
+                guard.record(true, false, null);
+                guard.record(true, false, null);
+            }
+            case CONCURRENCY -> new JobTicker(r -> { }).tick(gate, Priority.NORMAL, 0, CompletableFuture::new);
+            case BUDGET -> gate.admit(Priority.NORMAL, 500).ticket().finish(500L);
+            default -> throw new IllegalArgumentException(name);
+        }
+        AtomicInteger claims = new AtomicInteger();
+
+        Optional<SkipReason> skipped = ticker.tick(guard, gate, Priority.NORMAL, 10, () -> {
+            claims.incrementAndGet();
+            return CompletableFuture.completedFuture(true);
+        }, () -> CompletableFuture.completedFuture(1L)).toCompletableFuture().join();
+
+        assertThat(skipped).contains(reason);
+        assertThat(claims).as("claims taken").hasValue(0);
+    }
 }

@@ -40,8 +40,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 /**
  * Two replicas sharing one database, at the level of the scheduler's tick decision: each tick claims its slot
  * through {@link SlotClaims} with real JDBC claims ({@link JobClaims}), and only the winner passes its
- * {@link JobTicker} to a fake runner. Starting two whole Quarkus applications in one test is not practical, so this
- * is the multi-replica test; the clocks are injected (and skewed against each other).
+ * {@link JobTicker} to a fake runner; the clocks are injected (and skewed against each other). The same with two
+ * whole service processes is {@code it/TwoReplicasIT}.
  */
 class ReplicaTakeoverTest {
 
@@ -61,26 +61,33 @@ class ReplicaTakeoverTest {
         final PoolGate gate;
         final Map<String, JobTicker> tickers = new HashMap<>();
         final AtomicInteger claimedElsewhere = new AtomicInteger();
+        final AtomicInteger claimsTaken = new AtomicInteger();
+        final EndpointGuard guard;
 
         Replica(String name, Database db, Duration skew) {
             this.name = name;
             this.clock = Clock.offset(clock0, skew);
             this.claims = SlotClaims.on(new JobClaims(db, name + "-" + UUID.randomUUID(), clock)::claim);
             this.gate = new PoolGate(new Pool.Scheduling(8, null, List.of()), clock);
+            this.guard = new EndpointGuard(new EndpointGuard.Settings(0.5, 2, Duration.ofHours(1),
+                    Duration.ofSeconds(30), Duration.ofMinutes(10)), clock);
         }
 
-        /** What the scheduler does when the job's timer fires. */
+        /** What the scheduler does when the job's timer fires: local checks, then the claim, then the run. */
         void tick(String job, long offset) {
             long slot = SpreadOffsets.slot(offset, INTERVAL, clock.millis());
-            if (!claims.claim(job, slot).runs()) {
-                claimedElsewhere.incrementAndGet();
-                return;
-            }
-            tickers.computeIfAbsent(job, j -> new JobTicker(r -> { }))
-                    .tick(gate, CanaryDefinition.Priority.NORMAL, 0, () -> {
+            tickers.computeIfAbsent(job, j -> new JobTicker(r -> {
+                        if (r == SkipReason.CLAIMED_ELSEWHERE) {
+                            claimedElsewhere.incrementAndGet();
+                        }
+                    }))
+                    .tick(guard, gate, CanaryDefinition.Priority.NORMAL, 0, () -> {
+                        claimsTaken.incrementAndGet();
+                        return CompletableFuture.completedFuture(claims.claim(job, slot).runs());
+                    }, () -> {
                         ran.add(new Ran(job, slot, name));
                         return CompletableFuture.completedFuture(0L);
-                    });
+                    }).toCompletableFuture().join();
         }
     }
 
@@ -144,6 +151,30 @@ class ReplicaTakeoverTest {
                 .allSatisfy(r -> assertThat(r.replica()).isEqualTo("b"));
         assertThat(a.claimedElsewhere.get() + b.claimedElsewhere.get()).as("lost claims while both lived")
                 .isEqualTo(jobs.size() * STOP_A_AT);
+    }
+
+    @Test
+    void aReplicaWhoseBreakerIsOpenLeavesEveryTickToTheOther() {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        Database db = new Database(ds, () -> Flyway.configure().dataSource(ds).locations("classpath:db/migration")
+                .load().migrate());
+        Replica a = new Replica("a", db, Duration.ZERO);
+        Replica b = new Replica("b", db, Duration.ZERO);
+        a.guard.record(true, false, null);
+        a.guard.record(true, false, null); // a's endpoint breaker opens for an hour: a skips locally
+        String job = "c/" + UUID.randomUUID();
+        long first = SpreadOffsets.slot(0, INTERVAL, clock0.millis()) + 1;
+
+        for (int k = 0; k < SLOTS; k++) {
+            clock0.set(Instant.ofEpochMilli((first + k) * INTERVAL));
+            a.tick(job, 0); // a ticks first each time: with claims before local checks it would win and skip
+            b.tick(job, 0);
+        }
+
+        assertThat(ran).hasSize(SLOTS).allSatisfy(r -> assertThat(r.replica()).isEqualTo("b"));
+        assertThat(a.claimsTaken).as("claims taken by the replica that would skip").hasValue(0);
+        assertThat(b.claimedElsewhere).hasValue(0);
     }
 
     @Test

@@ -193,7 +193,23 @@ class ConfigRulesTest {
                 arguments("unknown class key", "slo_classes:\n  a: {ttft: 1}\n",
                         "canaries/slo-classes.yaml:2:7: slo_classes.a.ttft: unknown key; allowed: description,"
                                 + " ttft_seconds, e2e_seconds, min_output_tokens_per_second, stall_seconds,"
-                                + " stall_abort_seconds, timeout_seconds, objective, latency_percentile"),
+                                + " stall_abort_seconds, timeout_seconds, objective, latency_percentile,"
+                                + " headers_timeout_seconds, first_token_timeout_seconds"),
+                arguments("first-token timeout above the total",
+                        "slo_classes:\n  a: {timeout_seconds: 10, first_token_timeout_seconds: 20}\n",
+                        "canaries/slo-classes.yaml:2:57: slo_classes.a.first_token_timeout_seconds:"
+                                + " first_token_timeout_seconds (20.0) must not exceed timeout_seconds (10.0)"),
+                arguments("headers timeout above the first-token timeout",
+                        "slo_classes:\n  a: {first_token_timeout_seconds: 5, headers_timeout_seconds: 6}\n",
+                        "canaries/slo-classes.yaml:2:64: slo_classes.a.headers_timeout_seconds:"
+                                + " headers_timeout_seconds (6.0) must not exceed first_token_timeout_seconds (5.0)"),
+                arguments("headers timeout above the default total",
+                        "slo_classes:\n  a: {headers_timeout_seconds: 200}\n",
+                        "canaries/slo-classes.yaml:2:32: slo_classes.a.headers_timeout_seconds:"
+                                + " headers_timeout_seconds (200.0) must not exceed timeout_seconds (120.0)"),
+                arguments("zero first-token timeout", "slo_classes:\n  a: {first_token_timeout_seconds: 0}\n",
+                        "canaries/slo-classes.yaml:2:36: slo_classes.a.first_token_timeout_seconds: must be greater"
+                                + " than 0, got 0.0"),
                 arguments("missing slo_classes key", "classes: {}\n",
                         "canaries/slo-classes.yaml:1:1: classes: unknown key; allowed: slo_classes"));
     }

@@ -45,4 +45,28 @@ class ThresholdsTest {
     void tightens(String name, Thresholds base, ThresholdOverrides overrides, Thresholds expected) {
         assertThat(base.tightenedBy(overrides)).isEqualTo(expected);
     }
+
+    static Stream<Arguments> timeouts() {
+        return Stream.of(
+                arguments("ttft threshold: first token and headers at 10 x ttft", CLASS, 10.0, 10.0),
+                arguments("10 x ttft above the total: the total", new Thresholds(20.0, null, null, 2, 10, 120),
+                        120.0, 120.0),
+                arguments("no ttft threshold: 10 x e2e", new Thresholds(null, 2.0, null, 2, 10, 120), 20.0, 20.0),
+                arguments("no latency threshold: the total", NO_LATENCY, 120.0, 120.0),
+                arguments("explicit first token, headers follow it",
+                        new Thresholds(1.0, 2.0, null, 2, 10, 120, null, 4.0), 4.0, 4.0),
+                arguments("explicit headers within the derived first token",
+                        new Thresholds(1.0, 2.0, null, 2, 10, 120, 3.0, null), 10.0, 3.0),
+                arguments("a canary's tighter total caps both",
+                        CLASS.tightenedBy(new ThresholdOverrides(null, null, null, null, null, 5.0)), 5.0, 5.0),
+                arguments("a canary's tighter ttft tightens the derived ones",
+                        CLASS.tightenedBy(new ThresholdOverrides(0.2, null, null, null, null, null)), 2.0, 2.0));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("timeouts")
+    void derivesPhaseTimeouts(String name, Thresholds t, double firstToken, double headers) {
+        assertThat(t.firstTokenTimeout()).isEqualTo(firstToken);
+        assertThat(t.headersTimeout()).isEqualTo(headers);
+    }
 }

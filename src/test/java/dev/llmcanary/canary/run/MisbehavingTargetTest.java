@@ -96,6 +96,21 @@ class MisbehavingTargetTest {
 
         assertThat(r.outcome()).isEqualTo(Outcome.ERROR);
         assertThat(r.errorKind()).isEqualTo("timeout");
+        assertThat(r.reason()).isEqualTo("timeout: headers: no response headers within 1 s of the start");
+    }
+
+    @Test
+    void aFirstTokenLaterThanTenTimesTheTtftThresholdIsAFirstTokenTimeout() throws Exception {
+        HttpServer server = listen(req -> req.response().setChunked(true).putHeader("content-type", "text/event-stream")
+                .write(": keep-alive\n\n"));
+
+        // ttft 0.05 s: the first-token timeout derived from it is 0.5 s, well before any stall abort.
+        RunResult r = runner.run(targetAt(server, new ThresholdOverrides(0.05, null, null, null, null, null)))
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(r.reason()).isEqualTo("timeout: first_token: no token within 0.5 s of the start, stream aborted");
+        assertThat(r.violations()).extracting(ViolationView::rule).startsWith("timeout");
     }
 
     @Test
