@@ -11,10 +11,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The test PostgreSQL from {@code LLM_CANARY_TEST_PG_URL} (and {@code _USER}/{@code _PASSWORD}, default
  * llmcanary/llmcanary), migrated; tests needing it fail under CI ({@code CI=true}) without it and are skipped elsewhere.
+ * Each test JVM works in a schema of its own (dropped at exit), so a database shared with other builds, or left
+ * migrated by another branch, never fails Flyway's validation or mixes rows.
  */
 public final class TestPostgres {
 
     private static final String URL = System.getenv("LLM_CANARY_TEST_PG_URL");
+    private static final String SCHEMA = "t_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static volatile boolean migrated;
 
     private TestPostgres() {
     }
@@ -27,14 +31,38 @@ public final class TestPostgres {
         assumeTrue(URL != null, "LLM_CANARY_TEST_PG_URL not set: PostgreSQL tests skipped outside CI");
     }
 
-    /** The migrated test database. */
-    public static DataSource dataSource() {
+    /** The migrated test database, in this JVM's own schema. */
+    public static synchronized DataSource dataSource() {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl(URL);
-        ds.setUser(env("LLM_CANARY_TEST_PG_USER", "llmcanary"));
-        ds.setPassword(env("LLM_CANARY_TEST_PG_PASSWORD", "llmcanary"));
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        ds.setUser(user());
+        ds.setPassword(password());
+        if (!migrated) {
+            try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+                st.execute("CREATE SCHEMA " + SCHEMA);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot create test schema " + SCHEMA, e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(TestPostgres::dropSchema));
+        }
+        ds.setCurrentSchema(SCHEMA);
+        if (!migrated) {
+            Flyway.configure().dataSource(ds).schemas(SCHEMA).locations("classpath:db/migration").load().migrate();
+            migrated = true;
+        }
         return ds;
+    }
+
+    private static void dropSchema() {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(URL);
+        ds.setUser(user());
+        ds.setPassword(password());
+        try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        } catch (java.sql.SQLException e) {
+            // best effort at exit: a leftover schema only costs disk in a throwaway test database
+        }
     }
 
     /** The JDBC URL, {@code null} when not configured. */
