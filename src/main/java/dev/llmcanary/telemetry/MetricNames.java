@@ -65,6 +65,9 @@ public final class MetricNames {
     /** {@code llm_canary_store_buffered_results}: results waiting in memory for the database. */
     public static final String STORE_BUFFERED_RESULTS = "llm_canary_store_buffered_results";
 
+    /** {@code llm_canary_gate_verdicts_total}: finished deployment gates by suite and verdict (pass/fail/inconclusive). */
+    public static final String GATE_VERDICTS = "llm_canary_gate_verdicts";
+
     public static final String POOL = "pool";
     public static final String ENDPOINT = "endpoint";
     public static final String MODEL = "model";
@@ -76,6 +79,8 @@ public final class MetricNames {
     public static final String RESULT = "result";
     public static final String KIND = "kind";
     public static final String REASON = "reason";
+    public static final String SUITE = "suite";
+    public static final String VERDICT = "verdict";
 
     private MetricNames() {
     }
