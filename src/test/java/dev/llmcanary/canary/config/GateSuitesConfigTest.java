@@ -30,8 +30,8 @@ class GateSuitesConfigTest {
         Catalog c = shipped();
         assertThat(c.gateSuites()).containsOnlyKeys("default", "flagger-pre-rollout");
         GateSuite d = c.gateSuite("default").orElseThrow();
-        assertThat(d.canaries()).containsExactly("chat-interactive", "count-ordered");
-        assertThat(d.repetitions()).isEqualTo(230);
+        assertThat(d.canaries()).containsExactly("count-ordered");
+        assertThat(d.repetitions()).isEqualTo(460);
         assertThat(d.inconclusive()).isEqualTo(InconclusivePolicy.FAIL);
         assertThat(d.comparative()).extracting(x -> x.metric()).containsExactly(GateMetric.TTFT,
                 GateMetric.INTER_TOKEN_LATENCY, GateMetric.E2E, GateMetric.OUTPUT_TOKENS_PER_SECOND);
