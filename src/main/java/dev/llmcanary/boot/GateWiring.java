@@ -73,8 +73,17 @@ public class GateWiring {
         CanaryConfig.Gates g = config.gates();
         GateLimits limits = new GateLimits(g.maxRepetitions(), g.maxConcurrency(), g.maxConcurrentPerPool(),
                 g.maxDeadline(), g.retryAfter(), g.staleAfter(), g.maxWindow());
-        return new GateService(catalog::current, new GateRunStarter(scheduler, runner), store, json, limits, clock,
-                timer, worker, registry, tracer, config.replicaId().orElseGet(Engine::replicaId));
+        return new GateService(catalog::current, new GateRunStarter(scheduler::poolGate, runner::run), store, json, limits, clock,
+                timer, worker, registry, tracer, owner());
+    }
+
+    /**
+     * This process's name on its gates: the replica id plus a random suffix, so even with a fixed
+     * {@code llm-canary.replica-id} a restarted process finishes the gates its predecessor left running.
+     */
+    private String owner() {
+        return config.replicaId().map(id -> id + "-" + java.util.UUID.randomUUID().toString().substring(0, 8))
+                .orElseGet(Engine::replicaId);
     }
 
     void onStart(@Observes StartupEvent event, GateService gates) {
