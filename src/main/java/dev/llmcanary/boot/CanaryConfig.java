@@ -80,6 +80,47 @@ public interface CanaryConfig {
         Duration connectRetryBackoff();
     }
 
+    /** Deployment gates (README "Deployment gates"). */
+    Gates gates();
+
+    interface Gates {
+        /** The most repetitions of each canary per side one gate runs; a suite or request asking more is capped. */
+        @WithDefault("500")
+        int maxRepetitions();
+
+        /** The most runs one gate has in flight (the pool's max_concurrent_canaries still applies). */
+        @WithDefault("8")
+        int maxConcurrency();
+
+        /** Gates running at once that use a pool (as candidate or live baseline); more get 429 with Retry-After. */
+        @WithDefault("1")
+        int maxConcurrentPerPool();
+
+        /** The longest deadline a request may set. */
+        @WithDefault("30m")
+        Duration maxDeadline();
+
+        /** The longest {@code ?wait=} a request may ask for. */
+        @WithDefault("10m")
+        Duration maxWait();
+
+        /** How long the Flagger webhook waits for an active gate's verdict; keep it below the webhook's timeout. */
+        @WithDefault("25s")
+        Duration flaggerWait();
+
+        /** The {@code Retry-After} of a 429 when a pool already runs its cap of gates. */
+        @WithDefault("30s")
+        Duration retryAfter();
+
+        /** A running gate whose owner sent no heartbeat for this long is finished as inconclusive. */
+        @WithDefault("45s")
+        Duration staleAfter();
+
+        /** The longest window of stored history a passive evaluation or stored baseline may read. */
+        @WithDefault("7d")
+        Duration maxWindow();
+    }
+
     interface Breaker {
         /** Share of failed runs (error outcome or HTTP 5xx) among the last {@code request-volume} that opens it. */
         @WithDefault("0.5")

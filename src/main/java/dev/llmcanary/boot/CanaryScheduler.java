@@ -136,6 +136,14 @@ public class CanaryScheduler {
                 jobs.size() - added);
     }
 
+    /**
+     * The pool's gate (concurrency cap, token budget, quiet windows) shared with on-demand work such as deployment
+     * gates, so their runs count against the same limits; created on first use when the scheduler is off.
+     */
+    public PoolGate poolGate(Pool pool) {
+        return gates.computeIfAbsent(pool.name(), n -> new PoolGate(pool.scheduling(), clock));
+    }
+
     /** The scheduled jobs by key (tests check that a reload keeps unchanged jobs as they were). */
     synchronized Map<JobKey, Object> jobs() {
         return Map.copyOf(jobs);
@@ -210,7 +218,7 @@ public class CanaryScheduler {
     }
 
     /** Prompt + output tokens of a run; prompt tokens the server did not report count as 0. */
-    static long tokensUsed(RunResult r) {
+    public static long tokensUsed(RunResult r) {
         if (r == null || r.tokens() == null) {
             return 0;
         }

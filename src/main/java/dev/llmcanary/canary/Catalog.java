@@ -18,10 +18,18 @@ public final class Catalog {
     private final List<Pool> pools;
     private final List<CanaryDefinition> canaries;
     private final Instant loadedAt;
+    private final Map<String, dev.llmcanary.gate.config.GateSuite> gateSuites;
 
     /** Every canary's SLO class must be among {@code sloClasses} (the loader guarantees it). */
     public Catalog(Map<String, SloClass> sloClasses, List<Pool> pools, List<CanaryDefinition> canaries,
                    Instant loadedAt) {
+        this(sloClasses, pools, canaries, loadedAt, Map.of());
+    }
+
+    /** A catalog with deployment gate suites ({@code gates.yaml}), by name in file order. */
+    public Catalog(Map<String, SloClass> sloClasses, List<Pool> pools, List<CanaryDefinition> canaries,
+                   Instant loadedAt, Map<String, dev.llmcanary.gate.config.GateSuite> gateSuites) {
+        this.gateSuites = Collections.unmodifiableMap(new LinkedHashMap<>(gateSuites));
         this.sloClasses = Collections.unmodifiableMap(new LinkedHashMap<>(sloClasses));
         this.pools = List.copyOf(pools);
         this.canaries = List.copyOf(canaries);
@@ -107,7 +115,16 @@ public final class Catalog {
             found.forEach(e -> byName.putIfAbsent(e.name(), e));
             effective.add(p.withEndpoints(List.copyOf(byName.values())));
         }
-        return new Catalog(sloClasses, effective, canaries, loadedAt);
+        return new Catalog(sloClasses, effective, canaries, loadedAt, gateSuites);
+    }
+
+    /** The deployment gate suites by name, in file order. */
+    public Map<String, dev.llmcanary.gate.config.GateSuite> gateSuites() {
+        return gateSuites;
+    }
+
+    public Optional<dev.llmcanary.gate.config.GateSuite> gateSuite(String name) {
+        return Optional.ofNullable(gateSuites.get(name));
     }
 
     /** When the configuration in this snapshot was loaded. */

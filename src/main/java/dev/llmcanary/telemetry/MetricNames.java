@@ -80,6 +80,8 @@ public final class MetricNames {
     public static final String LOADPROBE_ACHIEVED_RATE = "llm_loadprobe_achieved_rate";
     /** {@code llm_loadprobe_output_tokens_per_second{pool,scenario}}: the last probe's output token throughput. */
     public static final String LOADPROBE_OUTPUT_TOKENS_PER_SECOND = "llm_loadprobe_output_tokens_per_second";
+    /** {@code llm_canary_gate_verdicts_total}: finished deployment gates by suite and verdict (pass/fail/inconclusive). */
+    public static final String GATE_VERDICTS = "llm_canary_gate_verdicts";
 
     public static final String POOL = "pool";
     public static final String ENDPOINT = "endpoint";
@@ -95,6 +97,7 @@ public final class MetricNames {
     public static final String SCENARIO = "scenario";
     public static final String VERDICT = "verdict";
     public static final String QUANTILE = "quantile";
+    public static final String SUITE = "suite";
 
     private MetricNames() {
     }

@@ -69,6 +69,16 @@ public final class SpanNames {
     public static final Map<Figure, AttributeKey<Double>> EVIDENCE_BEFORE = figureKeys("llm_canary.evidence.before.");
     /** Each normalized server figure just after the run, e.g. {@code llm_canary.evidence.after.kv_cache_usage_ratio}. */
     public static final Map<Figure, AttributeKey<Double>> EVIDENCE_AFTER = figureKeys("llm_canary.evidence.after.");
+    /** Span: one deployment gate, from start to verdict; one event per criterion. */
+    public static final String SPAN_GATE = "llm_canary.gate";
+    /** Event on the gate span: one criterion's verdict. */
+    public static final String EVENT_GATE_CRITERION = "gate_criterion";
+    public static final AttributeKey<String> GATE_ID = AttributeKey.stringKey("llm_canary.gate.id");
+    public static final AttributeKey<String> GATE_SUITE = AttributeKey.stringKey("llm_canary.gate.suite");
+    public static final AttributeKey<String> GATE_VERDICT = AttributeKey.stringKey("llm_canary.gate.verdict");
+    public static final AttributeKey<Long> GATE_SCORE = AttributeKey.longKey("llm_canary.gate.score");
+    public static final AttributeKey<String> GATE_CRITERION = AttributeKey.stringKey("llm_canary.gate.criterion");
+    public static final AttributeKey<Double> GATE_P_VALUE = AttributeKey.doubleKey("llm_canary.gate.p_value");
 
     private SpanNames() {
     }

@@ -25,7 +25,9 @@ public final class ConfigLoader {
 
     static final String POOLS_FILE = "pools.yaml";
     static final String SLO_CLASSES_FILE = "slo-classes.yaml";
-    private static final Set<String> RESERVED = Set.of(POOLS_FILE, SLO_CLASSES_FILE, "pools.yml", "slo-classes.yml");
+    static final String GATES_FILE = "gates.yaml";
+    private static final Set<String> RESERVED = Set.of(POOLS_FILE, SLO_CLASSES_FILE, "pools.yml", "slo-classes.yml",
+            GATES_FILE, "gates.yml");
 
     private final Placeholders placeholders;
     private final GuardrailSpecs guardrails;
@@ -81,10 +83,28 @@ public final class ConfigLoader {
                 }
             }
         }
+        Map<String, dev.llmcanary.gate.config.GateSuite> suites = gateSuites(canariesDir, canaries, poolBound, errors);
         if (!errors.isEmpty()) {
             return new LoadResult(null, errors);
         }
-        return new LoadResult(new Catalog(classes.classes(), poolBound.pools(), canaries, clock.instant()), List.of());
+        return new LoadResult(new Catalog(classes.classes(), poolBound.pools(), canaries, clock.instant(), suites),
+                List.of());
+    }
+
+    /** The optional {@code gates.yaml} beside the canaries: deployment gate suites (none when the file is absent). */
+    private Map<String, dev.llmcanary.gate.config.GateSuite> gateSuites(Path canariesDir,
+                                                                        List<CanaryDefinition> canaries,
+                                                                        PoolBinder.Bound pools,
+                                                                        List<ConfigError> errors) {
+        Path file = canariesDir.resolve(GATES_FILE);
+        if (!Files.exists(file)) {
+            return Map.of();
+        }
+        Set<String> ids = new java.util.HashSet<>();
+        canaries.forEach(c -> ids.add(c.id()));
+        return read(file, canariesDir, errors)
+                .map(f -> new GateSuiteBinder(ids, pools.names(), pools.complete()).bind(f.root(), f.values()))
+                .orElse(Map.of());
     }
 
     /** A parsed file with the value converter that reports into its name. */

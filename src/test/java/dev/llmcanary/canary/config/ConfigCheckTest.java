@@ -45,4 +45,13 @@ class ConfigCheckTest {
                 .contains("several-errors/pools.yaml:6:13: pools[0].models: must list at least one model")
                 .contains("8 error(s)");
     }
+
+    @Test
+    void coversTheGateSuites() {
+        assertThat(check("src/test/resources/config/gates-bad", "src/test/resources/config/base/pools.yaml",
+                "src/test/resources/config/base/slo-classes.yaml")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("gates-bad/gates.yaml:3:15: gates.quick.canaries: unknown canary \"nope\"")
+                .contains("gates-bad/gates.yaml:4:12: gates.quick.pools: unknown pool \"gpu\"");
+    }
 }

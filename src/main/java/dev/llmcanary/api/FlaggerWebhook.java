@@ -1,0 +1,178 @@
+package dev.llmcanary.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmcanary.boot.CanaryConfig;
+import dev.llmcanary.gate.GateRequest;
+import dev.llmcanary.gate.GateService;
+import dev.llmcanary.gate.GateStatus;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Flagger's webhook contract: Flagger POSTs {@code {name, namespace, phase, checksum, type, metadata}} and treats any
+ * 2xx as success. A {@code pre-rollout} hook runs an active gate (the same name/namespace/checksum finds the same
+ * gate) and waits for its verdict up to {@code llm-canary.gates.flagger-wait}; a {@code rollout} hook evaluates stored
+ * history passively at each analysis interval. Pass → 200; fail or inconclusive → 412; still running → 503 with
+ * Retry-After (Flagger calls again at its next interval and finds the same gate). Flagger cannot always send headers,
+ * so the trigger token may also come as {@code metadata.token}.
+ */
+@Path("/api/gates/flagger")
+@Produces(MediaType.APPLICATION_JSON)
+public class FlaggerWebhook {
+
+    static final String DEFAULT_SUITE = "flagger-pre-rollout";
+    private static final Pattern K8S_NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?");
+    private static final Pattern CHECKSUM = Pattern.compile("[A-Za-z0-9]{1,64}");
+    private static final List<String> FIELDS = List.of("name", "namespace", "phase", "checksum", "type", "metadata");
+    private static final List<String> METADATA = List.of("suite", "pool", "endpoints", "baseline", "baselineGate",
+            "window", "mode", "token");
+
+    private final GateService gates;
+    private final GateResource resource;
+    private final ObjectMapper json;
+    private final CanaryConfig config;
+
+    public FlaggerWebhook(GateService gates, GateResource resource, ObjectMapper json, CanaryConfig config) {
+        this.gates = gates;
+        this.resource = resource;
+        this.json = json;
+        this.config = config;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Flagger webhook: 200 when the gate passes, non-2xx otherwise")
+    public Response hook(@jakarta.ws.rs.HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
+        JsonNode p = parse(body);
+        GateRequests.only(p, "", FIELDS);
+        JsonNode meta = p.get("metadata");
+        if (meta != null && !meta.isNull() && !meta.isObject()) {
+            throw ProblemException.badRequest("metadata: must be an object of strings");
+        }
+        if (meta != null && meta.isObject()) {
+            GateRequests.only(meta, "metadata.", METADATA);
+        }
+        authorize(authorization, text(meta, "token"));
+        String name = match(text(p, "name"), K8S_NAME, "name");
+        String namespace = match(text(p, "namespace"), K8S_NAME, "namespace");
+        String checksum = text(p, "checksum");
+        String type = text(p, "type");
+        String suite = text(meta, "suite") != null ? match(text(meta, "suite"), GateRequests.NAME, "metadata.suite")
+                : DEFAULT_SUITE;
+        String pool = text(meta, "pool");
+        if (pool == null) {
+            throw ProblemException.badRequest("metadata.pool: required (the configured candidate pool)");
+        }
+        match(pool, GateRequests.NAME, "metadata.pool");
+        String mode = text(meta, "mode") != null ? text(meta, "mode") : "rollout".equals(type) ? "passive" : "active";
+        Duration window = text(meta, "window") == null ? Duration.ofMinutes(10)
+                : GateRequests.parseDuration(text(meta, "window"));
+        if (window == null) {
+            throw ProblemException.badRequest("metadata.window: must be a duration such as 10m");
+        }
+        GateStatus status;
+        switch (mode) {
+            case "passive" -> {
+                status = gates.evaluate(suite, pool, window,
+                        GateRequests.name(meta.get("baseline"), "metadata.baseline", false));
+            }
+            case "active" -> {
+                match(checksum, CHECKSUM, "checksum");
+                GateRequest req = new GateRequest(suite, pool, endpoints(meta),
+                        baseline(meta, window), null, null, null,
+                        "flagger:" + namespace + "/" + name + "/" + checksum);
+                GateService.Started s = gates.start(req);
+                status = resource.waitFor(s.id(), (int) config.gates().flaggerWait().toSeconds());
+            }
+            default -> throw ProblemException.badRequest("metadata.mode: must be active or passive");
+        }
+        if (!status.finished()) {
+            return Response.status(503).header("Retry-After", "10").entity(status).build();
+        }
+        return Response.status(status.passed() ? 200 : 412).entity(status).build();
+    }
+
+    private static GateRequest.Baseline baseline(JsonNode meta, Duration window) {
+        String gate = text(meta, "baselineGate");
+        if (gate != null) {
+            return GateRequest.Baseline.gate(match(gate, GateRequests.GATE_ID, "metadata.baselineGate"));
+        }
+        String pool = GateRequests.name(meta.get("baseline"), "metadata.baseline", false);
+        if (pool != null) {
+            return GateRequest.Baseline.pool(pool);
+        }
+        return text(meta, "window") != null ? GateRequest.Baseline.window(null, window) : GateRequest.Baseline.none();
+    }
+
+    private static List<String> endpoints(JsonNode meta) {
+        String eps = text(meta, "endpoints");
+        if (eps == null || eps.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(eps.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(s -> match(s, GateRequests.NAME, "metadata.endpoints")).toList();
+    }
+
+    /** The trigger token, from the Authorization header or {@code metadata.token}, compared in constant time. */
+    private void authorize(String header, String metadataToken) {
+        byte[] token = config.api().token().map(String::trim).filter(v -> !v.isEmpty())
+                .map(v -> v.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        if (token == null) {
+            throw new ProblemException(403, "Forbidden",
+                    "triggering runs is disabled: no API token is configured (set LLM_CANARY_API_TOKEN)");
+        }
+        String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).trim() : metadataToken;
+        if (presented == null || !MessageDigest.isEqual(presented.trim().getBytes(StandardCharsets.UTF_8), token)) {
+            throw new ProblemException(401, "Unauthorized",
+                    "a valid bearer token (or metadata.token) is required to trigger gates");
+        }
+    }
+
+    private JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw ProblemException.badRequest("a JSON body is required");
+        }
+        try {
+            JsonNode n = json.readTree(body);
+            if (n == null || !n.isObject()) {
+                throw ProblemException.badRequest("the body must be a JSON object");
+            }
+            return n;
+        } catch (IOException e) {
+            throw ProblemException.badRequest("malformed JSON body");
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        if (n == null || n.get(field) == null || n.get(field).isNull()) {
+            return null;
+        }
+        if (!n.get(field).isTextual()) {
+            throw ProblemException.badRequest(field + ": must be a string");
+        }
+        return n.get(field).asText();
+    }
+
+    private static String match(String value, Pattern p, String field) {
+        if (value == null || !p.matcher(value).matches()) {
+            throw ProblemException.badRequest(field + ": required, must match " + p.pattern());
+        }
+        return value;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.llmcanary.api;
+
+import dev.llmcanary.gate.GateRejected;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** A gate that cannot start answers as a problem; a 429 says when to retry. */
+public class GateProblems {
+
+    @ServerExceptionMapper
+    public Response rejected(GateRejected e) {
+        Response.Status s = Response.Status.fromStatusCode(e.status());
+        String title = s != null ? s.getReasonPhrase() : e.status() == 422 ? "Unprocessable Content"
+                : e.status() == 429 ? "Too Many Requests" : "Error";
+        Response r = ProblemMappers.respond(Problem.of(e.status(), title, e.getMessage()));
+        if (e.retryAfterSeconds() != null) {
+            r.getHeaders().add("Retry-After", String.valueOf(e.retryAfterSeconds()));
+        }
+        return r;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.llmcanary.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmcanary.boot.CanaryConfig;
+import dev.llmcanary.gate.GateRequest;
+import dev.llmcanary.gate.GateService;
+import dev.llmcanary.gate.GateStatus;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Deployment gates: start one (candidate pool against a baseline), read its state and verdict, or evaluate stored
+ * history passively. A finished gate answers 200 when a pipeline may proceed and 412 (Precondition Failed) with the
+ * verdict body when it must not (fail, or inconclusive under the default fail-closed policy).
+ */
+@Path("/api/gates")
+@Produces(MediaType.APPLICATION_JSON)
+public class GateResource {
+
+    private final GateService gates;
+    private final ObjectMapper json;
+    private final CanaryConfig config;
+
+    public GateResource(GateService gates, ObjectMapper json, CanaryConfig config) {
+        this.gates = gates;
+        this.json = json;
+        this.config = config;
+    }
+
+    @POST
+    @TriggerAuth
+    @SecurityRequirement(name = "bearer")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Start a gate: 202 + Location; with ?wait= 200 (pass) or 412 (fail/inconclusive) when it"
+            + " finishes in time")
+    public Response start(
+            @Parameter(description = "seconds to wait for the verdict") @QueryParam("wait") @DefaultValue("0")
+            @Min(value = 0, message = "must be 0 or more") @Max(value = 86_400, message = "must be at most 86400") int wait,
+            @Parameter(description = "status for a verdict that does not pass: 412 (default) or 200 (Argo Rollouts)")
+            @QueryParam("failStatus") @DefaultValue("412") @Pattern(regexp = "200|412", message = "must be 200 or 412")
+            String failStatus,
+            String body) {
+        GateRequest req = GateRequests.parse(readBody(body));
+        GateService.Started started = gates.start(req);
+        GateStatus status = waitFor(started.id(), wait);
+        return answer(status, Integer.parseInt(failStatus));
+    }
+
+    @GET
+    @Path("/evaluate")
+    @Operation(summary = "A passive verdict from the runs stored for a pool in a window (no new requests); always 200,"
+            + " read $.passed and $.score")
+    public GateStatus evaluate(
+            @QueryParam("suite") @Pattern(regexp = CanaryResource.NAME, message = "must be a gate suite name")
+            String suite,
+            @QueryParam("pool") @Pattern(regexp = CanaryResource.NAME, message = "must be a configured pool name")
+            String pool,
+            @QueryParam("window") @DefaultValue("10m") String window,
+            @Parameter(description = "compare with this pool's runs in the same window")
+            @QueryParam("baseline") @Pattern(regexp = CanaryResource.NAME, message = "must be a configured pool name")
+            String baseline) {
+        if (suite == null || pool == null) {
+            throw ProblemException.badRequest("suite and pool are required");
+        }
+        Duration w = GateRequests.parseDuration(window);
+        if (w == null) {
+            throw ProblemException.badRequest("window: must be a duration such as 10m, 1h");
+        }
+        return gates.evaluate(suite, pool, w, baseline);
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A gate's state, progress and, when finished, its verdict with every criterion and run links")
+    public GateStatus get(@PathParam("id") @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9-]{0,63}",
+            message = "must be a gate id") String id) {
+        return gates.status(id).orElseThrow(() -> ProblemException.notFound("no gate '" + id + "'"));
+    }
+
+    @GET
+    @Path("/{id}")
+    @Produces(MediaType.TEXT_PLAIN)
+    @Operation(summary = "The same gate as plain text: state, verdict, one line per criterion (for CI logs)")
+    public String getText(@PathParam("id") @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9-]{0,63}",
+            message = "must be a gate id") String id) {
+        return GateText.render(get(id));
+    }
+
+    /** The finished status when it is ready within {@code seconds} (capped), the current one otherwise. */
+    GateStatus waitFor(String id, int seconds) {
+        long capped = Math.min(seconds, config.gates().maxWait().toSeconds());
+        var future = gates.completion(id).orElseThrow(() -> ProblemException.notFound("no gate '" + id + "'"));
+        if (capped > 0) {
+            try {
+                return future.get(capped, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                // not finished in time: answer with the running state
+            } catch (ExecutionException e) {
+                throw new ProblemException(503, "Service Unavailable", "the gate's verdict could not be stored");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return gates.status(id).orElseThrow(() -> ProblemException.notFound("no gate '" + id + "'"));
+    }
+
+    /** 202 while running; 200 when a pipeline may proceed; {@code failStatus} with the verdict otherwise. */
+    static Response answer(GateStatus s, int failStatus) {
+        int code = !s.finished() ? 202 : s.passed() ? 200 : failStatus;
+        return Response.status(code).location(URI.create("/api/gates/" + s.id())).entity(s).build();
+    }
+
+    private JsonNode readBody(String body) {
+        if (body == null || body.isBlank()) {
+            throw ProblemException.badRequest("a JSON body is required: {suite, candidate: {pool}, baseline?}");
+        }
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            throw ProblemException.badRequest("malformed JSON body");
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.llmcanary.gate;
+
+/**
+ * One criterion of a gate verdict, with the numbers on both sides and a one-line reason (never answer text).
+ *
+ * @param kind      {@code absolute} or {@code comparative}
+ * @param limit     the threshold an absolute criterion holds the candidate to
+ * @param test      the significance test used, {@code null} for absolute criteria
+ * @param pValue    the test's p-value, {@code null} when no test ran
+ * @param tolerance the accepted shift (comparative)
+ * @param alpha     the significance level (comparative)
+ */
+public record CriterionResult(String name, String kind, Outcome outcome, String reason, SideFigures candidate,
+                              SideFigures baseline, Double limit, String test, Double pValue, Double tolerance,
+                              Double alpha) {
+
+    static CriterionResult absolute(String name, Outcome outcome, String reason, SideFigures candidate, Double limit) {
+        return new CriterionResult(name, "absolute", outcome, reason, candidate, null, limit, null, null, null, null);
+    }
+}

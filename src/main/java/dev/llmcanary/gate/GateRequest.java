@@ -1,0 +1,60 @@
+package dev.llmcanary.gate;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A validated request for a gate: names only (suite, pools, endpoints, an earlier gate id), never a URL.
+ *
+ * @param candidateEndpoints endpoint names narrowing the candidate pool; empty for all
+ * @param baseline           where the baseline comes from
+ * @param repetitions        override, or {@code null} for the suite's
+ * @param concurrency        override, or {@code null}
+ * @param deadline           override, or {@code null}
+ * @param idempotencyKey     the same key returns the existing gate, or {@code null}
+ */
+public record GateRequest(String suite, String candidatePool, List<String> candidateEndpoints, Baseline baseline,
+                          Integer repetitions, Integer concurrency, Duration deadline, String idempotencyKey) {
+
+    public GateRequest {
+        candidateEndpoints = candidateEndpoints == null ? List.of() : List.copyOf(candidateEndpoints);
+        baseline = baseline == null ? Baseline.none() : baseline;
+    }
+
+    /**
+     * The baseline: a pool measured now ({@code pool}), an earlier gate's candidate runs ({@code gate}), a pool's
+     * stored history over a window ({@code window}, pool defaulting to the candidate's), or none.
+     */
+    public record Baseline(String kind, String pool, String gate, Duration window) {
+        public static final String POOL = "pool";
+        public static final String GATE = "gate";
+        public static final String WINDOW = "window";
+        public static final String NONE = "none";
+
+        public static Baseline none() {
+            return new Baseline(NONE, null, null, null);
+        }
+
+        public static Baseline pool(String pool) {
+            return new Baseline(POOL, pool, null, null);
+        }
+
+        public static Baseline gate(String id) {
+            return new Baseline(GATE, null, id, null);
+        }
+
+        public static Baseline window(String pool, Duration window) {
+            return new Baseline(WINDOW, pool, null, window);
+        }
+
+        /** What the store keeps as the baseline reference. */
+        public String ref() {
+            return switch (kind) {
+                case POOL -> pool;
+                case GATE -> gate;
+                case WINDOW -> (pool == null ? "" : pool) + "@" + window;
+                default -> null;
+            };
+        }
+    }
+}

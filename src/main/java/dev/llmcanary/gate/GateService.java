@@ -1,0 +1,397 @@
+package dev.llmcanary.gate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.Pool;
+import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.gate.config.GateSuite;
+import dev.llmcanary.gate.store.GateRow;
+import dev.llmcanary.gate.store.GateRunLink;
+import dev.llmcanary.gate.store.GateStore;
+import dev.llmcanary.telemetry.MetricNames;
+import dev.llmcanary.telemetry.SpanNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import org.jboss.logging.Logger;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
+
+/**
+ * Starts deployment gates, keeps the running ones, decides and stores their verdicts, and evaluates stored history
+ * passively. Every target comes from the current catalog by name; a request can only pick among configured pools and
+ * their endpoints. Blocking (JDBC): call from worker threads.
+ */
+public final class GateService {
+
+    private static final Logger LOG = Logger.getLogger(GateService.class);
+    static final String RESTARTED = "the service restarted before the gate finished";
+
+    private final Supplier<Optional<Catalog>> catalog;
+    private final RunStarter starter;
+    private final GateStore store;
+    private final ObjectMapper json;
+    private final GateLimits limits;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private final Executor worker;
+    private final MeterRegistry registry;
+    private final Tracer tracer;
+    private final String owner;
+    private final Map<String, Active> active = new ConcurrentHashMap<>();
+
+    /** A gate running in this process. */
+    private record Active(String id, GateRequest request, GateSuite suite, GateExecution execution, Instant createdAt,
+                          Set<String> pools, CompletableFuture<GateStatus> done) {
+    }
+
+    /** The answer to a start: the gate, and whether it already existed (same idempotency key). */
+    public record Started(String id, boolean existing) {
+    }
+
+    public GateService(Supplier<Optional<Catalog>> catalog, RunStarter starter, GateStore store, ObjectMapper json,
+                       GateLimits limits, Clock clock, ScheduledExecutorService timer, Executor worker,
+                       MeterRegistry registry, Tracer tracer, String owner) {
+        this.catalog = catalog;
+        this.starter = starter;
+        this.store = store;
+        this.json = json;
+        this.limits = limits;
+        this.clock = clock;
+        this.timer = timer;
+        this.worker = worker;
+        this.registry = registry;
+        this.tracer = tracer;
+        this.owner = owner;
+    }
+
+    /**
+     * Starts a gate, or returns the existing one for the same idempotency key.
+     *
+     * @throws GateRejected with the status to answer
+     */
+    public Started start(GateRequest req) {
+        Catalog cat = catalog.get().orElseThrow(() -> new GateRejected(503, "no valid configuration has loaded yet"));
+        GateSuite suite = cat.gateSuite(req.suite()).orElseThrow(() -> new GateRejected(400,
+                "no configured gate suite '" + req.suite() + "'; configured: " + String.join(", ",
+                        cat.gateSuites().keySet())));
+        if (req.idempotencyKey() != null) {
+            Optional<GateRow> existing = call(() -> store.byKey(req.idempotencyKey()));
+            if (existing.isPresent()) {
+                return new Started(existing.get().gateId(), true);
+            }
+        }
+        Pool candidate = GatePlan.select(pool(cat, suite, req.candidatePool()), Set.copyOf(req.candidateEndpoints()));
+        for (String e : req.candidateEndpoints()) {
+            if (candidate.endpoints().stream().noneMatch(x -> x.name().equals(e))) {
+                throw new GateRejected(400, "pool '" + req.candidatePool() + "' has no configured endpoint '" + e + "'");
+            }
+        }
+        GateRequest.Baseline b = req.baseline();
+        Pool livePool = GateRequest.Baseline.POOL.equals(b.kind()) ? pool(cat, suite, b.pool()) : null;
+        GateSuite effective = effective(suite, req);
+        List<PlannedRun> plan;
+        try {
+            plan = GatePlan.plan(cat, effective, candidate, livePool);
+        } catch (IllegalArgumentException e) {
+            throw new GateRejected(422, e.getMessage());
+        }
+        List<RunResult> storedBaseline = storedBaseline(cat, suite, req);
+
+        Set<String> pools = new HashSet<>();
+        pools.add(candidate.name());
+        if (livePool != null) {
+            pools.add(livePool.name());
+        }
+        String id = UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        synchronized (this) {
+            for (String p : pools) {
+                long running = active.values().stream().filter(a -> a.pools().contains(p)).count();
+                if (running >= limits.maxConcurrentPerPool()) {
+                    throw new GateRejected(429, "pool '" + p + "' already runs " + running + " gate(s), the most"
+                            + " allowed at once (llm-canary.gates.max-concurrent-per-pool)",
+                            Math.max(1, limits.retryAfter().toSeconds()));
+                }
+            }
+            GateRow row = new GateRow(id, suite.name(), candidate.name(), b.kind(), b.ref(), GateRow.RUNNING, null,
+                    req.idempotencyKey(), owner, now, now, null, plan.size(), 0, write(req), null);
+            if (!call(() -> store.insert(row))) {
+                return new Started(call(() -> store.byKey(req.idempotencyKey())).orElseThrow().gateId(), true);
+            }
+            GateExecution exec = new GateExecution(plan, effective.concurrency(), starter, timer, clock,
+                    effective.deadline());
+            Active a = new Active(id, req, effective, exec, now, Set.copyOf(pools), new CompletableFuture<>());
+            active.put(id, a);
+            Span span = tracer.spanBuilder(SpanNames.SPAN_GATE).setAttribute(SpanNames.GATE_ID, id)
+                    .setAttribute(SpanNames.GATE_SUITE, suite.name()).setAttribute(SpanNames.POOL, candidate.name())
+                    .startSpan();
+            exec.start().thenAcceptAsync(o -> finish(a, o, storedBaseline, span), worker)
+                    .exceptionally(e -> {
+                        LOG.warnf("gate %s could not finish: %s", id, e.getClass().getSimpleName());
+                        return null;
+                    });
+        }
+        LOG.infof("gate %s started: suite %s, candidate %s, baseline %s, %d runs", id, suite.name(),
+                candidate.name(), b.kind(), plan.size());
+        return new Started(id, false);
+    }
+
+    /** The gate's current state, from memory while it runs here, from the store otherwise. */
+    public Optional<GateStatus> status(String id) {
+        Active a = active.get(id);
+        if (a != null) {
+            return Optional.of(running(a));
+        }
+        return call(() -> store.get(id)).map(this::fromRow);
+    }
+
+    /** Completes with the finished status; already complete for finished gates, empty for unknown ones. */
+    public Optional<CompletableFuture<GateStatus>> completion(String id) {
+        Active a = active.get(id);
+        if (a != null) {
+            return Optional.of(a.done());
+        }
+        return status(id).map(CompletableFuture::completedFuture);
+    }
+
+    /**
+     * A passive verdict from the runs stored for {@code pool} in the last {@code window} (no new requests), compared
+     * with {@code baselinePool}'s runs in the same window when given.
+     */
+    public GateStatus evaluate(String suiteName, String poolName, Duration window, String baselinePool) {
+        Catalog cat = catalog.get().orElseThrow(() -> new GateRejected(503, "no valid configuration has loaded yet"));
+        GateSuite suite = cat.gateSuite(suiteName).orElseThrow(() -> new GateRejected(400,
+                "no configured gate suite '" + suiteName + "'"));
+        Pool pool = pool(cat, suite, poolName);
+        checkWindow(window);
+        Instant now = clock.instant();
+        List<RunResult> cand = call(() -> store.window(pool.name(), suite.canaries(), now.minus(window), now,
+                GateLimits.MAX_STORED_RUNS));
+        List<RunResult> base = null;
+        if (baselinePool != null) {
+            Pool bp = pool(cat, suite, baselinePool);
+            base = call(() -> store.window(bp.name(), suite.canaries(), now.minus(window), now,
+                    GateLimits.MAX_STORED_RUNS));
+        }
+        GateVerdict v = GateEvaluator.evaluate(suite, cand, base, null);
+        return new GateStatus(null, suite.name(), GateStatus.FINISHED, v.outcome().label(), v.passed(), v.score(),
+                v.reason(), new GateStatus.Candidate(pool.name(), List.of()),
+                new GateStatus.BaselineView(baselinePool == null ? GateRequest.Baseline.NONE
+                        : GateRequest.Baseline.WINDOW, baselinePool == null ? null : baselinePool + "@" + window),
+                new GateStatus.Progress(cand.size() + (base == null ? 0 : base.size()), 0), now, now, v, List.of());
+    }
+
+    /** Records progress and liveness of this process's running gates (so other replicas do not finish them). */
+    public void heartbeat() {
+        Instant now = clock.instant();
+        for (Active a : active.values()) {
+            try {
+                store.heartbeat(a.id(), a.execution().finishedRuns(), now);
+            } catch (SQLException | RuntimeException e) {
+                LOG.debugf("gate heartbeat skipped (%s)", e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /** Finishes, as inconclusive, gates left running by a process that is gone; returns their ids. */
+    public List<String> recover() {
+        Instant now = clock.instant();
+        GateVerdict v = new GateVerdict(Outcome.INCONCLUSIVE, false, 0, "completion: " + RESTARTED, 0, 0,
+                List.of(CriterionResult.absolute("completion", Outcome.INCONCLUSIVE, RESTARTED,
+                        new SideFigures(0, null, null, null), null)));
+        List<String> ids = call(() -> store.recover(owner, now.minus(limits.staleAfter()),
+                Outcome.INCONCLUSIVE.label(), write(v), now));
+        for (String id : ids) {
+            LOG.warnf("gate %s was left running by a previous process: finished as inconclusive", id);
+        }
+        return ids;
+    }
+
+    /** How many gates run in this process. */
+    public int running() {
+        return active.size();
+    }
+
+    private void finish(Active a, GateExecution.Outcome o, List<RunResult> storedBaseline, Span span) {
+        GateStatus status;
+        try {
+            List<RunResult> baseline = GateRequest.Baseline.POOL.equals(a.request().baseline().kind()) ? o.baseline()
+                    : storedBaseline;
+            GateVerdict v = GateEvaluator.evaluate(a.suite(), o.candidate(), baseline, o.incomplete());
+            List<GateRunLink> links = o.links().stream().map(l -> new GateRunLink(l.seq(), l.side().label(),
+                    l.runId(), l.traceId(), l.outcome())).toList();
+            store.finish(a.id(), v.outcome().label(), write(v), o.links().size(), links, clock.instant());
+            Counter.builder(MetricNames.GATE_VERDICTS).description("Finished deployment gates by suite and verdict")
+                    .tags(MetricNames.SUITE, a.suite().name(), MetricNames.VERDICT, v.outcome().label())
+                    .register(registry).increment();
+            record(span, v);
+            LOG.infof("gate %s finished: %s (score %d): %s", a.id(), v.outcome().label(), v.score(), v.reason());
+            status = call(() -> store.get(a.id())).map(this::fromRow).orElseThrow();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("gate %s: verdict not stored (%s)", a.id(), e.getClass().getSimpleName());
+            span.setStatus(StatusCode.ERROR, "verdict not stored");
+            span.end();
+            active.remove(a.id());
+            a.done().completeExceptionally(e);
+            return;
+        }
+        active.remove(a.id());
+        a.done().complete(status);
+    }
+
+    private static void record(Span span, GateVerdict v) {
+        for (CriterionResult c : v.criteria()) {
+            AttributesBuilder attrs = Attributes.builder().put(SpanNames.GATE_CRITERION, c.name())
+                    .put(SpanNames.GATE_VERDICT, c.outcome().label()).put(SpanNames.REASON, c.reason());
+            if (c.pValue() != null) {
+                attrs.put(SpanNames.GATE_P_VALUE, c.pValue());
+            }
+            span.addEvent(SpanNames.EVENT_GATE_CRITERION, attrs.build());
+        }
+        span.setAttribute(SpanNames.GATE_VERDICT, v.outcome().label());
+        span.setAttribute(SpanNames.GATE_SCORE, (long) v.score());
+        if (v.outcome() != Outcome.PASS) {
+            span.setStatus(StatusCode.ERROR, v.outcome().label());
+        }
+        span.end();
+    }
+
+    private GateStatus running(Active a) {
+        GateRequest r = a.request();
+        return new GateStatus(a.id(), a.suite().name(), GateStatus.RUNNING, null, false, null, null,
+                new GateStatus.Candidate(r.candidatePool(), r.candidateEndpoints()),
+                new GateStatus.BaselineView(r.baseline().kind(), r.baseline().ref()),
+                new GateStatus.Progress(a.execution().finishedRuns(), a.execution().plannedRuns()), a.createdAt(),
+                null, null, List.of());
+    }
+
+    private GateStatus fromRow(GateRow row) {
+        GateRequest r = read(row.requestJson(), GateRequest.class);
+        GateVerdict v = row.verdictJson() == null ? null : read(row.verdictJson(), GateVerdict.class);
+        List<GateStatus.RunLink> links = call(() -> store.links(row.gateId())).stream()
+                .map(l -> new GateStatus.RunLink(l.seq(), l.side(), l.runId(), l.traceId(), l.outcome(),
+                        "/api/runs/" + l.runId())).toList();
+        boolean finished = !row.running();
+        return new GateStatus(row.gateId(), row.suite(), finished ? GateStatus.FINISHED : GateStatus.RUNNING,
+                row.outcome(), v != null && v.passed(), v == null ? null : v.score(), v == null ? null : v.reason(),
+                new GateStatus.Candidate(row.candidatePool(), r == null ? List.of() : r.candidateEndpoints()),
+                new GateStatus.BaselineView(row.baselineKind(), row.baselineRef()),
+                new GateStatus.Progress(row.runsDone(), row.runsPlanned()), row.createdAt(), row.finishedAt(), v,
+                links);
+    }
+
+    /** The suite with the request's overrides, everything capped by the service limits. */
+    private GateSuite effective(GateSuite suite, GateRequest req) {
+        if (req.repetitions() != null && req.repetitions() > limits.maxRepetitions()) {
+            throw new GateRejected(400, "repetitions " + req.repetitions() + " is above the limit of "
+                    + limits.maxRepetitions() + " (llm-canary.gates.max-repetitions)");
+        }
+        if (req.concurrency() != null && req.concurrency() > limits.maxConcurrency()) {
+            throw new GateRejected(400, "concurrency " + req.concurrency() + " is above the limit of "
+                    + limits.maxConcurrency() + " (llm-canary.gates.max-concurrency)");
+        }
+        if (req.deadline() != null && req.deadline().compareTo(limits.maxDeadline()) > 0) {
+            throw new GateRejected(400, "deadline " + req.deadline().toSeconds() + " s is above the limit of "
+                    + limits.maxDeadline().toSeconds() + " s (llm-canary.gates.max-deadline)");
+        }
+        int reps = Math.min(req.repetitions() != null ? req.repetitions() : suite.repetitions(),
+                limits.maxRepetitions());
+        int conc = Math.min(req.concurrency() != null ? req.concurrency() : suite.concurrency(),
+                limits.maxConcurrency());
+        Duration deadline = req.deadline() != null ? req.deadline()
+                : suite.deadline().compareTo(limits.maxDeadline()) > 0 ? limits.maxDeadline() : suite.deadline();
+        return suite.with(reps, conc, deadline);
+    }
+
+    private List<RunResult> storedBaseline(Catalog cat, GateSuite suite, GateRequest req) {
+        GateRequest.Baseline b = req.baseline();
+        switch (b.kind()) {
+            case GateRequest.Baseline.GATE -> {
+                GateRow row = call(() -> store.get(b.gate())).orElseThrow(() ->
+                        new GateRejected(404, "no gate '" + b.gate() + "' to use as baseline"));
+                if (row.running()) {
+                    throw new GateRejected(409, "baseline gate '" + b.gate() + "' is still running");
+                }
+                List<String> ids = call(() -> store.links(row.gateId())).stream()
+                        .filter(l -> Side.CANDIDATE.label().equals(l.side())).map(GateRunLink::runId).toList();
+                return call(() -> store.results(ids));
+            }
+            case GateRequest.Baseline.WINDOW -> {
+                checkWindow(b.window());
+                Pool p = pool(cat, suite, b.pool() == null ? req.candidatePool() : b.pool());
+                Instant now = clock.instant();
+                return call(() -> store.window(p.name(), suite.canaries(), now.minus(b.window()), now,
+                        GateLimits.MAX_STORED_RUNS));
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private void checkWindow(Duration window) {
+        if (window == null || window.isZero() || window.isNegative() || window.compareTo(limits.maxWindow()) > 0) {
+            throw new GateRejected(400, "window must be more than 0 and at most " + limits.maxWindow().toHours()
+                    + " h (llm-canary.gates.max-window)");
+        }
+    }
+
+    /** A configured pool the suite may gate; anything else is rejected before any connection is made. */
+    private static Pool pool(Catalog cat, GateSuite suite, String name) {
+        Pool p = cat.pool(name).orElseThrow(() -> new GateRejected(400, "no configured pool '" + name + "'"));
+        if (!suite.allowsPool(name)) {
+            throw new GateRejected(403, "gate suite '" + suite.name() + "' may not gate pool '" + name + "'");
+        }
+        return p;
+    }
+
+    private String write(Object o) {
+        try {
+            return json.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("gate record not serialisable", e);
+        }
+    }
+
+    private <T> T read(String text, Class<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            LOG.warnf("stored gate JSON unreadable as %s", type.getSimpleName());
+            return null;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Sql<T> {
+        T get() throws SQLException;
+    }
+
+    private static <T> T call(Sql<T> sql) {
+        try {
+            return sql.get();
+        } catch (SQLException e) {
+            throw new GateRejected(503, "the gate store is unavailable");
+        }
+    }
+}

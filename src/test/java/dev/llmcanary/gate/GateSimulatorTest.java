@@ -1,0 +1,141 @@
+package dev.llmcanary.gate;
+
+import dev.llmcanary.boot.CatalogHolder;
+import dev.llmcanary.canary.Target;
+import dev.llmcanary.canary.run.CanaryRunner;
+import dev.llmcanary.gate.config.AbsoluteCriteria;
+import dev.llmcanary.gate.config.ComparativeCriterion;
+import dev.llmcanary.gate.config.GateMetric;
+import dev.llmcanary.gate.config.GateSuite;
+import dev.llmcanary.gate.config.InconclusivePolicy;
+import dev.llmcanary.testing.Canaries;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/**
+ * Gate verdicts on real streams: candidate and baseline canaries differ only in the simulator profile or fault their
+ * requests carry, run interleaved through the real runner and decided by the evaluator.
+ */
+@QuarkusTest
+class GateSimulatorTest {
+
+    static final String BASE = "ttft_ms=40;itl_ms=2;jitter_ms=4;tokens=8";
+    static final int RUNS = 12;
+
+    @Inject
+    CanaryRunner runner;
+    @Inject
+    CatalogHolder catalog;
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stop() {
+        timer.shutdownNow();
+    }
+
+    static GateSuite suite(int minSamples) {
+        return new GateSuite("sim", null, List.of("gate-sim"), List.of(), RUNS, 4,
+                new AbsoluteCriteria(true, 0, 0, 1.0, 0.0, minSamples),
+                List.of(new ComparativeCriterion(GateMetric.TTFT, 0.10, 0.01)), InconclusivePolicy.FAIL,
+                Duration.ofMinutes(1), "test");
+    }
+
+    private Target target(String profile, String fault) {
+        return target("sim-h100", "sim-openai", profile, fault);
+    }
+
+    private Target target(String pool, String model, String profile, String fault) {
+        Canaries c = Canaries.canary("gate-sim").sloClass("streaming").profile(profile).maxTokens(16)
+                .guardrail("not_refusal", "{}");
+        if (fault != null) {
+            c.fault(fault);
+        }
+        return c.on(catalog.get(), pool, model);
+    }
+
+    private GateVerdict gate(String candidateProfile, String candidateFault, int runs, int minSamples)
+            throws Exception {
+        return gate("sim-h100", "sim-openai", candidateProfile, candidateFault, runs, minSamples);
+    }
+
+    private GateVerdict gate(String pool, String model, String candidateProfile, String candidateFault, int runs,
+                             int minSamples) throws Exception {
+        Target cand = target(pool, model, candidateProfile, candidateFault);
+        Target base = target(pool, model, BASE, null);
+        List<PlannedRun> plan = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            plan.add(new PlannedRun(plan.size(), Side.CANDIDATE, cand));
+            plan.add(new PlannedRun(plan.size(), Side.BASELINE, base));
+        }
+        GateExecution.Outcome o = new GateExecution(plan, 4, t -> RunStarter.Start.started(runner.run(t)), timer,
+                Clock.systemUTC(), Duration.ofMinutes(1)).start().get(90, TimeUnit.SECONDS);
+        return GateEvaluator.evaluate(suite(minSamples), o.candidate(), o.baseline(), o.incomplete());
+    }
+
+    private static CriterionResult criterion(GateVerdict v, String name) {
+        return v.criteria().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void identicalCandidateAndBaselinePass() throws Exception {
+        GateVerdict v = gate(BASE, null, RUNS, 10);
+        assertThat(v.outcome()).as(v.reason()).isEqualTo(Outcome.PASS);
+        assertThat(v.candidateRuns()).isEqualTo(RUNS);
+        assertThat(v.baselineRuns()).isEqualTo(RUNS);
+    }
+
+    @Test
+    void aSlowerFirstTokenFailsOnTtftWithBothNumbers() throws Exception {
+        GateVerdict v = gate("ttft_ms=80;itl_ms=2;jitter_ms=4;tokens=8", null, RUNS, 10);
+        CriterionResult ttft = criterion(v, "ttft");
+        assertThat(v.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(ttft.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(ttft.candidate().p50()).isGreaterThan(0.07);
+        assertThat(ttft.baseline().p50()).isLessThan(0.06);
+        assertThat(ttft.reason()).contains(String.format(Locale.ROOT, "%.4f s", ttft.candidate().p50()))
+                .contains(String.format(Locale.ROOT, "%.4f s", ttft.baseline().p50()));
+    }
+
+    static Stream<Arguments> brokenStreams() {
+        // OpenAI chat chunks carry no index: a reorder there only shows in the content (ordered_sequence guardrail);
+        // TGI's native stream numbers its tokens, so the stream validator sees it
+        return Stream.of(arguments("stalls", "sim-h100", "sim-openai", "stall@3:1300", "stalls"),
+                arguments("reordered chunks", "sim-tgi-native", "sim-tgi3", "reorder@3", "out_of_order"),
+                arguments("refusals", "sim-h100", "sim-openai", "refusal", "guardrail_pass_rate"));
+    }
+
+    @ParameterizedTest(name = "candidate with {0} fails on {4}")
+    @MethodSource("brokenStreams")
+    void brokenStreamsFailTheMatchingAbsoluteCriterion(String name, String pool, String model, String fault,
+                                                       String criterion) throws Exception {
+        GateVerdict v = gate(pool, model, BASE, fault, 6, 5);
+        assertThat(v.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(criterion(v, criterion).outcome()).as(criterion(v, criterion).reason()).isEqualTo(Outcome.FAIL);
+    }
+
+    @Test
+    void tooFewSamplesAreInconclusive() throws Exception {
+        GateVerdict v = gate(BASE, null, 3, 10);
+        assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+        assertThat(v.passed()).isFalse();
+    }
+}
