@@ -6,7 +6,6 @@ import dev.llmcanary.evidence.FigureRule;
 import dev.llmcanary.evidence.MetricsDialect;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -162,29 +161,9 @@ final class EvidenceBinder {
             return null;
         }
         Fields f = new Fields(parent.values(), m, parent.path("prometheus"), PROMETHEUS_KEYS);
-        URI url = url(f);
+        URI url = PoolBinder.url(f);
         Map<String, String> queries = queries(f);
         return url == null || queries == null ? null : new EvidenceSettings.PrometheusSource(url, queries);
-    }
-
-    private static URI url(Fields f) {
-        String text = f.requiredString("url");
-        if (text == null) {
-            return null;
-        }
-        String problem;
-        URI uri = null;
-        try {
-            uri = new URI(text);
-            problem = PoolBinder.urlProblem(uri);
-        } catch (URISyntaxException e) {
-            problem = "not a URL";
-        }
-        if (problem != null) {
-            f.error("url", "invalid URL: " + problem); // not echoed: it may carry a credential
-            return null;
-        }
-        return uri;
     }
 
     /**

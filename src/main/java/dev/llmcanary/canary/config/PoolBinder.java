@@ -146,14 +146,7 @@ final class PoolBinder {
             }
             Fields w = new Fields(f.values(), m, path, QUIET_WINDOW_KEYS);
             String expression = w.requiredString("cron");
-            Cron cron = null;
-            if (expression != null) {
-                try {
-                    cron = CronExpressions.parse(expression);
-                } catch (IllegalArgumentException e) {
-                    w.error("cron", "invalid cron expression \"" + expression + "\": " + e.getMessage());
-                }
-            }
+            Cron cron = cron(w, expression);
             Duration duration = w.required("duration") == null ? null : w.duration("duration");
             if (duration != null && (duration.isZero() || duration.isNegative())) {
                 w.error("duration", "must be greater than 0");
@@ -167,7 +160,21 @@ final class PoolBinder {
         return out;
     }
 
-    private static ZoneId timeZone(Fields w) {
+    /** The parsed {@code cron} field (its text given), or {@code null} with an error. */
+    static Cron cron(Fields w, String expression) {
+        if (expression == null) {
+            return null;
+        }
+        try {
+            return CronExpressions.parse(expression);
+        } catch (IllegalArgumentException e) {
+            w.error("cron", "invalid cron expression \"" + expression + "\": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The {@code time_zone} field, UTC when absent, or {@code null} with an error. */
+    static ZoneId timeZone(Fields w) {
         String id = w.string("time_zone");
         if (id == null) {
             return w.has("time_zone") ? null : DEFAULT_TIME_ZONE;
@@ -236,7 +243,8 @@ final class PoolBinder {
         return ok ? out : null;
     }
 
-    private static URI url(Fields e) {
+    /** The {@code url} field as an http(s) URL, or {@code null} with an error that never echoes it. */
+    static URI url(Fields e) {
         String text = e.requiredString("url");
         if (text == null) {
             return null;

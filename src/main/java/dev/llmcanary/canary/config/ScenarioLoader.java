@@ -335,25 +335,9 @@ public final class ScenarioLoader {
         }
         Fields w = new Fields(f.values(), m, f.path("off_peak"), OFF_PEAK_KEYS);
         String expression = w.requiredString("cron");
-        Cron cron = null;
-        if (expression != null) {
-            try {
-                cron = CronExpressions.parse(expression);
-            } catch (IllegalArgumentException e) {
-                w.error("cron", "invalid cron expression \"" + expression + "\": " + e.getMessage());
-            }
-        }
+        Cron cron = PoolBinder.cron(w, expression);
         Duration max = w.required("max_duration") == null ? null : positiveDuration(w, "max_duration");
-        ZoneId zone = ZoneId.of("UTC");
-        String zoneId = w.string("time_zone");
-        if (zoneId != null) {
-            try {
-                zone = ZoneId.of(zoneId);
-            } catch (DateTimeException e) {
-                w.error("time_zone", "unknown time zone \"" + zoneId + "\"; use a region such as Europe/Berlin");
-                zone = null;
-            }
-        }
+        ZoneId zone = PoolBinder.timeZone(w);
         return cron == null || max == null || zone == null ? null : new Scenario.OffPeak(expression, cron, zone, max);
     }
 

@@ -107,7 +107,7 @@ class ScenarioLoaderTest {
                 arguments("unknown time zone", VALID + "off_peak: { cron: \"0 3 * * *\", time_zone: Mars/Olympus,"
                                 + " max_duration: 1h }\n",
                         "scenarios/s.yaml:6:43: off_peak.time_zone: unknown time zone \"Mars/Olympus\"; use a region"
-                                + " such as Europe/Berlin"),
+                                + " such as Europe/Berlin or an offset such as +01:00"),
                 arguments("window shorter than the run", VALID + "off_peak: { cron: \"0 3 * * *\", max_duration: 5s }\n",
                         "scenarios/s.yaml:6:11: off_peak: max_duration 5s is shorter than the run (10s)"),
                 arguments("abort min_requests zero", VALID + "abort: { min_requests: 0 }\n",
