@@ -39,8 +39,7 @@ class PackagedServiceIT {
                     });
             String metrics = text(first.url("/metrics"));
             assertThat(metrics).contains("llm_canary_runs_total{").contains("outcome=\"pass\"");
-            // The embedded simulator's own HTTP server meters are dropped (boot/MeterFilters), not half-registered.
-            assertThat(metrics).doesNotContain("server_port=");
+            // The embedded simulator runs on a Vert.x of its own: no meter clash at start (it once stalled startup).
             assertThat(java.nio.file.Files.readString(first.logFile()))
                     .doesNotContain(" ERROR ").doesNotContain("Prometheus requires that all meters");
         }
