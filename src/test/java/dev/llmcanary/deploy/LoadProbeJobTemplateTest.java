@@ -38,7 +38,9 @@ class LoadProbeJobTemplateTest {
 
     private static List<HasMetadata> template() throws IOException {
         List<HasMetadata> objects = new ArrayList<>();
-        for (String doc : Files.readString(TEMPLATE).replace("PROBE_ID", ID).split("(?m)^---\\s*$")) {
+        // the placeholder becomes a probe id everywhere but in the variable's own name
+        String text = Files.readString(TEMPLATE).replace("PROBE_ID", ID).replace("name: " + ID + ",", "name: PROBE_ID,");
+        for (String doc : text.split("(?m)^---\\s*$")) {
             objects.add((HasMetadata) Serialization.unmarshal(doc, KubernetesResource.class));
         }
         return objects;
