@@ -160,10 +160,10 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void roleGrantsOnlyEndpointSliceReadsAndLoadProbeJobs() throws IOException {
+    void roleGrantsOnlyEndpointSliceReadsAndLoadProbeJobsWithTheirPlanConfigMaps() throws IOException {
         List<HasMetadata> rbac = load(BASE.resolve("rbac.yaml"));
         Role role = (Role) rbac.stream().filter(Role.class::isInstance).findFirst().orElseThrow();
-        assertThat(role.getRules()).hasSize(2);
+        assertThat(role.getRules()).hasSize(3);
         PolicyRule slices = role.getRules().get(0);
         assertThat(slices.getApiGroups()).containsExactly("discovery.k8s.io");
         assertThat(slices.getResources()).containsExactly("endpointslices");
@@ -172,6 +172,11 @@ class KubernetesManifestsTest {
         assertThat(jobs.getApiGroups()).containsExactly("batch");
         assertThat(jobs.getResources()).containsExactly("jobs");
         assertThat(jobs.getVerbs()).containsExactlyInAnyOrder("create", "get", "list", "watch", "delete");
+        // the plan ConfigMap each load-probe Job mounts (KubernetesProbeJobs); no pods, logs or secrets
+        PolicyRule configMaps = role.getRules().get(2);
+        assertThat(configMaps.getApiGroups()).containsExactly("");
+        assertThat(configMaps.getResources()).containsExactly("configmaps");
+        assertThat(configMaps.getVerbs()).containsExactlyInAnyOrder("create", "get", "list", "watch", "delete");
         RoleBinding binding = (RoleBinding) rbac.stream().filter(RoleBinding.class::isInstance).findFirst().orElseThrow();
         assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
         assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
@@ -244,14 +249,36 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void templatesAreAJobAndTheSecretsTheDeploymentNames() throws IOException {
-        Job job = only(K8S.resolve("templates/loadprobe-job.yaml"), Job.class);
-        assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("Never");
-        assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext()
-                .getReadOnlyRootFilesystem()).isTrue();
+    void templatesAreTheSecretsTheDeploymentNamesAndNoSecondLoadProbeJob() throws IOException {
         assertThat(load(K8S.resolve("templates/secrets.example.yaml"))).allSatisfy(s -> assertThat(s).isInstanceOf(Secret.class))
                 .extracting(s -> s.getMetadata().getName())
                 .containsExactlyInAnyOrder("llm-canary-tokens", "llm-canary-pool-keys", "llm-canary-postgres");
+        // deploy/loadprobe/job.yaml is the one load-probe Job template (LoadProbeJobTemplateTest)
+        try (Stream<Path> files = Files.walk(K8S)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                assertThat(load(f)).as("%s", f).noneMatch(Job.class::isInstance);
+            }
+        }
+    }
+
+    @Test
+    void scenariosAreMountedWhereTheServiceReadsThemAndTheRunnerDirIsTheImages() throws IOException {
+        Container c = only(BASE.resolve("deployment.yaml"), Deployment.class)
+                .getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, String> env = new java.util.HashMap<>();
+        c.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
+        // llm-canary.load-probes.dir (CanaryConfig.LoadProbes#dir)
+        assertThat(c.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getMountPath()).isEqualTo(env.get("LLM_CANARY_LOAD_PROBES_DIR"));
+            assertThat(m.getName()).isEqualTo("scenarios");
+            assertThat(m.getSubPath()).isNull();
+        });
+        assertThat(only(BASE.resolve("configmap-scenarios.yaml"), ConfigMap.class).getMetadata().getName())
+                .isEqualTo("llm-canary-scenarios");
+        assertThat(env.get("LLM_CANARY_LOAD_PROBES_RUNNER_DIR")).isEqualTo("/deployments/gatling");
+        assertThat(Files.readString(Path.of("src/main/docker/Dockerfile.jvm")))
+                .contains("ENV LLM_CANARY_LOAD_PROBES_RUNNER_DIR=/deployments/gatling")
+                .contains("COPY --chown=185 gatling/target/lib/ /deployments/gatling/lib/");
     }
 
     static Stream<Path> kustomizations() {

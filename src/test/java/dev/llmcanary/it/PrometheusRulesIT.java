@@ -33,9 +33,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * End-to-end proof that the names in the shipped rules, dashboards and the code agree: the packaged service (the
  * embedded simulator as target, canaries every 2 s) is scraped every second by a real Prometheus (Debian's
- * {@code prometheus}) that loads {@code deploy/prometheus/*.yaml}. Every recording rule returns series; then faults
- * are switched on (stalls, out-of-order, missing [DONE], a pool whose endpoint refuses connections), and every
- * dashboard expression returns series and the matching alerts become pending or firing.
+ * {@code prometheus}) that loads {@code deploy/prometheus/*.yaml}. Every recording rule returns series; a tiny gate
+ * runs; then faults are switched on (stalls, out-of-order, missing [DONE], a pool whose endpoint refuses
+ * connections) and their alerts become pending or firing; a short real load probe (the packaged Gatling runner of
+ * {@code gatling/target}) on the pool {@code sim-h100} holds that pool's canary alerts back while
+ * {@code llm_loadprobe_active} is 1, and once it ends every dashboard expression, the load-probe and gate panels
+ * included, returns series.
  * Fails under CI ({@code CI=true}) without {@code prometheus}, skipped elsewhere.
  */
 class PrometheusRulesIT {
@@ -43,14 +46,10 @@ class PrometheusRulesIT {
     private static final Path REPO = Path.of("").toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /**
-     * Dashboard expressions whose metrics exist only once a load probe or a gate has run (issue 6 and the gate
-     * feature publish them); nothing in this test starts one, so they are listed here instead of being checked.
-     * Remove entries once the test drives a short load probe.
-     */
-    private static final List<String> ONLY_AFTER_LOAD_PROBE_OR_GATE = List.of(
-            "llm_loadprobe_active", "llm_loadprobe_achieved_rate", "llm_loadprobe_ttft_seconds",
-            "llm_loadprobe_output_tokens_per_second", "llm_loadprobe_runs_total", "llm_canary_gate_verdicts_total");
+    private static final String ADMIN_TOKEN = "it-admin-token";
+    /** The pool the load probe runs on (scenario sim-chat-constant); its canary alerts are held back meanwhile. */
+    private static final String PROBED_POOL = "sim-h100";
+    private static final String STALLS = "LlmCanaryStreamStalls";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -64,6 +63,11 @@ class PrometheusRulesIT {
                 .property("llm-canary.config.watch-interval", "1s")
                 .property("llm-canary.health.interval", "2s")
                 .property("llm-canary.breaker.delay", "60s")
+                .property("llm-canary.load-probes.dir", REPO.resolve("scenarios").toString())
+                .property("llm-canary.load-probes.runner-dir", REPO.resolve("gatling/target").toString())
+                .property("llm-canary.load-probes.scheduler", "false")
+                .property("llm-canary.load-probes.jvm-args", "-Xmx256m,-XX:TieredStopAtLevel=1")
+                .environment("LLM_CANARY_ADMIN_TOKEN", ADMIN_TOKEN)
                 .start();
              Prom prom = Prom.start(prometheusBinary, service.port(), config)) {
 
@@ -73,20 +77,63 @@ class PrometheusRulesIT {
                             assertThat(records).filteredOn(r -> !r.contains("stream_violations"))
                                     .allSatisfy(r -> assertThat(seriesCount(prom, r)).as(r).isPositive()));
 
+            // a tiny gate (suite it-tiny, written by copyCanaries) publishes llm_canary_gate_verdicts_total
+            JsonNode gate = send(service, "POST", "/api/gates?wait=60&failStatus=200", "it-token",
+                    "{\"suite\":\"it-tiny\",\"candidate\":{\"pool\":\"sim-tgi2\"}}", 200);
+            assertThat(gate.path("state").asText()).as("gate %s", gate).isEqualTo("finished");
+
             injectFaults(canaries, freePort());
 
             await("stalls and a refused endpoint raise their alerts").atMost(Duration.ofSeconds(40))
-                    .pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                            assertThat(activeAlerts(prom)).contains("LlmCanaryStreamStalls", "LlmCanaryEndpointDown"));
+                    .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                        assertThat(activeAlerts(prom)).contains(STALLS, "LlmCanaryEndpointDown");
+                        assertThat(stallPools(prom)).contains(PROBED_POOL).hasSizeGreaterThan(1);
+                    });
+
+            // a short real load probe on sim-h100: its stall alert is held back while llm_loadprobe_active is 1,
+            // the other pools' stay
+            JsonNode probe = send(service, "POST", "/api/load-probes", ADMIN_TOKEN,
+                    "{\"scenario\":\"sim-chat-constant\",\"rate\":2,\"duration\":\"8s\"}", 202);
+            String probeId = probe.path("id").asText();
+            await("the probed pool's canary alerts are held back").atMost(Duration.ofSeconds(8))
+                    .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                        assertThat(seriesCount(prom, "llm_loadprobe_active{pool=\"" + PROBED_POOL + "\"} == 1"))
+                                .isEqualTo(1);
+                        assertThat(stallPools(prom)).isNotEmpty().doesNotContain(PROBED_POOL);
+                    });
+            assertThat(send(service, "GET", "/api/load-probes/" + probeId, null, null, 200).path("state").asText())
+                    .as("the probe still runs while its pool's alerts are held back").isEqualTo("running");
+            await("the load probe finishes").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> !"running".equals(send(service, "GET", "/api/load-probes/" + probeId, null, null, 200)
+                            .path("state").asText()));
+            JsonNode done = send(service, "GET", "/api/load-probes/" + probeId, null, null, 200);
+            assertThat(done.path("state").asText()).as("probe %s", done).isEqualTo("done");
 
             List<String> expressions = new ArrayList<>(records);
             expressions.addAll(dashboardExpressions());
-            await("every recording rule and dashboard expression returns series").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(expressions)
-                            .allSatisfy(e -> assertThat(seriesCount(prom, e)).as(e).isPositive()));
+            await("every recording rule and dashboard expression returns series; the hold-back ends")
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                        assertThat(expressions).allSatisfy(e -> assertThat(seriesCount(prom, e)).as(e).isPositive());
+                        assertThat(stallPools(prom)).contains(PROBED_POOL);
+                    });
             assertThat(activeAlerts(prom)).contains("LlmCanaryOutOfOrderStream");
             assertThat(ruleErrors(prom)).as("rules Prometheus failed to evaluate").isEmpty();
         }
+    }
+
+    /** Sends a JSON request to the service (bearer token if given), checks the status, returns the body. */
+    private JsonNode send(PackagedService service, String method, String path, String token, String body,
+                          int status) throws Exception {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(service.url(path))).timeout(Duration.ofSeconds(70))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(status);
+        return JSON.readTree(response.body());
     }
 
     /** The shipped canaries, every interval 2 s so data arrives in seconds. */
@@ -100,6 +147,16 @@ class PrometheusRulesIT {
                         .replace("# max_concurrent_canaries: 4", "max_concurrent_canaries: 32"));
             }
         }
+        // a tiny gate suite: a few runs decide in seconds (any verdict publishes the counter)
+        Files.writeString(target.resolve("gates.yaml"), Files.readString(target.resolve("gates.yaml")) + """
+
+                  it-tiny:
+                    canaries: [count-ordered]
+                    repetitions: 4
+                    concurrency: 2
+                    deadline: 30s
+                    absolute: { min_samples: 2 }
+                """);
         return target;
     }
 
@@ -149,11 +206,9 @@ class PrometheusRulesIT {
                 for (JsonNode p : panels) {
                     p.path("targets").forEach(t -> {
                         String expr = t.path("expr").asText();
-                        if (ONLY_AFTER_LOAD_PROBE_OR_GATE.stream().noneMatch(expr::contains)) {
-                            expressions.add(expr.replace("$pool", ".*").replace("$model", ".*")
-                                    .replace("$slo_class", ".*").replace("$__rate_interval", "1m")
-                                    .replace("$__interval", "1m").replace("$__range", "5m"));
-                        }
+                        expressions.add(expr.replace("$pool", ".*").replace("$model", ".*")
+                                .replace("$slo_class", ".*").replace("$__rate_interval", "1m")
+                                .replace("$__interval", "1m").replace("$__range", "5m"));
                     });
                 }
             }
@@ -177,6 +232,19 @@ class PrometheusRulesIT {
             }
         }));
         return errors;
+    }
+
+    /** The pools with a pending or firing stall alert. */
+    private Set<String> stallPools(Prom prom) throws Exception {
+        Set<String> pools = new LinkedHashSet<>();
+        get(prom.url("/api/v1/alerts")).path("data").path("alerts").forEach(a -> {
+            String state = a.path("state").asText();
+            if (STALLS.equals(a.path("labels").path("alertname").asText())
+                    && (state.equals("pending") || state.equals("firing"))) {
+                pools.add(a.path("labels").path("pool").asText());
+            }
+        });
+        return pools;
     }
 
     private Set<String> activeAlerts(Prom prom) throws Exception {
