@@ -267,8 +267,12 @@ public class LoadProbes {
             try {
                 JsonNode merged = new ShardMerge(runner, json).merge(Path.of(settings.workDir(), r.id()), shards);
                 finish(r, new ProbeProcess.Outcome(0, Optional.of(merged), Optional.empty()), null, null);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                // the parser's message quotes the input: the class alone
+                finish(r, null, null, "a shard's summary line is not valid JSON");
             } catch (IOException | RuntimeException e) {
-                finish(r, null, null, "could not merge the shard summaries: " + e.getMessage());
+                finish(r, null, null, "could not merge the shard summaries: " + (e instanceof IOException
+                        ? e.getMessage() : e.getClass().getSimpleName()));
             }
         } else if (st != null && st.failed()) {
             finish(r, null, null, st.reason());
