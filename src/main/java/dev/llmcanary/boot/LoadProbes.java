@@ -56,9 +56,10 @@ import static dev.llmcanary.telemetry.MetricNames.SCENARIO;
 import static dev.llmcanary.telemetry.MetricNames.VERDICT;
 
 /**
- * Runs load probes: one child JVM per probe, at most one per pool; follows progress, cancels, judges the summary
- * against the SLO and the baseline, stores rows and reports, publishes the load-probe metrics, and starts
- * scenarios inside their off-peak windows.
+ * Runs load probes: one child JVM per probe (or, in kubernetes mode, one indexed Job followed until its shards'
+ * summaries can be merged), at most one per pool; follows progress, cancels, judges the summary against the SLO and
+ * the baseline, stores rows and reports, publishes the load-probe metrics, and starts scenarios inside their
+ * off-peak windows.
  */
 @ApplicationScoped
 public class LoadProbes {
