@@ -367,6 +367,17 @@ public interface CanaryConfig {
             /** Parallel pods; each injects rate / shards. */
             @WithDefault("2")
             int shards();
+
+            /**
+             * Time allowed beyond the planned duration and stream timeout for scheduling the pods and pulling the
+             * image; a Job still unfinished then is deleted and the probe ends {@code failed}.
+             */
+            @WithDefault("5m")
+            Duration startTimeout();
+
+            /** How often the service reads the Job's state and its pods. */
+            @WithDefault("5s")
+            Duration pollInterval();
         }
     }
 }

@@ -15,6 +15,7 @@ import dev.llmcanary.loadprobe.ProbeRejected;
 import dev.llmcanary.loadprobe.ProbeSummary;
 import dev.llmcanary.loadprobe.ProbeView;
 import dev.llmcanary.loadprobe.ReportArchive;
+import dev.llmcanary.loadprobe.ShardMerge;
 import dev.llmcanary.loadprobe.Runner;
 import dev.llmcanary.loadprobe.StoredProbe;
 import dev.llmcanary.loadprobe.Verdict;
@@ -36,6 +37,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -54,9 +56,10 @@ import static dev.llmcanary.telemetry.MetricNames.SCENARIO;
 import static dev.llmcanary.telemetry.MetricNames.VERDICT;
 
 /**
- * Runs load probes: one child JVM per probe, at most one per pool; follows progress, cancels, judges the summary
- * against the SLO and the baseline, stores rows and reports, publishes the load-probe metrics, and starts
- * scenarios inside their off-peak windows.
+ * Runs load probes: one child JVM per probe (or, in kubernetes mode, one indexed Job followed until its shards'
+ * summaries can be merged), at most one per pool; follows progress, cancels, judges the summary against the SLO and
+ * the baseline, stores rows and reports, publishes the load-probe metrics, and starts scenarios inside their
+ * off-peak windows.
  */
 @ApplicationScoped
 public class LoadProbes {
@@ -79,9 +82,13 @@ public class LoadProbes {
     /** The off-peak window each scenario last started in, so a window starts it once. */
     private final Map<String, Instant> startedInWindow = new ConcurrentHashMap<>();
 
-    /** A probe in flight. */
+    /** A probe in flight: a child process (local mode) or an indexed Job (kubernetes mode), the other null. */
     private record Running(String id, Scenario scenario, String trigger, Instant startedAt, double totalSeconds,
-                           ProbeProcess process, AtomicReference<String> cancelled) {
+                           ProbeProcess process, ProbeJob job, AtomicReference<String> cancelled) {
+    }
+
+    /** A probe's Job: where it runs, its shards, when it must have finished, and its latest pod count text. */
+    private record ProbeJob(String namespace, int shards, Instant deadline, AtomicReference<String> pods) {
     }
 
     public LoadProbes(CanaryConfig config, CatalogHolder catalog, ScenarioHolder scenarios, Database db,
@@ -152,7 +159,7 @@ public class LoadProbes {
             ObjectNode plan = new PlanWriter(json).plan(s, pool, o, headers, dir, 1,
                     settings.streamTimeout().toMillis() / 1000.0);
             ProbeProcess p = ProbeProcess.start(runner, dir, plan, json);
-            Running r = new Running(id, s, trigger, clock.instant(), PlanWriter.seconds(s, o), p,
+            Running r = new Running(id, s, trigger, clock.instant(), PlanWriter.seconds(s, o), p, null,
                     new AtomicReference<>());
             running.put(id, r);
             active.get(s.pool()).set(1);
@@ -172,7 +179,7 @@ public class LoadProbes {
 
     /**
      * Kubernetes mode: an indexed Job of {@code shards} pods, each injecting rate / shards (deploy/loadprobe). The
-     * service does not follow the Job yet: the probe stays {@code submitted}; merge the shards as documented there.
+     * probe is {@code running} until {@link #followJobs()} sees the Job finish and merges the shards' summaries.
      */
     private ProbeView startJob(Scenario s, Pool pool, Overrides o, String trigger) {
         CanaryConfig.LoadProbes.Kubernetes k = settings.kubernetes();
@@ -180,22 +187,109 @@ public class LoadProbes {
             throw new ProbeRejected(503, "load-probes mode kubernetes needs a Kubernetes client");
         }
         String id = UUID.randomUUID().toString();
-        KubernetesClient client = kubernetes.get();
-        String namespace = k.namespace().orElseGet(client::getNamespace);
-        ObjectNode plan = new PlanWriter(json).plan(s, pool, o, Map.of(), Path.of("/results"), 1.0 / k.shards(),
-                settings.streamTimeout().toMillis() / 1000.0);
-        try {
-            new KubernetesProbeJobs(client, json).create(namespace, id, plan, k.shards(), k.image());
-        } catch (RuntimeException e) {
-            throw new ProbeRejected(503, "could not create the load-probe Job: " + e.getClass().getSimpleName());
+        String other = busyPools.putIfAbsent(s.pool(), id);
+        if (other != null) {
+            throw new ProbeRejected(409, "a load probe already runs on pool \"" + s.pool() + "\": " + other);
         }
-        Instant now = clock.instant();
-        persist(new StoredProbe(id, s.id(), s.pool(), "submitted", null, "indexed Job " + KubernetesProbeJobs.name(id)
-                + " in " + namespace + " with " + k.shards() + " shards", trigger, now, null, false, null, null, false));
-        LOG.infof("load probe %s submitted as Job %s (%d shards) in %s", id, KubernetesProbeJobs.name(id), k.shards(),
-                namespace);
-        return new ProbeView(id, s.id(), s.pool(), "submitted", trigger, now, null, null, null,
-                "indexed Job " + KubernetesProbeJobs.name(id) + " in " + namespace, false, null, null, null);
+        try {
+            poolsConfigured(catalog.current().orElseThrow());
+            KubernetesClient client = kubernetes.get();
+            String namespace = k.namespace().orElseGet(client::getNamespace);
+            ObjectNode plan = new PlanWriter(json).plan(s, pool, o, Map.of(), Path.of("/results"), 1.0 / k.shards(),
+                    settings.streamTimeout().toMillis() / 1000.0);
+            try {
+                new KubernetesProbeJobs(client, json).create(namespace, id, plan, k.shards(), k.image());
+            } catch (RuntimeException e) {
+                throw new ProbeRejected(503, "could not create the load-probe Job: " + e.getClass().getSimpleName());
+            }
+            Instant now = clock.instant();
+            double total = PlanWriter.seconds(s, o);
+            // scheduling and image pulls come before the load; a stream may still run for the stream timeout after it
+            Instant deadline = now.plusMillis((long) (total * 1000)).plus(settings.streamTimeout())
+                    .plus(k.startTimeout());
+            Running r = new Running(id, s, trigger, now, total, null,
+                    new ProbeJob(namespace, k.shards(), deadline, new AtomicReference<>("Job submitted")),
+                    new AtomicReference<>());
+            running.put(id, r);
+            active.get(s.pool()).set(1);
+            persist(new StoredProbe(id, s.id(), s.pool(), "running", null, "indexed Job " + KubernetesProbeJobs.name(id)
+                    + " in " + namespace + " with " + k.shards() + " shards", trigger, now, null, false, null, null,
+                    false));
+            LOG.infof("load probe %s submitted as Job %s (%d shards) in %s", id, KubernetesProbeJobs.name(id),
+                    k.shards(), namespace);
+            return view(r);
+        } catch (RuntimeException e) {
+            busyPools.remove(s.pool(), id);
+            throw e;
+        }
+    }
+
+    /**
+     * Follows every probe running as a Job: pod counts for the progress; when the Job completes, each shard's
+     * summary from its pod log, merged exactly and judged like a local probe; a failed, vanished or overdue Job
+     * ends {@code failed} with an {@code inconclusive} verdict and the reason.
+     */
+    @Scheduled(every = "${llm-canary.load-probes.kubernetes.poll-interval:5s}", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void followJobs() {
+        for (Running r : running.values()) {
+            if (r.job() != null && r.cancelled().get() == null) {
+                followJob(r);
+            }
+        }
+    }
+
+    private void followJob(Running r) {
+        ProbeJob j = r.job();
+        KubernetesProbeJobs jobs = new KubernetesProbeJobs(kubernetes.get(), json);
+        KubernetesProbeJobs.Status st;
+        try {
+            st = jobs.status(j.namespace(), r.id());
+        } catch (RuntimeException e) {
+            LOG.warnf("load probe %s: cannot read its Job: %s", r.id(), e.getClass().getSimpleName());
+            st = null;
+        }
+        if (st != null && st.exists()) {
+            j.pods().set(st.describe(j.shards()));
+        }
+        if (st != null && st.complete()) {
+            List<String> shards;
+            try {
+                shards = jobs.shardSummaries(j.namespace(), r.id());
+            } catch (RuntimeException e) {
+                finish(r, null, null, "could not read the shards' logs: " + e.getClass().getSimpleName());
+                return;
+            }
+            if (shards.size() != j.shards()) {
+                finish(r, null, null, "only " + shards.size() + " of " + j.shards()
+                        + " shards printed a summary: results incomplete");
+                return;
+            }
+            try {
+                JsonNode merged = new ShardMerge(runner, json).merge(Path.of(settings.workDir(), r.id()), shards);
+                finish(r, new ProbeProcess.Outcome(0, Optional.of(merged), Optional.empty()), null, null);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                // the parser's message quotes the input: the class alone
+                finish(r, null, null, "a shard's summary line is not valid JSON");
+            } catch (IOException | RuntimeException e) {
+                finish(r, null, null, "could not merge the shard summaries: " + (e instanceof IOException
+                        ? e.getMessage() : e.getClass().getSimpleName()));
+            }
+        } else if (st != null && st.failed()) {
+            finish(r, null, null, st.reason());
+        } else if (clock.instant().isAfter(j.deadline())) {
+            deleteJob(r);
+            finish(r, null, null, "the Job did not finish by " + j.deadline() + " (planned "
+                    + (long) r.totalSeconds() + " s + stream timeout + kubernetes.start-timeout); deleted");
+        }
+    }
+
+    private void deleteJob(Running r) {
+        try {
+            new KubernetesProbeJobs(kubernetes.get(), json).delete(r.job().namespace(), r.id());
+        } catch (RuntimeException e) {
+            LOG.warnf("load probe %s: could not delete its Job: %s", r.id(), e.getClass().getSimpleName());
+        }
     }
 
     private void checkOverrides(Scenario s, Overrides o) {
@@ -231,6 +325,12 @@ public class LoadProbes {
             return find(id).orElseThrow(() -> new ProbeRejected(404, "unknown load probe \"" + id + "\""));
         }
         r.cancelled().set("cancelled");
+        if (r.job() != null) {
+            // a shard prints its summary only when it ends: a deleted Job leaves no partial results to keep
+            deleteJob(r);
+            finish(r, null, null, "cancelled: Job " + KubernetesProbeJobs.name(id) + " deleted, no partial results");
+            return find(id).orElseThrow();
+        }
         r.process().cancel(settings.cancelGrace());
         return view(r);
     }
@@ -273,6 +373,14 @@ public class LoadProbes {
     }
 
     private void finish(Running r, ProbeProcess.Outcome out, Throwable err) {
+        finish(r, out, err, null);
+    }
+
+    /** Judges and stores a finished probe; {@code failure} (a Job's) replaces the runner's exit as the reason. */
+    private void finish(Running r, ProbeProcess.Outcome out, Throwable err, String failure) {
+        if (!running.remove(r.id(), r)) {
+            return; // already finished: a Job's cancel and its follower may race, the first one stores
+        }
         Scenario s = r.scenario();
         String state;
         String verdictId = null;
@@ -282,9 +390,9 @@ public class LoadProbes {
         boolean baseline = false;
         byte[] report = null;
         try {
-            if (err != null || out.summary().isEmpty()) {
+            if (err != null || out == null || out.summary().isEmpty()) {
                 state = r.cancelled().get() != null ? "cancelled" : "failed";
-                reason = err != null ? "runner failed: " + err.getClass().getSimpleName()
+                reason = failure != null ? failure : err != null ? "runner failed: " + err.getClass().getSimpleName()
                         : "runner exited with " + out.exitCode() + " without a summary (see "
                         + settings.workDir() + "/" + r.id() + "/runner-stderr.log)";
                 verdictId = Verdict.Outcome.INCONCLUSIVE.id();
@@ -388,10 +496,18 @@ public class LoadProbes {
 
     /** Stops every running probe's process tree on service shutdown: no child outlives the service. */
     void onStop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
-        running.values().forEach(r -> r.process().destroyTree());
+        // Jobs run on without the service: their pods are the cluster's; only child processes die with it
+        running.values().stream().filter(r -> r.process() != null).forEach(r -> r.process().destroyTree());
     }
 
     private ProbeView view(Running r) {
+        if (r.job() != null) {
+            double elapsed = Duration.between(r.startedAt(), clock.instant()).toMillis() / 1000.0;
+            return new ProbeView(r.id(), r.scenario().id(), r.scenario().pool(), "running", r.trigger(), r.startedAt(),
+                    null, new ProbeView.Progress(Math.min(elapsed, r.totalSeconds()), r.totalSeconds(), 0, 0, 0), null,
+                    "indexed Job " + KubernetesProbeJobs.name(r.id()) + " in " + r.job().namespace() + ": "
+                            + r.job().pods().get(), false, null, null, null);
+        }
         ProbeProcess.Progress p = r.process().progress();
         return new ProbeView(r.id(), r.scenario().id(), r.scenario().pool(), "running", r.trigger(), r.startedAt(), null,
                 new ProbeView.Progress(p.elapsedSeconds(), r.totalSeconds(), p.rate(), p.requests(), p.errors()),

@@ -17,6 +17,7 @@ import java.util.List;
 public record Runner(Path dir, String java, List<String> jvmArgs) {
 
     public static final String SIMULATION = "dev.llmcanary.loadprobe.sim.StreamingProbeSimulation";
+    public static final String MERGE = "dev.llmcanary.loadprobe.sim.SummaryMerge";
 
     public Runner {
         jvmArgs = List.copyOf(jvmArgs);
@@ -50,6 +51,20 @@ public record Runner(Path dir, String java, List<String> jvmArgs) {
         cmd.add(results.toAbsolutePath().toString());
         cmd.add("--launcher");
         cmd.add("llm-canary");
+        return cmd;
+    }
+
+    /** Runs the runner's {@code SummaryMerge} (the exact histogram merge of shard summaries) into {@code merged}. */
+    public List<String> mergeCommand(Path merged, List<Path> shards) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.add("-Xmx128m");
+        cmd.add("-cp");
+        cmd.add(dir.resolve("classes").toAbsolutePath() + File.pathSeparator + dir.resolve("lib").toAbsolutePath()
+                + "/*");
+        cmd.add(MERGE);
+        cmd.add(merged.toAbsolutePath().toString());
+        shards.forEach(s -> cmd.add(s.toAbsolutePath().toString()));
         return cmd;
     }
 }

@@ -163,7 +163,7 @@ class KubernetesManifestsTest {
     void roleGrantsOnlyEndpointSliceReadsAndLoadProbeJobsWithTheirPlanConfigMaps() throws IOException {
         List<HasMetadata> rbac = load(BASE.resolve("rbac.yaml"));
         Role role = (Role) rbac.stream().filter(Role.class::isInstance).findFirst().orElseThrow();
-        assertThat(role.getRules()).hasSize(3);
+        assertThat(role.getRules()).hasSize(5);
         PolicyRule slices = role.getRules().get(0);
         assertThat(slices.getApiGroups()).containsExactly("discovery.k8s.io");
         assertThat(slices.getResources()).containsExactly("endpointslices");
@@ -172,11 +172,16 @@ class KubernetesManifestsTest {
         assertThat(jobs.getApiGroups()).containsExactly("batch");
         assertThat(jobs.getResources()).containsExactly("jobs");
         assertThat(jobs.getVerbs()).containsExactlyInAnyOrder("create", "get", "list", "watch", "delete");
-        // the plan ConfigMap each load-probe Job mounts (KubernetesProbeJobs); no pods, logs or secrets
+        // the plan ConfigMap each load-probe Job mounts (KubernetesProbeJobs), the shard pods and their logs (each
+        // shard's summary is its last log line); no secrets, no exec
         PolicyRule configMaps = role.getRules().get(2);
         assertThat(configMaps.getApiGroups()).containsExactly("");
         assertThat(configMaps.getResources()).containsExactly("configmaps");
         assertThat(configMaps.getVerbs()).containsExactlyInAnyOrder("create", "get", "list", "watch", "delete");
+        assertThat(role.getRules().get(3).getResources()).containsExactly("pods");
+        assertThat(role.getRules().get(3).getVerbs()).containsExactlyInAnyOrder("get", "list");
+        assertThat(role.getRules().get(4).getResources()).containsExactly("pods/log");
+        assertThat(role.getRules().get(4).getVerbs()).containsExactly("get");
         RoleBinding binding = (RoleBinding) rbac.stream().filter(RoleBinding.class::isInstance).findFirst().orElseThrow();
         assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
         assertThat(binding.getSubjects()).singleElement().satisfies(s -> {

@@ -111,10 +111,35 @@ class ProbeProcessTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(25));
         ProbeSummary sum = ProbeSummary.from(out.summary().orElseThrow());
         assertThat(sum.aborted()).startsWith("abort: error rate 100.0 % > 20.0 %");
-        assertThat(out.summary().orElseThrow().at("/kinds/chat/errors/no_token").asLong()).isEqualTo(sum.count());
+        assertThat(out.summary().orElseThrow().at("/kinds/chat/errors/no_event").asLong()).isEqualTo(sum.count());
         Verdict v = Verdicts.judge(s, sum, null, null);
         assertThat(v.outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
         assertThat(v.reason()).startsWith("run stopped early: abort: error rate");
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> faults() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("HTTP 500: the stream has no event", "status:500",
+                        "no_event"),
+                org.junit.jupiter.params.provider.Arguments.of("HTTP 429: the stream has no event", "status:429",
+                        "no_event"),
+                org.junit.jupiter.params.provider.Arguments.of("malformed 4th event, [DONE] still follows",
+                        "malformed@4", "malformed"),
+                org.junit.jupiter.params.provider.Arguments.of("malformed first token event", "malformed@1",
+                        "malformed"),
+                org.junit.jupiter.params.provider.Arguments.of("no [DONE]", "no_done", "missing_done"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("faults")
+    void errorsAreClassified(String name, String fault, String errorClass, @TempDir Path dir) throws Exception {
+        Scenario s = Scenarios.constant(4, Duration.ofSeconds(2), SLO, new Scenario.AbortGuards(100, null, 1000), 1);
+        ProbeProcess.Outcome out = run(s, Map.of("x-sim-profile", NORMAL, "x-sim-fault", fault), dir);
+
+        JsonNode errors = out.summary().orElseThrow().at("/kinds/chat/errors");
+        ProbeSummary sum = ProbeSummary.from(out.summary().orElseThrow());
+        assertThat(sum.count()).isPositive();
+        assertThat(errors.path(errorClass).asLong()).as(errors.toString()).isEqualTo(sum.count());
     }
 
     @Test

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.bodyString;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.exec;
@@ -81,13 +82,19 @@ public class StreamingProbeSimulation extends Simulation {
                     .body(StringBody("#{body}"))
                     .await(timeout).on(
                             sse.checkMessage("ttft").matching(regex(TOKEN_EVENT))
-                                    .check(regex(TOKEN_EVENT).find().transform(x -> System.nanoTime()).saveAs("t1")),
+                                    .check(regex(TOKEN_EVENT).find().transform(x -> System.nanoTime()).saveAs("t1"),
+                                            bodyString().transform(StreamingProbeSimulation::malformed)
+                                                    .saveAs("malformedFirst")),
                             sse.checkMessage("usage").matching(regex(USAGE_EVENT))
                                     .check(regex(USAGE_EVENT).find().transform(Long::parseLong).saveAs("tokens"),
                                             regex(USAGE_EVENT).transform(x -> System.nanoTime()).saveAs("tUsage")),
                             sse.checkMessage("done").matching(substring("[DONE]"))
                                     .check(substring("[DONE]").find().transform(x -> System.nanoTime()).saveAs("t2"))))
             .exec(s -> s.set("tEnd", System.nanoTime()))
+            // every event no check consumed (the tokens after the first, role chunks, error events): counted, and
+            // each must carry JSON data, so a malformed event mid-stream is an error even if [DONE] follows
+            .exec(sse.processUnmatchedMessages((messages, s) -> s.set("events", messages.size())
+                    .set("malformed", messages.stream().anyMatch(m -> malformed(m.message())))))
             .exec(this::account)
             .exec(sse("close").close())
             .exec(Session::markAsSucceeded);
@@ -136,10 +143,18 @@ public class StreamingProbeSimulation extends Simulation {
         long t0 = s.getLong("t0");
         double limit = timeout.toMillis() / 1000.0;
         double ended = (s.getLong("tEnd") - t0) / 1e9;
+        boolean malformed = s.contains("malformed") && s.getBoolean("malformed")
+                || s.contains("malformedFirst") && s.getBoolean("malformedFirst");
+        int events = s.contains("events") ? s.getInt("events") : 0;
         if (!s.contains("t1")) {
-            // Gatling's SSE connect takes no HTTP checks: a stream that ends before any token is a non-2xx status,
-            // a refused connection or a malformed start; Gatling's report names which.
-            recorder.error(at, ended >= limit ? "stall" : "no_token");
+            // Gatling's SSE connect exposes no HTTP status to the scenario (a non-200 status or a non-SSE content
+            // type crashes the stream before any event; only Gatling's own report names the status): a stream
+            // without any event is "no_event" (HTTP error status, wrong content type, refused or at once closed
+            // connection); one with events but no token is "no_token" (e.g. only error events).
+            recorder.error(at, ended >= limit ? "stall" : malformed ? "malformed" : events == 0 ? "no_event"
+                    : "no_token");
+        } else if (malformed) {
+            recorder.error(at, "malformed");
         } else if (!s.contains("tUsage")) {
             recorder.error(at, ended - (s.getLong("t1") - t0) / 1e9 >= limit - 0.05 ? "stall" : "truncated");
         } else if (!s.contains("t2")) {
@@ -155,6 +170,22 @@ public class StreamingProbeSimulation extends Simulation {
             }
         }
         return s;
+    }
+
+    /**
+     * Whether an SSE event (as Gatling renders it: {@code {"event":..,"id":..,"data":..}}, JSON data embedded raw,
+     * other data quoted) carries data that is not a JSON object; {@code [DONE]} is the one allowed non-JSON data.
+     */
+    static boolean malformed(String message) {
+        if (message.contains("\"data\":[DONE]")) {
+            return false;
+        }
+        try {
+            JsonNode data = JSON.readTree(message).path("data");
+            return data.isMissingNode() ? false : !data.isObject() && !"[DONE]".equals(data.asText());
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     private String body(long userId) {

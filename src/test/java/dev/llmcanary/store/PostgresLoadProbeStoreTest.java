@@ -1,0 +1,22 @@
+package dev.llmcanary.store;
+
+import org.junit.jupiter.api.BeforeAll;
+
+import javax.sql.DataSource;
+
+/**
+ * The load-probe store on a real PostgreSQL (BYTEA reports, TIMESTAMP WITH TIME ZONE). Needs
+ * {@code LLM_CANARY_TEST_PG_URL} like {@link PostgresRunStoreTest}: fails under CI without it, skipped elsewhere.
+ */
+class PostgresLoadProbeStoreTest extends LoadProbeStoreContract {
+
+    @BeforeAll
+    static void requirePostgres() {
+        TestPostgres.require();
+    }
+
+    @Override
+    DataSource freshDatabase() {
+        return TestPostgres.dataSource();
+    }
+}
