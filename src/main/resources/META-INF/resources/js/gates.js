@@ -96,7 +96,7 @@ function side(f, fmt) {
   if (f.p50 != null) parts.push(`p50 ${fmt(f.p50)}`);
   if (f.p95 != null) parts.push(`p95 ${fmt(f.p95)}`);
   if (f.value != null) parts.push(`value ${fmt(f.value)}`);
-  return parts.join(' · ');
+  return parts.flatMap((part, i) => (i ? [h('br'), part] : [part]));
 }
 
 function criteriaTable(criteria) {

@@ -25,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
@@ -272,7 +273,13 @@ class StatusPageBrowserTest {
         assertThat(driver.findElement(By.id("gate-runs-table")).getText())
                 .contains(gate.getString("runs[0].traceId"));
         assertThat(driver.findElement(By.id("main")).getText()).doesNotContain("null");
-        screenshot("gate-verdict.png");
+        // README's deploy/screenshots/gate-verdict.png is a committed copy of this file: tall enough for every criterion
+        driver.manage().window().setSize(new Dimension(1440, 1500));
+        try {
+            screenshot("gate-verdict.png");
+        } finally {
+            driver.manage().window().setSize(new Dimension(1440, 1000));
+        }
         runs.get(0).click();
         await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("token-timeline")).isEmpty());
         assertThat(driver.getCurrentUrl()).endsWith("#/runs/" + gate.getString("runs[0].runId"));
@@ -299,7 +306,7 @@ class StatusPageBrowserTest {
     }
 
     @Test
-    void aLoadProbeShowsLiveProgressThenItsFiguresVerdictAndReport() {
+    void aLoadProbeShowsLiveProgressThenItsFiguresVerdictAndReport() throws Exception {
         String id = given().header("Authorization", "Bearer test-admin-token").contentType("application/json")
                 .body("{\"scenario\":\"api-probe\",\"duration\":\"3s\"}").post("/api/load-probes")
                 .then().statusCode(202).extract().path("id");
@@ -323,6 +330,8 @@ class StatusPageBrowserTest {
         assertThat(driver.findElement(By.id("report-link")).getAttribute("href"))
                 .endsWith("/api/load-probes/" + id + "/report/");
         assertThat(driver.findElements(By.id("probe-progress"))).isEmpty();
+        assertThat(driver.findElement(By.id("main")).getText()).doesNotContain("null");
+        screenshot("probe-detail.png");
 
         open("/#/probes");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
