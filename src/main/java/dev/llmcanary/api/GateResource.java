@@ -6,6 +6,7 @@ import dev.llmcanary.boot.CanaryConfig;
 import dev.llmcanary.gate.GateRequest;
 import dev.llmcanary.gate.GateService;
 import dev.llmcanary.gate.GateStatus;
+import dev.llmcanary.gate.GateSummary;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
@@ -26,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -66,6 +68,19 @@ public class GateResource {
         GateService.Started started = gates.start(req);
         GateStatus status = waitFor(started.id(), wait);
         return answer(status, Integer.parseInt(failStatus));
+    }
+
+    /** The answer of {@code GET /api/gates}: the newest gates first. */
+    public record GateList(List<GateSummary> gates) {
+    }
+
+    @GET
+    @Operation(summary = "The newest gates first (running and finished) with state, verdict, score and progress;"
+            + " criteria and run links are in GET /api/gates/{id}")
+    public GateList list(@Parameter(description = "how many gates, 1 to 100") @QueryParam("limit") @DefaultValue("20")
+                         @Min(value = 1, message = "must be at least 1") @Max(value = 100, message = "must be at most 100")
+                         int limit) {
+        return new GateList(gates.recent(limit));
     }
 
     @GET

@@ -4,13 +4,17 @@ import dev.llmcanary.boot.LoadProbes;
 import dev.llmcanary.loadprobe.Overrides;
 import dev.llmcanary.loadprobe.ProbeRejected;
 import dev.llmcanary.loadprobe.ProbeView;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -18,6 +22,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 
@@ -67,6 +73,30 @@ public class LoadProbeResource {
         Overrides o = new Overrides(body.rate(), duration);
         ProbeView v = call(() -> probes.start(body.scenario(), o, "api"));
         return Response.accepted(v).location(URI.create("/api/load-probes/" + v.id())).build();
+    }
+
+    /** One probe in {@code GET /api/load-probes}: a {@link ProbeView} without its summary and verdict detail. */
+    public record ProbeListItem(String id, String scenario, String pool, String state, String trigger,
+                                Instant startedAt, Instant endedAt, ProbeView.Progress progress, String verdict,
+                                String reason, boolean baseline, String report) {
+        static ProbeListItem of(ProbeView v) {
+            return new ProbeListItem(v.id(), v.scenario(), v.pool(), v.state(), v.trigger(), v.startedAt(),
+                    v.endedAt(), v.progress(), v.verdict(), v.reason(), v.baseline(), v.report());
+        }
+    }
+
+    /** The answer of {@code GET /api/load-probes}: running probes first, then the newest stored ones. */
+    public record ProbeList(List<ProbeListItem> probes) {
+    }
+
+    @GET
+    @Operation(summary = "Load probes: those running now, then the newest finished ones, with state, progress and"
+            + " verdict; figures and comparisons are in GET /api/load-probes/{id}")
+    public ProbeList list(@org.eclipse.microprofile.openapi.annotations.parameters.Parameter(
+            description = "how many probes, 1 to 100") @QueryParam("limit") @DefaultValue("20")
+                          @Min(value = 1, message = "must be at least 1") @Max(value = 100, message = "must be at most 100")
+                          int limit) {
+        return new ProbeList(call(() -> probes.recent(limit)).stream().map(ProbeListItem::of).toList());
     }
 
     @GET

@@ -36,6 +36,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -345,6 +347,23 @@ public class LoadProbes {
         } catch (SQLException e) {
             throw new ProbeRejected(503, "the run database is unavailable");
         }
+    }
+
+    /** The probes running in this process, then the newest stored ones, at most {@code limit} in all. */
+    public List<ProbeView> recent(int limit) {
+        List<ProbeView> out = new ArrayList<>();
+        running.values().stream().sorted(Comparator.comparing(Running::startedAt).reversed())
+                .forEach(r -> out.add(view(r)));
+        try {
+            for (StoredProbe p : store.recent(limit)) {
+                if (!running.containsKey(p.id())) {
+                    out.add(view(p));
+                }
+            }
+        } catch (SQLException e) {
+            throw new ProbeRejected(503, "the run database is unavailable");
+        }
+        return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
     }
 
     /** Makes a finished probe its scenario's baseline. */

@@ -165,6 +165,19 @@ public final class GateService {
         return call(() -> store.get(id)).map(this::fromRow);
     }
 
+    /**
+     * The newest gates first, at most {@code limit}, without criteria or run links (read those per gate); a gate
+     * running in this process shows its live progress.
+     */
+    public List<GateSummary> recent(int limit) {
+        return call(() -> store.recent(limit)).stream().map(row -> {
+            Active a = active.get(row.gateId());
+            GateStatus s = a != null ? running(a) : summary(row);
+            return new GateSummary(s.id(), s.suite(), s.state(), s.verdict(), s.passed(), s.score(), s.reason(),
+                    s.candidate(), s.baseline(), s.progress(), s.createdAt(), s.finishedAt());
+        }).toList();
+    }
+
     /** Completes with the finished status; already complete for finished gates, empty for unknown ones. */
     public Optional<CompletableFuture<GateStatus>> completion(String id) {
         Active a = active.get(id);
@@ -286,11 +299,19 @@ public final class GateService {
     }
 
     private GateStatus fromRow(GateRow row) {
-        GateRequest r = read(row.requestJson(), GateRequest.class);
-        GateVerdict v = row.verdictJson() == null ? null : read(row.verdictJson(), GateVerdict.class);
         List<GateStatus.RunLink> links = call(() -> store.links(row.gateId())).stream()
                 .map(l -> new GateStatus.RunLink(l.seq(), l.side(), l.runId(), l.traceId(), l.outcome(),
                         "/api/runs/" + l.runId())).toList();
+        return withRow(row, links);
+    }
+
+    private GateStatus summary(GateRow row) {
+        return withRow(row, List.of());
+    }
+
+    private GateStatus withRow(GateRow row, List<GateStatus.RunLink> links) {
+        GateRequest r = read(row.requestJson(), GateRequest.class);
+        GateVerdict v = row.verdictJson() == null ? null : read(row.verdictJson(), GateVerdict.class);
         boolean finished = !row.running();
         return new GateStatus(row.gateId(), row.suite(), finished ? GateStatus.FINISHED : GateStatus.RUNNING,
                 row.outcome(), v != null && v.passed(), v == null ? null : v.score(), v == null ? null : v.reason(),

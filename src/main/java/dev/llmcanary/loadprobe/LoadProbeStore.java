@@ -85,6 +85,12 @@ public final class LoadProbeStore {
         return l.stream().findFirst();
     }
 
+    /** The newest stored probes first, at most {@code limit}. */
+    public List<StoredProbe> recent(int limit) throws SQLException {
+        return query("SELECT " + COLUMNS + " FROM load_probes ORDER BY started_at DESC, probe_id DESC LIMIT "
+                + Math.max(1, limit), null);
+    }
+
     /** The scenario's baseline run, if any. */
     public Optional<StoredProbe> baseline(String scenario) throws SQLException {
         return query("SELECT " + COLUMNS + " FROM load_probes WHERE scenario = ? AND baseline = TRUE", scenario)
@@ -110,7 +116,9 @@ public final class LoadProbeStore {
 
     private List<StoredProbe> query(String sql, String arg) throws SQLException {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, arg);
+            if (arg != null) {
+                ps.setString(1, arg);
+            }
             List<StoredProbe> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

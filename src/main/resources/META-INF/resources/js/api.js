@@ -35,15 +35,3 @@ export function traceUrl(template, traceId) {
   if (!template || !traceId || !/^https?:\/\//i.test(template)) return null;
   return template.split('{traceId}').join(encodeURIComponent(traceId));
 }
-
-let openapi;
-
-/**
- * Whether the server has an API path, from its OpenAPI document. Asking this first (instead of calling the path and
- * getting a 404) keeps the browser console free of failed requests on servers without the feature.
- */
-export async function serverHas(path) {
-  if (!openapi) openapi = getJson('/q/openapi?format=json').catch(() => ({paths: {}}));
-  const doc = await openapi;
-  return Object.prototype.hasOwnProperty.call(doc.paths || {}, path);
-}

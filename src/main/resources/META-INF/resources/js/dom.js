@@ -13,6 +13,12 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
+/** Replaces an element's children, leaving out null/false ones (replaceChildren itself would show "null"). */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat().filter(c => c !== null && c !== undefined && c !== false));
+  return el;
+}
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** Creates an SVG element with attributes. */
@@ -68,10 +74,22 @@ export const STATUS = {
   error: {label: 'error', symbol: '!'},
   skipped: {label: 'skipped', symbol: '⏸'},
   none: {label: 'no run yet', symbol: '·'},
+  inconclusive: {label: 'inconclusive', symbol: '?'},
+  regression: {label: 'regression', symbol: '✗'},
+  running: {label: 'running', symbol: '…'},
+  cancelled: {label: 'cancelled', symbol: '⏹'},
+  failed: {label: 'failed', symbol: '!'},
+  done: {label: 'done', symbol: '✓'},
 };
 
 export function badge(status) {
   const st = STATUS[status] || {label: status, symbol: '?'};
   return h('span', {class: `badge st-${status}`},
     h('span', {'aria-hidden': 'true'}, st.symbol), ' ', st.label);
+}
+
+/** A number with at most `digits` decimals and no trailing zeros ("0.0123", "12.5"); null as an em dash. */
+export function figure(v, digits = 4) {
+  if (v === null || v === undefined) return '—';
+  return String(Number(v.toFixed(digits)));
 }

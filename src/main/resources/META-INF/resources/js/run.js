@@ -1,6 +1,6 @@
 // One run explained: figures, token timeline, gap distribution, violations, guardrails, trace link and evidence.
 import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
-import {h, badge, seconds, millis, number} from './dom.js';
+import {h, fill, badge, seconds, millis, number, percent, figure} from './dom.js';
 import {getJson, uiSettings, traceUrl} from './api.js';
 import {timelineSvg, milestoneTable, gaps, distribution} from './timeline.js';
 
@@ -10,7 +10,7 @@ export async function runView(main, runId) {
     uiSettings(), getJson('/api/fleet').catch(() => ({classes: []}))]);
   const cls = fleet.classes.find(c => c.name === run.sloClass);
   const stallMs = cls ? cls.stallSeconds * 1000 : null;
-  main.replaceChildren(
+  fill(main,
     h('p', {}, h('a', {href: '#/'}, '← Fleet')),
     h('div', {class: 'run-top'}, header(run, settings), figures(run)),
     section('Token timeline', 'timeline', timeline(run, stallMs, cls)),
@@ -136,23 +136,52 @@ function guardrails(run) {
     h('td', {}, g.reason || '')))));
 }
 
-/** Evidence's shape is the server's own: its hint, then every figure it holds as a key/value row. */
+/** The units of the normalized evidence figures (README "Server evidence"); other figures are shown as numbers. */
+const FIGURE_UNITS = {
+  requests_running: v => `${figure(v, 0)} requests`,
+  requests_waiting: v => `${figure(v, 0)} requests`,
+  kv_cache_usage_ratio: v => percent(v),
+  queue_time_seconds: v => seconds(v),
+  gpu_utilization_ratio: v => percent(v),
+  gpu_memory_used_bytes: v => bytes(v),
+};
+
+function bytes(v) {
+  if (v == null) return '—';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return `${figure(v, i === 0 ? 0 : 1)} ${units[i]}`;
+}
+
+/** One figure as text with its unit; a missing side or figure is an em dash. */
+export function evidenceValue(name, v) {
+  if (v === null || v === undefined) return '—';
+  const fmt = FIGURE_UNITS[name];
+  return fmt ? fmt(v) : figure(v);
+}
+
+/**
+ * Evidence as the server sends it ({source, before: {at, values}, after: {at, values}, hint, errors}): the hint first
+ * and prominent, then the figures before and after the run side by side, then why anything is missing.
+ */
 export function evidence(ev) {
-  const rows = [];
-  const walk = (prefix, v) => {
-    if (v !== null && typeof v === 'object') {
-      for (const [k, child] of Object.entries(v)) {
-        if (prefix === '' && k === 'hint') continue;
-        walk(prefix ? `${prefix}.${k}` : k, child);
-      }
-    } else {
-      rows.push([prefix, v === null ? '—' : String(v)]);
-    }
-  };
-  walk('', ev);
-  return [ev.hint ? h('p', {class: 'hint', id: 'evidence-hint'}, ev.hint) : null,
-    rows.length ? h('table', {class: 'list compact', id: 'evidence-figures'},
-      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'figure'), h('th', {scope: 'col'}, 'value'))),
-      h('tbody', {}, rows.map(([k, v]) => h('tr', {}, h('th', {scope: 'row'}, k), h('td', {}, v)))))
-      : h('p', {}, 'No figures.')];
+  const before = ev.before?.values || {};
+  const after = ev.after?.values || {};
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  const when = side => side?.at ? new Date(side.at).toLocaleTimeString() : 'not read';
+  const errors = ev.errors || [];
+  return [
+    ev.hint ? h('p', {class: 'hint', id: 'evidence-hint', role: 'note'},
+      h('span', {class: 'hint-label'}, 'Hint: '), ev.hint) : h('p', {class: 'note'}, 'No known pattern matched.'),
+    h('p', {class: 'note', id: 'evidence-source'}, `Read from ${ev.source || 'an unknown source'}.`),
+    names.length ? h('table', {class: 'list', id: 'evidence-figures'},
+      h('caption', {}, 'What the server reported just before and just after the run'),
+      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'figure'),
+        h('th', {scope: 'col'}, `before (${when(ev.before)})`), h('th', {scope: 'col'}, `after (${when(ev.after)})`))),
+      h('tbody', {}, names.map(n => h('tr', {'data-figure': n}, h('th', {scope: 'row'}, n),
+        h('td', {class: 'num'}, evidenceValue(n, before[n])), h('td', {class: 'num'}, evidenceValue(n, after[n]))))))
+      : h('p', {}, 'No figures were read.'),
+    errors.length ? h('div', {id: 'evidence-errors'}, h('p', {}, 'Missing because:'),
+      h('ul', {}, errors.map(e => h('li', {}, e)))) : null];
 }

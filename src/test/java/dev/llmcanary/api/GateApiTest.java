@@ -28,12 +28,15 @@ import java.util.stream.Stream;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.instanceOf;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -57,6 +60,39 @@ class GateApiTest {
     static Response post(String body, String query) {
         return given().auth().oauth2(TOKEN).contentType(ContentType.JSON).body(body)
                 .when().post("/api/gates" + query);
+    }
+
+    @Test
+    void theListShowsTheNewestGatesFirstWithTheirVerdictsButNotTheirCriteria() {
+        String older = post(body("quick", "gate-a", null), "?wait=60&failStatus=200").then().statusCode(200)
+                .extract().path("id");
+        String newer = post(body("quick", "gate-a", "{\"gate\":\"" + older + "\"}"), "?wait=60&failStatus=200")
+                .then().statusCode(200).extract().path("id");
+
+        given().when().get("/api/gates?limit=2").then().statusCode(200)
+                .body("gates.id", contains(newer, older))
+                .body("gates[0].suite", equalTo("quick"))
+                .body("gates[0].state", equalTo("finished"))
+                .body("gates[0].verdict", notNullValue())
+                .body("gates[0].score", notNullValue())
+                .body("gates[0].candidate.pool", equalTo("gate-a"))
+                .body("gates[0].baseline.kind", equalTo("gate"))
+                .body("gates[0].baseline.ref", equalTo(older))
+                .body("gates[1].progress.runsDone", equalTo(10))
+                .body("gates[0]", not(hasKey("details")))
+                .body("gates[0]", not(hasKey("runs")));
+        given().when().get("/api/gates").then().statusCode(200).body("gates.id", hasItem(newer));
+    }
+
+    static Stream<Arguments> badListLimits() {
+        return Stream.of(arguments("limit 0", "limit=0"), arguments("limit above 100", "limit=101"));
+    }
+
+    @ParameterizedTest(name = "gate list {0} is a 400 problem")
+    @MethodSource("badListLimits")
+    void badListLimitsAreA400Problem(String name, String query) {
+        given().when().get("/api/gates?" + query).then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("limit"));
     }
 
     @Test

@@ -15,6 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
@@ -85,6 +87,11 @@ class LoadProbeApiTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/api/runs/" + runId).then()
                 .statusCode(200).body("duringLoadProbe", equalTo(true)));
 
+        // the list shows it first while it runs, with its progress
+        given().get("/api/load-probes").then().statusCode(200).body("probes[0].id", equalTo(id))
+                .body("probes[0].state", equalTo("running")).body("probes[0].progress.totalSeconds", equalTo(3.0f))
+                .body("probes[0]", not(hasKey("summary")));
+
         // a second probe on the same pool waits its turn
         given().header("Authorization", ADMIN).contentType("application/json").body("{\"scenario\":\"api-probe\"}")
                 .when().post("/api/load-probes").then().statusCode(409);
@@ -103,6 +110,9 @@ class LoadProbeApiTest {
         given().get("/api/load-probes/" + id + "/report/").then().statusCode(200)
                 .contentType(containsString("text/html")).body(containsString("api-probe"));
         given().get("/api/load-probes/" + id + "/report/no-such-file.js").then().statusCode(404);
+        given().get("/api/load-probes?limit=1").then().statusCode(200).body("probes.size()", equalTo(1))
+                .body("probes[0].id", equalTo(id)).body("probes[0].verdict", equalTo("pass"))
+                .body("probes[0].report", equalTo("/api/load-probes/" + id + "/report/"));
 
         assertThat(metric("llm_loadprobe_active{pool=\"sim-h100\"}")).isEqualTo("0.0");
         assertThat(metric("llm_loadprobe_runs_total{pool=\"sim-h100\",scenario=\"api-probe\",verdict=\"pass\"}"))
@@ -120,6 +130,17 @@ class LoadProbeApiTest {
         // the admin token triggers canary runs too
         given().header("Authorization", ADMIN)
                 .post("/api/canaries/count-ordered/runs?pool=sim-h100&model=sim-openai").then().statusCode(200);
+    }
+
+    static Stream<Arguments> badListLimits() {
+        return Stream.of(arguments("limit 0", "limit=0"), arguments("limit above 100", "limit=101"));
+    }
+
+    @ParameterizedTest(name = "probe list {0} is a 400 problem")
+    @MethodSource("badListLimits")
+    void badListLimitsAreA400Problem(String name, String query) {
+        given().get("/api/load-probes?" + query).then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("limit"));
     }
 
     @Test

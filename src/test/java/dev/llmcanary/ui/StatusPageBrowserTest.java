@@ -1,11 +1,16 @@
 package dev.llmcanary.ui;
 
 import dev.llmcanary.boot.CatalogHolder;
+import dev.llmcanary.canary.Api;
 import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
+import dev.llmcanary.canary.ThresholdOverrides;
 import dev.llmcanary.canary.run.CanaryRunner;
 import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.evidence.EvidenceSettings;
+import dev.llmcanary.evidence.MetricsDialect;
 import dev.llmcanary.testing.Canaries;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
@@ -54,12 +60,13 @@ import java.util.stream.Stream;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * The status page in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, installed by
  * {@code .ci/run}) against the service with its embedded simulator: the grid, a stalled run's timeline, keyboard
- * reach, the placeholder views, and no console errors on any of them.
+ * reach, gate and load-probe views, server evidence, and no console errors on any of them.
  */
 @QuarkusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -226,35 +233,185 @@ class StatusPageBrowserTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("token-timeline")).isEmpty());
     }
 
-    static Stream<Arguments> pendingViews() {
-        return Stream.of(arguments("gates", "Deployment gates"), arguments("probes", "Load probes"));
-    }
+    @Test
+    void aGatesVerdictPageListsItsCriteriaWithBothSidesNumbers() throws Exception {
+        // an A/A gate of the shipped Flagger suite, made small: the candidate pool against itself, interleaved
+        String id = given().auth().oauth2("test-token").contentType("application/json")
+                .body("{\"suite\":\"flagger-pre-rollout\",\"candidate\":{\"pool\":\"sim-h100\"},"
+                        + "\"baseline\":{\"pool\":\"sim-h100\"},\"overrides\":{\"repetitions\":20,\"concurrency\":8}}")
+                .post("/api/gates?wait=60").then().statusCode(200).body("state", equalTo("finished"))
+                .extract().path("id");
+        JsonPath gate = given().get("/api/gates/" + id).then().statusCode(200).extract().jsonPath();
 
-    @ParameterizedTest(name = "{1} say when the server lacks them")
-    @MethodSource("pendingViews")
-    void viewsOfFeaturesThisServerLacksSaySo(String route, String title) {
-        open("/#/" + route);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("unavailable")).isEmpty());
-        assertThat(driver.findElement(By.id("unavailable")).getText())
-                .startsWith(title + ": not available on this server");
+        open("/#/gates");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                !driver.findElements(By.cssSelector("#gates-table tr[data-gate='" + id + "']")).isEmpty());
+        WebElement row = driver.findElement(By.cssSelector("#gates-table tr[data-gate='" + id + "']"));
+        assertThat(row.getText()).contains("pass").contains("flagger-pre-rollout").contains("sim-h100")
+                .contains("100 / 100").contains("40 / 40");
+        row.findElement(By.tagName("a")).click();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("criteria")).isEmpty());
+        assertThat(driver.findElement(By.id("gate-title")).getText()).contains(id).contains("pass");
+        List<String> names = gate.getList("details.criteria.name");
+        assertThat(names).contains("ttft", "min_samples");
+        for (String name : names) {
+            assertThat(criterion(name).getText()).as(name).contains(gate.getString(
+                    "details.criteria.find { it.name == '" + name + "' }.reason"));
+        }
+        // a comparative criterion: both sides' sample sizes and percentiles, the test and its p-value, the tolerance
+        List<WebElement> ttft = criterion("ttft").findElements(By.tagName("td"));
+        assertThat(ttft.get(1).getText()).contains("n = 20").containsPattern("p50 \\d+ ms").contains("p95");
+        assertThat(ttft.get(2).getText()).contains("n = 20").containsPattern("p50 \\d+ ms");
+        assertThat(ttft.get(4).getText()).isEqualTo("mann-whitney-u");
+        assertThat(ttft.get(5).getText()).matches("[0-9.e-]+ \\(α 0\\.01\\)");
+        assertThat(ttft.get(6).getText()).isEqualTo("15 %");
+        assertThat(ttft.get(7).getText()).contains("pass");
+        // every run one click away, with its trace id linked to the trace UI
+        List<WebElement> runs = driver.findElements(By.cssSelector("#gate-runs-table a.run-link"));
+        assertThat(runs).hasSize(40);
+        assertThat(driver.findElement(By.id("gate-runs-table")).getText())
+                .contains(gate.getString("runs[0].traceId"));
+        assertThat(driver.findElement(By.id("main")).getText()).doesNotContain("null");
+        // README's deploy/screenshots/gate-verdict.png is a committed copy of this file: tall enough for every criterion
+        driver.manage().window().setSize(new Dimension(1440, 1500));
+        try {
+            screenshot("gate-verdict.png");
+        } finally {
+            driver.manage().window().setSize(new Dimension(1440, 1000));
+        }
+        runs.get(0).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("token-timeline")).isEmpty());
+        assertThat(driver.getCurrentUrl()).endsWith("#/runs/" + gate.getString("runs[0].runId"));
     }
 
     @Test
-    void evidenceShowsItsHintAndEveryFigure() {
+    void aRunningGateShowsItsProgressLiveUntilItsVerdict() {
+        // far more runs than fit in its 5 s deadline, one at a time: it runs long enough to watch, then ends inconclusive
+        String id = given().auth().oauth2("test-token").contentType("application/json")
+                .body("{\"suite\":\"flagger-pre-rollout\",\"candidate\":{\"pool\":\"sim-tgi2\"},"
+                        + "\"overrides\":{\"repetitions\":200,\"concurrency\":1,\"deadline\":\"5s\"}}")
+                .post("/api/gates").then().statusCode(202).extract().path("id");
+        open("/#/gates/" + id);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("gate-progress-bar")).isEmpty());
+        assertThat(driver.findElement(By.id("gate-progress")).getText()).containsPattern("\\d+ of 200 runs done");
+        int first = progressValue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> progressValue() > first);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("criteria")).isEmpty());
+        assertThat(driver.findElement(By.id("gate-title")).getText()).contains("inconclusive");
+        assertThat(driver.findElements(By.id("gate-progress"))).isEmpty();
+        assertThat(driver.findElement(By.id("live")).getText()).startsWith("Finished");
+        assertThat(driver.findElement(By.id("main")).getText()).doesNotContain("null");
+    }
+
+    @Test
+    void aLoadProbeShowsLiveProgressThenItsFiguresVerdictAndReport() throws Exception {
+        String id = given().header("Authorization", "Bearer test-admin-token").contentType("application/json")
+                .body("{\"scenario\":\"api-probe\",\"duration\":\"3s\"}").post("/api/load-probes")
+                .then().statusCode(202).extract().path("id");
+        open("/#/probes/" + id);
+        // while it runs (a child JVM injecting for 3 s), the page polls and shows elapsed / planned, rate, requests
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                !driver.findElements(By.id("probe-progress-table")).isEmpty());
+        assertThat(driver.findElement(By.id("probe-progress-table")).getText())
+                .contains("elapsed / planned").contains("current rate").contains("requests").contains("errors");
+
+        await().atMost(Duration.ofSeconds(120)).until(() -> !driver.findElements(By.id("report-link")).isEmpty());
+        JsonPath probe = given().get("/api/load-probes/" + id).then().statusCode(200).extract().jsonPath();
+        assertThat(probe.getString("state")).isEqualTo("done");
+        assertThat(driver.findElement(By.id("probe-title")).getText()).contains("api-probe").contains("pass");
+        String figures = driver.findElement(By.id("probe-figures")).getText();
+        assertThat(figures).contains("achieved rate").containsPattern("\\d(\\.\\d+)? streams/s over 3 s planned")
+                .containsPattern("TTFT p50 / p95 / p99 / max \\d+ ms / \\d+ ms / \\d+ ms / \\d+ ms");
+        WebElement ttft = driver.findElement(
+                By.cssSelector("#probe-comparisons tr[data-comparison='ttft_p95_seconds/slo']"));
+        assertThat(ttft.getText()).containsPattern("\\d+ ms").contains("1.00 s").contains("pass");
+        assertThat(driver.findElement(By.id("report-link")).getAttribute("href"))
+                .endsWith("/api/load-probes/" + id + "/report/");
+        assertThat(driver.findElements(By.id("probe-progress"))).isEmpty();
+        assertThat(driver.findElement(By.id("main")).getText()).doesNotContain("null");
+        screenshot("probe-detail.png");
+
+        open("/#/probes");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                driver.findElement(By.cssSelector("#probes-table tr[data-probe='" + id + "']")).getText())
+                .contains("done").contains("pass").contains("api-probe").contains("sim-h100"));
+    }
+
+    static Stream<Arguments> unknownItems() {
+        return Stream.of(arguments("gate", "/#/gates/no-such-gate", "no gate 'no-such-gate'"),
+                arguments("load probe", "/#/probes/00000000-0000-0000-0000-000000000000", "no load probe"));
+    }
+
+    @ParameterizedTest(name = "an unknown {0} says so")
+    @MethodSource("unknownItems")
+    void anUnknownGateOrProbeSaysSo(String name, String path, String detail) {
+        open(path);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.cssSelector("[role=alert]")).isEmpty());
+        assertThat(driver.findElement(By.cssSelector("[role=alert]")).getText()).contains(detail);
+        // the 404 of the API is expected here: drop it so the console check looks at the page's own errors
+        driver.manage().logs().get(LogType.BROWSER);
+    }
+
+    @Test
+    void aSlowRunOnASaturatedServerShowsItsEvidenceOnTheRunDetail() throws Exception {
+        // a pool of its own (no other test's scrape counts against its rate limit) whose vLLM metrics say saturated
+        Pool sim = catalog.get().pool("sim-h100").orElseThrow();
+        Pool pool = new Pool("evidence-ui", sim.deviceType(), sim.flavor(), sim.endpoints(), sim.models(), null,
+                sim.requireDone(), sim.cumulative(), Map.of(), sim.scheduling(), null, new EvidenceSettings(
+                new EvidenceSettings.ServerMetrics(MetricsDialect.VLLM, "/metrics/vllm", null, Map.of()), null,
+                Duration.ofMillis(1), Duration.ofSeconds(60), Duration.ofSeconds(5)));
+        var canary = Canaries.canary("evidence-ui").profile("ttft_ms=5;itl_ms=2;jitter_ms=0;tokens=6")
+                .fault("saturated:2000").thresholds(new ThresholdOverrides(0.2, null, null, null, null, null))
+                .build(Api.CHAT);
+        RunResult r = runner.run(new Target(canary, pool, pool.endpoints().get(0), "sim-vllm")).toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        assertThat(r.evidence()).isNotNull();
+
+        open("/#/runs/" + r.runId());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("evidence-hint")).isEmpty());
+        assertThat(driver.findElement(By.id("evidence-hint")).getText()).isEqualTo("Hint: " + r.evidence().hint());
+        assertThat(driver.findElement(By.id("evidence-source")).getText()).contains("vllm /metrics/vllm");
+        assertThat(driver.findElement(By.cssSelector("#evidence-figures tr[data-figure='requests_waiting']"))
+                .getText()).isEqualTo("requests_waiting — 37 requests");
+        assertThat(driver.findElement(By.cssSelector("#evidence-figures tr[data-figure='kv_cache_usage_ratio']"))
+                .getText()).isEqualTo("kv_cache_usage_ratio — 98.0 %");
+        assertThat(driver.findElement(By.id("evidence-errors")).getText())
+                .contains("before: no scrape in the 60 s before the run");
+        ((JavascriptExecutor) driver).executeScript("document.getElementById('evidence').scrollIntoView()");
+        assertThat(driver.findElement(By.id("main")).getText()).doesNotContain("null");
+        screenshot("run-evidence.png");
+    }
+
+    @Test
+    void evidenceShowsItsHintFiguresSideBySideWithUnitsAndErrors() {
         open("/");
         Object text = ((JavascriptExecutor) driver).executeAsyncScript("""
                 const done = arguments[arguments.length - 1];
                 import('/js/run.js').then(m => {
                   const div = document.createElement('div');
                   div.id = 'evidence-probe';
-                  div.append(...m.evidence({hint: 'saturation, not a fault',
-                    before: {requestsWaiting: 37, kvCacheUsage: 0.98}, source: 'vllm'}).filter(Boolean));
+                  div.append(...m.evidence({source: 'vllm /metrics',
+                    before: {at: '2026-01-01T10:00:00Z', values: {requests_waiting: 37, kv_cache_usage_ratio: 0.98,
+                      queue_time_seconds: 0.75, gpu_memory_used_bytes: 42949672960}},
+                    after: null,
+                    hint: 'TTFT over threshold while 37 requests waited: saturation, not a fault',
+                    errors: ['after: server metrics: unavailable: timeout after 2 s']}).filter(Boolean));
                   document.body.append(div);
-                  done(div.innerText);
+                  const rows = [...div.querySelectorAll('#evidence-figures tbody tr')]
+                    .map(r => [...r.children].map(c => c.textContent).join(' | '));
+                  done([div.querySelector('#evidence-hint').textContent, ...rows,
+                    div.querySelector('#evidence-errors').textContent].join('\\n'));
                 }).catch(e => done('failed: ' + e));
                 """);
-        assertThat((String) text).contains("saturation, not a fault").contains("before.requestsWaiting")
-                .contains("37").contains("before.kvCacheUsage").contains("0.98").contains("source");
+        assertThat(((String) text).lines()).containsExactly(
+                "Hint: TTFT over threshold while 37 requests waited: saturation, not a fault",
+                "requests_waiting | 37 requests | —",
+                "kv_cache_usage_ratio | 98.0 % | —",
+                "queue_time_seconds | 750 ms | —",
+                "gpu_memory_used_bytes | 40 GiB | —",
+                "Missing because:after: server metrics: unavailable: timeout after 2 s");
     }
 
     @Test
@@ -286,6 +443,15 @@ class StatusPageBrowserTest {
     private String focusedCell() {
         return (String) ((JavascriptExecutor) driver).executeScript(
                 "return document.activeElement && document.activeElement.dataset.cell || null;");
+    }
+
+    private int progressValue() {
+        return ((Number) ((JavascriptExecutor) driver).executeScript(
+                "const p = document.getElementById('gate-progress-bar'); return p ? p.value : 0;")).intValue();
+    }
+
+    private WebElement criterion(String name) {
+        return driver.findElement(By.cssSelector("#criteria tr[data-criterion='" + name + "']"));
     }
 
     private WebElement cell(String id) {

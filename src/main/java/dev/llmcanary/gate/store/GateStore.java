@@ -72,6 +72,21 @@ public final class GateStore {
         return one("SELECT " + COLUMNS + " FROM gates WHERE gate_id = ?", gateId);
     }
 
+    /** The newest gates first (running and finished), at most {@code limit}: the list the status page shows. */
+    public List<GateRow> recent(int limit) throws SQLException {
+        List<GateRow> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM gates ORDER BY created_at DESC, gate_id DESC LIMIT ?")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+        }
+        return out;
+    }
+
     public Optional<GateRow> byKey(String idempotencyKey) throws SQLException {
         return one("SELECT " + COLUMNS + " FROM gates WHERE idempotency_key = ?", idempotencyKey);
     }
