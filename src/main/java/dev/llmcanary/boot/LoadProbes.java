@@ -86,7 +86,8 @@ public class LoadProbes {
 
     /** A probe in flight: a child process (local mode) or an indexed Job (kubernetes mode), the other null. */
     private record Running(String id, Scenario scenario, String trigger, Instant startedAt, double totalSeconds,
-                           ProbeProcess process, ProbeJob job, AtomicReference<String> cancelled) {
+                           Double targetRate, ProbeProcess process, ProbeJob job,
+                           AtomicReference<String> cancelled) {
     }
 
     /** A probe's Job: where it runs, its shards, when it must have finished, and its latest pod count text. */
@@ -161,7 +162,8 @@ public class LoadProbes {
             ObjectNode plan = new PlanWriter(json).plan(s, pool, o, headers, dir, 1,
                     settings.streamTimeout().toMillis() / 1000.0);
             ProbeProcess p = ProbeProcess.start(runner, dir, plan, json);
-            Running r = new Running(id, s, trigger, clock.instant(), PlanWriter.seconds(s, o), p, null,
+            Running r = new Running(id, s, trigger, clock.instant(), PlanWriter.seconds(s, o),
+                    PlanWriter.targetRate(s, o), p, null,
                     new AtomicReference<>());
             running.put(id, r);
             active.get(s.pool()).set(1);
@@ -209,7 +211,7 @@ public class LoadProbes {
             // scheduling and image pulls come before the load; a stream may still run for the stream timeout after it
             Instant deadline = now.plusMillis((long) (total * 1000)).plus(settings.streamTimeout())
                     .plus(k.startTimeout());
-            Running r = new Running(id, s, trigger, now, total, null,
+            Running r = new Running(id, s, trigger, now, total, PlanWriter.targetRate(s, o), null,
                     new ProbeJob(namespace, k.shards(), deadline, new AtomicReference<>("Job submitted")),
                     new AtomicReference<>());
             running.put(id, r);
@@ -430,6 +432,10 @@ public class LoadProbes {
                 Verdict v = Verdicts.judge(s, sum, baseSum, base.map(StoredProbe::id).orElse(null));
                 verdictId = v.outcome().id();
                 reason = v.reason();
+                if (r.targetRate() != null && summary instanceof ObjectNode o) {
+                    // the runner reports what it achieved; what was asked of it is the plan's, kept beside it
+                    o.put("targetRate", r.targetRate());
+                }
                 summaryJson = json.writeValueAsString(summary);
                 verdictJson = json.writeValueAsString(v);
                 // the first accepted (passing, complete) run of a scenario becomes its baseline

@@ -73,6 +73,20 @@ public final class PlanWriter {
         return plan;
     }
 
+    /**
+     * The mean arrival rate the run was asked for (new streams per second, overrides applied): the rate of a constant
+     * profile, the middle of a ramp; {@code null} for stairs, whose steps carry their own rates.
+     */
+    public static Double targetRate(Scenario s, Overrides o) {
+        Scenario.Arrival a = s.arrival();
+        double rate = o.rate() != null ? o.rate() : a.rate();
+        return switch (a.kind()) {
+            case CONSTANT -> rate;
+            case RAMP -> (a.from() + rate) / 2;
+            case STAIRS -> null;
+        };
+    }
+
     /** The run's planned length with overrides applied. */
     public static double seconds(Scenario s, Overrides o) {
         if (s.arrival().kind() == Scenario.Arrival.Kind.STAIRS) {

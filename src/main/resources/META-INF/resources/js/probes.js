@@ -89,7 +89,7 @@ function results(summary) {
   const t = k.ttft || {};
   const e = k.e2e || {};
   const rows = [
-    ['achieved rate', `${figure(k.achievedRate, 2)} streams/s over ${figure(summary.plannedSeconds, 1)} s planned`],
+    ['achieved / target rate', `${figure(k.achievedRate, 2)} / ${summary.targetRate == null ? 'per step (see steps)' : figure(summary.targetRate, 2)} streams/s over ${figure(summary.plannedSeconds, 1)} s planned`],
     ['streams / errors', `${k.count ?? '—'} / ${k.errorCount ?? '—'} (${figure(k.errorPercent, 2)} %)`],
     ['TTFT p50 / p95 / p99 / max', [t.p50, t.p95, t.p99, t.max].map(seconds).join(' / ')],
     ['e2e p50 / p95 / p99', [e.p50, e.p95, e.p99].map(seconds).join(' / ')],

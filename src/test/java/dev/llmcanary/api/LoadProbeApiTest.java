@@ -103,6 +103,8 @@ class LoadProbeApiTest {
         assertThat(done.<String>path("verdict")).isEqualTo("pass");
         assertThat(done.<Boolean>path("baseline")).isTrue();
         assertThat(done.<Integer>path("summary.kinds.chat.count")).isBetween(12, 18);
+        // what was asked of the runner (the scenario's constant 5/s) is kept beside what it achieved
+        assertThat(done.<Float>path("summary.targetRate")).isEqualTo(5.0f);
         assertThat(done.<Integer>path("progress.requests")).isBetween(12, 18);
         assertThat(done.<java.util.List<String>>path("verdictDetail.comparisons.name")).contains("ttft_p95_seconds");
         assertThat(done.<String>path("report")).isEqualTo("/api/load-probes/" + id + "/report/");
