@@ -79,7 +79,7 @@ public class FlaggerWebhook {
             throw ProblemException.badRequest("metadata.pool: required (the configured candidate pool)");
         }
         match(pool, GateRequests.NAME, "metadata.pool");
-        String mode = text(meta, "mode") != null ? text(meta, "mode") : "rollout".equals(type) ? "passive" : "active";
+        String mode = mode(text(meta, "mode"), type);
         Duration window = text(meta, "window") == null ? Duration.ofMinutes(10)
                 : GateRequests.parseDuration(text(meta, "window"));
         if (window == null) {
@@ -126,6 +126,26 @@ public class FlaggerWebhook {
         }
         return Arrays.stream(eps.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .map(s -> match(s, GateRequests.NAME, "metadata.endpoints")).toList();
+    }
+
+    /**
+     * Active or passive. Flagger's payload does not say which kind of hook called ({@code type} is only honoured for
+     * other callers that send it), and guessing "active" for a {@code rollout} hook would start a full gate at every
+     * analysis interval, so the webhook's metadata must say.
+     */
+    private static String mode(String mode, String type) {
+        if (mode != null) {
+            return mode;
+        }
+        if ("rollout".equals(type)) {
+            return "passive";
+        }
+        if ("pre-rollout".equals(type)) {
+            return "active";
+        }
+        throw ProblemException.badRequest("metadata.mode: required: active (a pre-rollout webhook runs a gate now) or"
+                + " passive (a rollout webhook evaluates stored canary runs); Flagger's payload does not say which hook"
+                + " called");
     }
 
     /** The trigger token, from the Authorization header or {@code metadata.token}, compared in constant time. */

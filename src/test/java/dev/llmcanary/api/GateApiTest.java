@@ -328,6 +328,21 @@ class GateApiTest {
     }
 
     @Test
+    void flaggersOwnPayloadHasNoHookTypeSoTheMetadataModeDecides() {
+        post(body("quick", "gate-a", null), "?wait=60").then().statusCode(200);
+        // exactly what Flagger sends: name, namespace, phase, checksum, metadata (no type)
+        String real = "{\"name\":\"podinfo\",\"namespace\":\"test\",\"phase\":\"Progressing\",\"checksum\":\"r2\","
+                + "\"metadata\":{MODE\"suite\":\"quick\",\"pool\":\"gate-a\",\"token\":\"" + TOKEN + "\"}}";
+        given().contentType(ContentType.JSON).body(real.replace("MODE", "\"mode\":\"passive\","))
+                .when().post("/api/gates/flagger").then().statusCode(200).body("id", equalTo(null))
+                .body("passed", equalTo(true));
+        // without a mode nothing is guessed: a guessed "active" on a rollout hook would start a gate every interval
+        given().contentType(ContentType.JSON).body(real.replace("MODE", ""))
+                .when().post("/api/gates/flagger").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("metadata.mode: required"));
+    }
+
+    @Test
     void flaggerNeedsTheToken() {
         given().contentType(ContentType.JSON).body(flagger("pre-rollout", "quick", "x1", null))
                 .when().post("/api/gates/flagger").then().statusCode(401);

@@ -65,9 +65,12 @@ class CdManifestsTest {
         assertThat(hooks).extracting(h -> h.get("type")).containsExactly("pre-rollout", "rollout");
         for (Map<String, Object> h : hooks) {
             assertThat((String) h.get("url")).endsWith("/api/gates/flagger");
-            assertThat((Map<String, Object>) at(h, "metadata")).containsKeys("suite", "pool", "token");
+            assertThat((Map<String, Object>) at(h, "metadata")).containsKeys("mode", "suite", "pool", "token");
         }
         assertThat((String) at(hooks.get(0), "metadata", "suite")).isEqualTo("flagger-pre-rollout");
+        // Flagger's payload does not name the hook type, so each hook says what to do
+        assertThat((String) at(hooks.get(0), "metadata", "mode")).isEqualTo("active");
+        assertThat((String) at(hooks.get(1), "metadata", "mode")).isEqualTo("passive");
         // the webhook must not time out before llm-canary answers (flagger-wait, 25 s by default)
         assertThat((String) hooks.get(0).get("timeout")).isEqualTo("30s");
     }
