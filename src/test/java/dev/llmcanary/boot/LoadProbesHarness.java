@@ -1,5 +1,7 @@
 package dev.llmcanary.boot;
 
+import dev.llmcanary.testing.MutableClock;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.Endpoint;
@@ -19,11 +21,8 @@ import org.h2.jdbcx.JdbcDataSource;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,42 +35,14 @@ import java.util.UUID;
  */
 final class LoadProbesHarness {
 
-    /** A clock tests move by hand. */
-    static final class TestClock extends Clock {
-        private volatile Instant now;
-
-        TestClock(Instant start) {
-            now = start;
-        }
-
-        void set(Instant t) {
-            now = t;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final TestClock clock;
+    final MutableClock clock;
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final LoadProbes probes;
     final Database db;
 
     LoadProbesHarness(Instant now, String poolUrl, List<Scenario> scenarios, Path workDir, Map<String, Object> settings,
                       KubernetesClient client) {
-        clock = new TestClock(now);
+        clock = new MutableClock(now);
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         db = new Database(ds, () -> Flyway.configure().dataSource(ds).locations("classpath:db/migration").load()

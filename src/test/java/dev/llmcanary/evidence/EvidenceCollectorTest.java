@@ -1,13 +1,12 @@
 package dev.llmcanary.evidence;
 
+import dev.llmcanary.testing.MutableClock;
+
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +25,7 @@ class EvidenceCollectorTest {
     private static final Scrape SATURATED = new Scrape(Map.of("requests_waiting", 37.0, "kv_cache_usage_ratio",
             0.98), Map.of(), List.of());
 
-    private final ManualClock clock = new ManualClock(T0);
+    private final MutableClock clock = new MutableClock(T0);
     private final ScriptedSource source = new ScriptedSource();
     private final EvidenceCollector collector = new EvidenceCollector(source, clock);
 
@@ -177,33 +176,6 @@ class EvidenceCollectorTest {
                 throw new IllegalStateException("boom");
             }
             return CompletableFuture.completedFuture(next);
-        }
-    }
-
-    private static final class ManualClock extends Clock {
-        private Instant now;
-
-        ManualClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.llmcanary.boot.schedule;
 
+import dev.llmcanary.testing.MutableClock;
+
 import dev.llmcanary.boot.schedule.EndpointGuard.Circuit;
 import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Pool;

@@ -1,5 +1,7 @@
 package dev.llmcanary.boot.schedule;
 
+import dev.llmcanary.testing.MutableClock;
+
 import dev.llmcanary.canary.CanaryDefinition.Priority;
 import dev.llmcanary.canary.Pool;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package dev.llmcanary.boot.schedule;
 
+import dev.llmcanary.testing.MutableClock;
+
 import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.store.Database;
