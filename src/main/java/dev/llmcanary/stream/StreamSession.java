@@ -75,8 +75,14 @@ public final class StreamSession {
         });
     }
 
+    /** The request is about to be handed to the socket: call just before writing it (TTFT's lower edge). */
     public void requestWritten(long atNanos) {
         trace.requestWritten(atNanos);
+    }
+
+    /** The request's write completed (the upper edge of the request bracket). */
+    public void requestWriteCompleted(long atNanos) {
+        trace.requestWriteCompleted(atNanos);
     }
 
     /** Returns false when the body must not be read as a stream (http_status or content_type violation recorded). */

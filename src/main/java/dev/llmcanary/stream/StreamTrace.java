@@ -5,7 +5,8 @@ package dev.llmcanary.stream;
  * reached). Figures are derived from it once, at the end, by {@link StreamMetrics}.
  *
  * @param start           the attempt started (before connecting)
- * @param requestWritten  the request was fully written to the socket
+ * @param requestWritten  the request was handed to the socket: stamped just before its bytes are written, so it is
+ *                        the lower edge of the write and TTFT measured from it is never below the server's truth
  * @param headers         response headers arrived
  * @param firstByte       the first body buffer arrived
  * @param firstChunk      the first data event arrived (role-only, empty or not)
@@ -19,8 +20,11 @@ package dev.llmcanary.stream;
  * @param tokenArrivals   arrival of each token-bearing chunk, at most {@link StreamOptions#maxChunkTimestamps()}
  * @param tokenChunks     how many token-bearing chunks arrived in all (may exceed {@code tokenArrivals.length})
  * @param maxGapNanos     the largest gap between consecutive token-bearing chunks, over all of them
+ * @param requestWriteCompleted the write of the request completed (its future succeeded): the upper edge; the
+ *                        server may already have answered by then on a busy event loop, so nothing is measured from it
  */
 public record StreamTrace(long start, long requestWritten, long headers, long firstByte, long firstChunk,
                           long firstToken, long firstContent, long lastToken, long finish, long usage, long done,
-                          long closed, long[] tokenArrivals, int tokenChunks, long maxGapNanos) {
+                          long closed, long[] tokenArrivals, int tokenChunks, long maxGapNanos,
+                          long requestWriteCompleted) {
 }

@@ -11,6 +11,7 @@ final class TraceBuilder {
     private final long start;
     private final int maxArrivals;
     private long requestWritten = -1;
+    private long requestWriteCompleted = -1;
     private long headers = -1;
     private long firstByte = -1;
     private long firstChunk = -1;
@@ -35,6 +36,10 @@ final class TraceBuilder {
 
     void requestWritten(long at) {
         requestWritten = at;
+    }
+
+    void requestWriteCompleted(long at) {
+        requestWriteCompleted = at;
     }
 
     void headers(long at) {
@@ -129,6 +134,7 @@ final class TraceBuilder {
 
     StreamTrace build() {
         return new StreamTrace(start, requestWritten, headers, firstByte, firstChunk, firstToken, firstContent,
-                lastToken, finish, usage, done, closed, Arrays.copyOf(arrivals, kept), tokenChunks, maxGap);
+                lastToken, finish, usage, done, closed, Arrays.copyOf(arrivals, kept), tokenChunks, maxGap,
+                requestWriteCompleted);
     }
 }

@@ -14,10 +14,13 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Streams one canary request with the Vert.x core HTTP client and feeds every body buffer to a {@link StreamSession}
@@ -33,6 +36,12 @@ public final class StreamingClient implements AutoCloseable {
     private final HttpClient http;
     private final EventLoopWork loops;
     private final ClientSettings settings;
+    /**
+     * Connections established but not yet leased: the pool hands a new connection first to the attempt whose wait
+     * made it connect, so an attempt that finds its connection here connected, and one that does not was given a
+     * pooled connection (immediately, or after queueing while every connection of the pool was busy).
+     */
+    private final Set<HttpConnection> unleased = ConcurrentHashMap.newKeySet();
 
     public StreamingClient(Vertx vertx, ClientSettings settings) {
         this.vertx = vertx;
@@ -43,8 +52,16 @@ public final class StreamingClient implements AutoCloseable {
                 .setTryUseCompression(false) // compression would batch tokens and distort arrival times
                 .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE) // one span per run is ours, no child spans
                 .setConnectTimeout((int) settings.connectTimeout().toMillis());
-        this.http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(settings.maxConnectionsPerHost()));
+        this.http = vertx.httpClientBuilder().with(options)
+                .with(new PoolOptions().setHttp1MaxSize(settings.maxConnectionsPerHost()))
+                .withConnectHandler(this::established) // runs before the new connection is leased
+                .build();
         this.loops = new EventLoopWork(vertx, settings.sweepPeriod().toMillis());
+    }
+
+    private void established(HttpConnection connection) {
+        unleased.add(connection);
+        connection.closeHandler(v -> unleased.remove(connection)); // one whose attempt gave up is never leased by it
     }
 
     /** Runs one stream; the future always succeeds, with either a result or a transport error. */
@@ -96,13 +113,15 @@ public final class StreamingClient implements AutoCloseable {
                 connectFailed(run, ro, request, listener, TransportErrors.classify(ar.cause()));
                 return;
             }
+            long obtained = System.nanoTime();
             HttpClientRequest req = ar.result();
+            boolean newConnection = unleased.remove(req.connection());
             if (run.promise.future().isComplete()) {
                 // The attempt was given up (deadline) while waiting for a connection: never send it.
                 req.reset();
                 return;
             }
-            run.connected(req, Vertx.currentContext());
+            run.connected(req, Vertx.currentContext(), obtained, newConnection);
             req.response().onComplete(rar -> {
                 if (rar.failed()) {
                     run.failedBeforeOrDuring(rar.cause());
@@ -110,9 +129,14 @@ public final class StreamingClient implements AutoCloseable {
                     run.headers(rar.result());
                 }
             });
+            // The lower edge of the request bracket, taken before the bytes go to the socket: the server cannot have
+            // received them earlier, so TTFT measured from here is never below its truth. The completion stamp can be
+            // late (a busy event loop runs the callback after the server already answered) and is kept as the
+            // upper edge only.
+            run.session.requestWritten(System.nanoTime());
             req.end(request.body()).onComplete(w -> {
                 if (w.succeeded()) {
-                    run.session.requestWritten(System.nanoTime());
+                    run.session.requestWriteCompleted(System.nanoTime());
                 } else {
                     run.failedBeforeOrDuring(w.cause());
                 }
@@ -155,6 +179,7 @@ public final class StreamingClient implements AutoCloseable {
         final long start;
         final Promise<Attempt> promise = Promise.promise();
         long connected = -1;
+        boolean newConnection;
         HttpClientRequest request;
         boolean headersSeen;
         boolean responseEnded;
@@ -171,9 +196,10 @@ public final class StreamingClient implements AutoCloseable {
             this.start = start;
         }
 
-        void connected(HttpClientRequest req, Context context) {
+        void connected(HttpClientRequest req, Context context, long at, boolean established) {
             this.request = req;
-            this.connected = System.nanoTime();
+            this.connected = at;
+            this.newConnection = established;
             this.loop = loops.loop(context);
             loop.watch(this);
         }
@@ -251,7 +277,7 @@ public final class StreamingClient implements AutoCloseable {
         }
 
         void transportError(TransportError error) {
-            promise.tryComplete(new Attempt(null, error, start, connected, null, connectRetries));
+            promise.tryComplete(new Attempt(null, error, start, connected, null, connectRetries, newConnection));
             reset();
         }
 
@@ -339,7 +365,7 @@ public final class StreamingClient implements AutoCloseable {
                 return false;
             }
             StreamResult result = session.finish(now);
-            return promise.tryComplete(new Attempt(result, null, start, connected, retryAfter, connectRetries));
+            return promise.tryComplete(new Attempt(result, null, start, connected, retryAfter, connectRetries, newConnection));
         }
 
         private void reset() {

@@ -64,6 +64,12 @@ public final class MetricNames {
      * connect timeout, DNS) was tried again before the request was written.
      */
     public static final String CONNECT_RETRIES = "llm_canary_connect_retries";
+    /**
+     * {@code llm_canary_client_pool_wait_seconds{pool}}: how long a run queued for a connection of the canary's own
+     * client pool (every connection to the endpoint busy); 0 when one was free or newly connected. A canary-side
+     * wait, kept out of TTFT.
+     */
+    public static final String CLIENT_POOL_WAIT = "llm_canary_client_pool_wait";
 
     /** {@code llm_canary_store_dropped_results_total}: results lost while the database was down and the buffer full. */
     public static final String STORE_DROPPED_RESULTS = "llm_canary_store_dropped_results";

@@ -55,6 +55,7 @@ public final class MetricsRecorder implements RunSink {
                     .description("Times a run's connection was tried again before the request was written")
                     .tags(POOL, r.pool(), ENDPOINT, r.endpoint()).register(registry).increment(r.connectRetries());
         }
+        recordPoolWait(r);
         if (r.outcome() == Outcome.ERROR) {
             Counter.builder(RUN_ERRORS).description("Canary runs that could not start, by transport failure kind")
                     .tags(POOL, r.pool(), ENDPOINT, r.endpoint(), KIND, r.errorKind())
@@ -87,6 +88,20 @@ public final class MetricsRecorder implements RunSink {
                     .register(registry).increment();
         }
     }
+
+    /** Registered on use (like the counters) so {@link #retain} may drop a removed pool's series at any time. */
+    private void recordPoolWait(RunResult r) {
+        if (r.timings() != null && r.timings().poolWait() != null) {
+            Timer.builder(CLIENT_POOL_WAIT)
+                    .description("Time a run queued for a connection of the canary's own client pool")
+                    .tags(POOL, r.pool()).serviceLevelObjectives(POOL_WAIT_BUCKETS).register(registry)
+                    .record((long) (r.timings().poolWait() * 1e9), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static final Duration[] POOL_WAIT_BUCKETS = java.util.stream.DoubleStream.of(
+                    0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+            .mapToObj(s -> Duration.ofNanos((long) (s * 1e9))).toArray(Duration[]::new);
 
     private AtomicInteger successGauge(RunResult r) {
         String key = successKey(r.pool(), r.endpoint(), r.model(), r.sloClass(), r.canary());
@@ -131,6 +146,13 @@ public final class MetricsRecorder implements RunSink {
             }
             return gone;
         });
+        java.util.Set<String> pools = new java.util.HashSet<>();
+        c.pools().forEach(p -> pools.add(p.name()));
+        for (io.micrometer.core.instrument.Meter m : registry.find(CLIENT_POOL_WAIT).meters()) {
+            if (!pools.contains(m.getId().getTag(POOL))) {
+                registry.remove(m);
+            }
+        }
         histograms.entrySet().removeIf(e -> {
             boolean gone = !histogramKeys.contains(e.getKey());
             if (gone) {

@@ -42,6 +42,8 @@ public final class SpanNames {
     public static final AttributeKey<Boolean> OUTPUT_TOKENS_ESTIMATED =
             AttributeKey.booleanKey("llm_canary.output_tokens_estimated");
     public static final AttributeKey<Double> TTFT_SECONDS = AttributeKey.doubleKey("llm_canary.ttft_seconds");
+    /** Seconds the run queued for a connection of the canary's own client pool (not part of TTFT). */
+    public static final AttributeKey<Double> POOL_WAIT_SECONDS = AttributeKey.doubleKey("llm_canary.pool_wait_seconds");
 
     /** Event: the first token-bearing chunk arrived. */
     public static final String EVENT_FIRST_TOKEN = "first_token";

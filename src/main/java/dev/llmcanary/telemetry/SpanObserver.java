@@ -190,6 +190,9 @@ public final class SpanObserver implements RunObserver {
             if (r.timings() != null && r.timings().ttft() != null) {
                 span.setAttribute(TTFT_SECONDS, r.timings().ttft());
             }
+            if (r.timings() != null && r.timings().poolWait() != null) {
+                span.setAttribute(POOL_WAIT_SECONDS, r.timings().poolWait());
+            }
             if (r.evidence() != null) {
                 evidence(r.evidence());
             }

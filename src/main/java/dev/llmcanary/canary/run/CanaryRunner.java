@@ -228,10 +228,10 @@ public final class CanaryRunner {
         int promptTokens = m.promptTokens() != null ? m.promptTokens() : ContextBucket.estimateTokens(promptChars);
         TokenCounts tokens = new TokenCounts(m.outputTokens(), m.outputTokensEstimated(), tr.tokenChunks(),
                 m.promptTokens(), ContextBucket.of(promptTokens));
-        RunTimings timings = new RunTimings(
-                attempt.connectedNanos() >= 0 ? (attempt.connectedNanos() - tr.start()) / 1e9 : null,
+        RunTimings timings = new RunTimings(attempt.connectSeconds(),
                 m.timeToHeaders(), m.timeToFirstChunk(), m.ttft(), m.ttftFromStart(), m.timeToFirstContent(), m.e2e(),
-                m.tpot(), m.outputTokensPerSecond(), m.gapP50(), m.gapP95(), m.gapMax(), m.interTokenGaps().length);
+                m.tpot(), m.outputTokensPerSecond(), m.gapP50(), m.gapP95(), m.gapMax(), m.interTokenGaps().length,
+                attempt.poolWaitSeconds());
 
         Outcome outcome = Outcome.PASS;
         String reason = null;
