@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * in a separate JVM (no shared heap or GC pauses), at several concurrency levels, comparing each measured first-token
  * arrival with the simulator's recorded write of that chunk (a bracket: just before the write, and when the write
  * completed). Prints, per level: error vs both bounds (median, p99, max), user-visible TTFT next to TTFT from request
- * written, CPU time per streamed token and heap used. Run: {@code ./mvnw -q -Pbench test-compile exec:exec}
+ * written, the client's own pool wait, how many streams reported a TTFT below the simulator's own (must be 0: the
+ * request stamp is the lower edge of the bracket), CPU time per streamed token and heap used. Run: {@code ./mvnw -q -Pbench test-compile exec:exec}
  * (levels with {@code -Dbench.levels=1,100,1000}).
  *
  * <p>Each level is a closed loop at constant concurrency: N workers each start a stream, and a new one as soon as
@@ -58,16 +59,17 @@ public final class StreamBenchmark {
         try {
             String base = awaitListening(sim);
             Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
-            StreamingClient client = new StreamingClient(vertx, new ClientSettings(Duration.ofSeconds(10), 2000,
-                    Duration.ofMillis(20)));
+            // bench.pool below the concurrency makes streams queue for a connection: the pool wait column shows it.
+            StreamingClient client = new StreamingClient(vertx, new ClientSettings(Duration.ofSeconds(10),
+                    Integer.getInteger("bench.pool", 2000), Duration.ofMillis(20)));
             HttpClient truthClient = HttpClient.newHttpClient();
             System.out.printf("llm-canary stream benchmark: %d cores, simulator pid %d at %s, profile %s, %d s per level%n",
                     Runtime.getRuntime().availableProcessors(), sim.pid(), base, profile, Long.getLong("bench.seconds", 10));
             // Warm-up at the highest level, so the JIT has compiled the hot paths of both JVMs before anything counts.
             runLevel(client, truthClient, base, profile, levels[levels.length - 1], true, vertx);
             System.out.println();
-            System.out.println("| concurrency | streams | err vs write start p50 / p99 / max (ms) | err vs write done p50 / p99 / max (ms) | TTFT from request written p50 / p99 (ms) | TTFT from attempt start p50 / p99 (ms) | sim TTFT p50 (ms) | CPU µs / token | heap used peak (MiB) | GCs / GC ms | violations |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+            System.out.println("| concurrency | streams | err vs write start p50 / p99 / max (ms) | err vs write done p50 / p99 / max (ms) | TTFT from request written p50 / p99 (ms) | TTFT from attempt start p50 / p99 (ms) | sim TTFT p50 (ms) | TTFT < sim TTFT (streams) | pool wait p50 / p99 (ms) | CPU µs / token | heap used peak (MiB) | GCs / GC ms | violations |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             for (int c : levels) {
                 runLevel(client, truthClient, base, profile, c, false, vertx);
             }
@@ -117,6 +119,8 @@ public final class StreamBenchmark {
         double[] ttft = new double[size];
         double[] ttftStart = new double[size];
         double[] simTtft = new double[size];
+        double[] poolWait = new double[size];
+        int belowTruth = 0;
         int n = 0;
         for (int i = 0; i < size; i++) {
             Sample tr = list.get(i);
@@ -141,29 +145,37 @@ public final class StreamBenchmark {
             errDone[n] = (tr.firstToken() - first.path("writeDoneNanos").asLong()) / 1e6;
             ttft[n] = (tr.firstToken() - tr.requestWritten()) / 1e6;
             ttftStart[n] = (tr.firstToken() - tr.start()) / 1e6;
-            simTtft[n] = (first.path("writeStartNanos").asLong() - rec.path("receivedNanos").asLong()) / 1e6;
+            long simNanos = first.path("writeStartNanos").asLong() - rec.path("receivedNanos").asLong();
+            simTtft[n] = simNanos / 1e6;
+            // The check of the bracket's lower edge, in nanoseconds: a TTFT below the server's own is a stamp taken
+            // late (after the server already had the request), which the client must never report.
+            if (tr.firstToken() - tr.requestWritten() < simNanos) {
+                belowTruth++;
+            }
+            poolWait[n] = tr.poolWaitNanos() / 1e6;
             n++;
         }
         if (Boolean.getBoolean("bench.diag")) {
             diagnose(list, errStart, n);
         }
-        System.out.printf("| %d | %d | %s | %s | %s | %s | %.2f | %.1f | %.0f | %d / %d | %d |%n", concurrency, n,
+        System.out.printf("| %d | %d | %s | %s | %s | %s | %.2f | %d | %s | %.1f | %.0f | %d / %d | %d |%n", concurrency, n,
                 triple(errStart, n), triple(errDone, n), pair(ttft, n), pair(ttftStart, n), pct(simTtft, n, 50),
-                tokenChunks == 0 ? 0 : cpu / 1e3 / tokenChunks, heapPeak.get() / 1048576.0, gc1[0] - gc0[0],
+                belowTruth, pair(poolWait, n), tokenChunks == 0 ? 0 : cpu / 1e3 / tokenChunks, heapPeak.get() / 1048576.0, gc1[0] - gc0[0],
                 gc1[1] - gc0[1], violations);
     }
 
     /** What is kept of one stream: its id and the timestamps the figures need. */
     private record Sample(String id, long start, long requestWritten, long firstToken, int tokenChunks,
-                          int violations) {
+                          int violations, long poolWaitNanos) {
 
         static Sample of(String id, Attempt a) {
             if (a.failedToStart()) {
-                return new Sample(id, a.startNanos(), -1, -1, 0, 1);
+                return new Sample(id, a.startNanos(), -1, -1, 0, 1, 0);
             }
             var t = a.result().trace();
+            Double wait = a.poolWaitSeconds();
             return new Sample(id, t.start(), t.requestWritten(), t.firstToken(), t.tokenChunks(),
-                    a.result().violations().size());
+                    a.result().violations().size(), wait == null ? 0 : Math.round(wait * 1e9));
         }
     }
 

@@ -15,6 +15,8 @@ import dev.llmcanary.gate.config.InconclusivePolicy;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
 import dev.llmcanary.testing.Canaries;
+import dev.llmcanary.testing.ManualScheduler;
+import dev.llmcanary.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -144,16 +146,42 @@ class GateExecutionTest {
     void theDeadlineEndsTheGateWithWhatItHas() throws Exception {
         Catalog c = catalog();
         List<PlannedRun> plan = GatePlan.plan(c, suite(5, 2), c.pool("cand").orElseThrow(), c.pool("base").orElseThrow());
+        // The injected clock and a manual scheduler reach the deadline: a loaded machine can neither let it pass
+        // before the first runs started nor after more of them finished.
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-04T12:00:00Z"));
+        ManualScheduler deadlines = new ManualScheduler(clock);
+        List<CompletableFuture<RunResult>> hanging = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger n = new AtomicInteger();
-        GateExecution ex = new GateExecution(plan, 2, t -> RunStarter.Start.started(n.incrementAndGet() <= 2
-                ? CompletableFuture.completedFuture(resultFor(t)) : new CompletableFuture<>()),
-                timer, Clock.systemUTC(), Duration.ofMillis(200));
+        GateExecution ex = new GateExecution(plan, 2, t -> {
+            if (n.incrementAndGet() <= 2) {
+                return RunStarter.Start.started(CompletableFuture.completedFuture(resultFor(t)));
+            }
+            CompletableFuture<RunResult> f = new CompletableFuture<>();
+            hanging.add(f);
+            return RunStarter.Start.started(f);
+        }, deadlines, clock, Duration.ofMillis(200));
+        try {
+            CompletableFuture<GateExecution.Outcome> done = ex.start();
+            assertThat(n.get()).as("two finished at once, two more in flight").isEqualTo(4);
 
-        GateExecution.Outcome o = ex.start().get(10, TimeUnit.SECONDS);
+            clock.advance(Duration.ofMillis(199));
+            deadlines.runDue();
+            assertThat(done).as("not yet at the deadline").isNotDone();
+            clock.advance(Duration.ofMillis(1));
+            assertThat(deadlines.runDue()).isEqualTo(1);
 
-        assertThat(o.incomplete()).isEqualTo("deadline of 200 ms hit after 2 of 20 runs");
-        assertThat(o.candidate()).hasSize(1);
-        assertThat(o.baseline()).hasSize(1);
+            GateExecution.Outcome o = done.getNow(null);
+            assertThat(o).isNotNull();
+            assertThat(o.incomplete()).isEqualTo("deadline of 200 ms hit after 2 of 20 runs");
+            assertThat(o.candidate()).hasSize(1);
+            assertThat(o.baseline()).hasSize(1);
+            // A run finishing after the deadline does not count and starts nothing more.
+            hanging.forEach(f -> f.complete(Runs.run("cand", 0.05, null, true)));
+            assertThat(n.get()).isEqualTo(4);
+            assertThat(o.candidate()).hasSize(1);
+        } finally {
+            deadlines.shutdownNow();
+        }
     }
 
     @Test

@@ -109,8 +109,10 @@ class GateSimulatorTest {
         CriterionResult ttft = criterion(v, "ttft");
         assertThat(v.outcome()).isEqualTo(Outcome.FAIL);
         assertThat(ttft.outcome()).isEqualTo(Outcome.FAIL);
+        // Lower bounds only: TTFT is never below the simulator's delay (80 ms and 40 ms, jitter ±4 ms), whereas an
+        // upper bound is at the mercy of a loaded machine.
         assertThat(ttft.candidate().p50()).isGreaterThan(0.07);
-        assertThat(ttft.baseline().p50()).isLessThan(0.06);
+        assertThat(ttft.baseline().p50()).isGreaterThan(0.035).isLessThan(ttft.candidate().p50());
         assertThat(ttft.reason()).contains(String.format(Locale.ROOT, "%.4f s", ttft.candidate().p50()))
                 .contains(String.format(Locale.ROOT, "%.4f s", ttft.baseline().p50()));
     }

@@ -68,7 +68,8 @@ class ProbeProcessTest {
         ProbeSummary sum = ProbeSummary.from(summary);
         assertThat(sum.count()).isBetween(12L, 18L);
         assertThat(sum.errorCount()).isZero();
-        assertThat(sum.ttftP95()).isBetween(0.02, 0.15);
+        // In seconds, and at least the simulator's 20 ms; no tight upper bound (a loaded machine slows the child JVM).
+        assertThat(sum.ttftP95()).isBetween(0.02, 10.0);
         assertThat(summary.at("/kinds/chat/outputTokens").asLong()).isEqualTo(sum.count() * 8);
         assertThat(summary.at("/kinds/chat/ttft/histogram/buckets").size()).isPositive();
         assertThat(out.reportDir()).hasValueSatisfying(d -> assertThat(d.resolve("index.html")).isRegularFile());

@@ -1,6 +1,5 @@
 package dev.llmcanary.store;
 
-import org.junit.jupiter.api.BeforeAll;
 
 import javax.sql.DataSource;
 
@@ -9,11 +8,6 @@ import javax.sql.DataSource;
  * {@link PostgresRunStoreTest}: fails under CI without it, skipped elsewhere.
  */
 class PostgresJobClaimsTest extends JobClaimsContract {
-
-    @BeforeAll
-    static void requirePostgres() {
-        TestPostgres.require();
-    }
 
     @Override
     DataSource freshDatabase() {

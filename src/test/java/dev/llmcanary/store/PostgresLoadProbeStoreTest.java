@@ -1,6 +1,5 @@
 package dev.llmcanary.store;
 
-import org.junit.jupiter.api.BeforeAll;
 
 import javax.sql.DataSource;
 
@@ -9,11 +8,6 @@ import javax.sql.DataSource;
  * {@code LLM_CANARY_TEST_PG_URL} like {@link PostgresRunStoreTest}: fails under CI without it, skipped elsewhere.
  */
 class PostgresLoadProbeStoreTest extends LoadProbeStoreContract {
-
-    @BeforeAll
-    static void requirePostgres() {
-        TestPostgres.require();
-    }
 
     @Override
     DataSource freshDatabase() {

@@ -1,6 +1,5 @@
 package dev.llmcanary.store;
 
-import org.junit.jupiter.api.BeforeAll;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
@@ -12,11 +11,6 @@ import java.sql.SQLException;
  * elsewhere.
  */
 class PostgresRunStoreTest extends RunStoreContract {
-
-    @BeforeAll
-    static void requirePostgres() {
-        TestPostgres.require();
-    }
 
     @Override
     DataSource freshDatabase() throws SQLException {

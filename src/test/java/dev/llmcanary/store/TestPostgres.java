@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The test PostgreSQL from {@code LLM_CANARY_TEST_PG_URL} (and {@code _USER}/{@code _PASSWORD}, default
  * llmcanary/llmcanary), migrated; tests needing it fail under CI ({@code CI=true}) without it and are skipped elsewhere.
+ * The check runs per test ({@link #dataSource()} makes it, from a test or its {@code @BeforeEach}): an assumption
+ * that fails in {@code @BeforeAll} aborts the class, which Surefire then reports as "Tests run: 0", not as skipped.
  * Each test JVM works in a schema of its own (dropped at exit), so a database shared with other builds, or left
  * migrated by another branch, never fails Flyway's validation or mixes rows.
  */
@@ -23,7 +25,10 @@ public final class TestPostgres {
     private TestPostgres() {
     }
 
-    /** Call from {@code @BeforeAll}. */
+    /**
+     * Skips the calling test (fails it under CI) without a configured PostgreSQL. Call from a test or a
+     * {@code @BeforeEach}, never a {@code @BeforeAll} (see the class comment).
+     */
     public static void require() {
         if (URL == null && "true".equals(System.getenv("CI"))) {
             fail("LLM_CANARY_TEST_PG_URL is not set: CI must start PostgreSQL with .ci/postgres.sh");
@@ -31,8 +36,9 @@ public final class TestPostgres {
         assumeTrue(URL != null, "LLM_CANARY_TEST_PG_URL not set: PostgreSQL tests skipped outside CI");
     }
 
-    /** The migrated test database, in this JVM's own schema. */
+    /** The migrated test database, in this JVM's own schema; skips the calling test without one (see require). */
     public static synchronized DataSource dataSource() {
+        require();
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl(URL);
         ds.setUser(user());

@@ -17,7 +17,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The figures a run reports, checked against what the simulator did (its own record of when it wrote each chunk),
- * over real sockets. Only orderings and counts are asserted: how close the figures are is the benchmark's job.
+ * over real sockets. Only orderings, counts and the bracket (a measured time is never below the simulator's own) are
+ * asserted, never a wall-clock constant, so a loaded machine cannot fail them: how close the figures are is the
+ * benchmark's job.
  */
 @QuarkusTest
 class MeasurementTest {
@@ -40,18 +42,28 @@ class MeasurementTest {
         return recorder.get(runId).orElseThrow();
     }
 
+    /**
+     * The simulator's first-token time for this request, in seconds: from receiving it to just before writing the
+     * chunk. The client's TTFT starts before the request reaches the socket and ends after the chunk arrived, so on
+     * any machine, however loaded, it is at least this.
+     */
+    private static double truthSeconds(RecordedRequest sim, RecordedChunk chunk) {
+        return (chunk.writeStartNanos() - sim.receivedNanos()) / 1e9;
+    }
+
     @Test
     void roleOnlyChunkSentEarlyIsNotTheFirstToken() throws Exception {
         RunResult r = run(Canaries.canary("ttft-role").profile("ttft_ms=300;itl_ms=5;jitter_ms=0;role_chunk=true;tokens=8"),
                 "sim-h100", "sim-openai");
 
-        // The role chunk arrives at once; the first token only after the simulator's 300 ms.
-        assertThat(r.timings().timeToFirstChunk()).isLessThan(0.2);
-        assertThat(r.timings().ttft()).isGreaterThanOrEqualTo(0.3);
+        // The role chunk is written at once; the first token only after the simulator's 300 ms. Had the role chunk
+        // counted, TTFT would be its arrival, long before the first token was even written.
         RecordedRequest sim = truth(r.runId());
         assertThat(sim.chunks().get(0).kind().name()).isEqualTo("ROLE");
         RecordedChunk first = sim.firstToken().orElseThrow();
-        assertThat((first.writeStartNanos() - sim.receivedNanos()) / 1e9).isGreaterThanOrEqualTo(0.3);
+        assertThat(truthSeconds(sim, first)).isGreaterThanOrEqualTo(0.3);
+        assertThat(r.timings().ttft()).isGreaterThanOrEqualTo(truthSeconds(sim, first));
+        assertThat(r.timings().timeToFirstChunk()).isLessThanOrEqualTo(r.timings().ttft());
     }
 
     @Test
@@ -60,16 +72,15 @@ class MeasurementTest {
                 "sim-h100", "sim-vllm");
 
         assertThat(r.violations()).isEmpty();
-        assertThat(r.timings().ttft()).isLessThan(r.timings().timeToFirstContent());
-        // Three reasoning chunks come before the first content chunk: the measured gap between the first token and
-        // the first content is the one the simulator wrote (its 4th token chunk), not a fixed figure that a late timer
-        // on a loaded machine could shorten.
-        java.util.List<RecordedChunk> tokens = truth(r.runId()).chunks().stream()
+        // Three reasoning chunks come before the first content chunk (the 4th token chunk written). Each figure is
+        // at least the simulator's own time for its chunk, which a reasoning chunk taken for content would not be.
+        RecordedRequest sim = truth(r.runId());
+        java.util.List<RecordedChunk> tokens = sim.chunks().stream()
                 .filter(c -> c.kind().name().equals("TOKEN")).toList();
-        double written = (tokens.get(3).writeStartNanos() - tokens.get(0).writeStartNanos()) / 1e9;
-        assertThat(written).isGreaterThan(0.0);
-        assertThat(r.timings().timeToFirstContent() - r.timings().ttft())
-                .isCloseTo(written, org.assertj.core.data.Offset.offset(0.05));
+        assertThat(tokens.get(3).writeStartNanos()).isGreaterThan(tokens.get(0).writeStartNanos());
+        assertThat(r.timings().ttft()).isGreaterThanOrEqualTo(truthSeconds(sim, tokens.get(0)));
+        assertThat(r.timings().timeToFirstContent()).isGreaterThanOrEqualTo(truthSeconds(sim, tokens.get(3)));
+        assertThat(r.timings().ttft()).isLessThanOrEqualTo(r.timings().timeToFirstContent());
     }
 
     @Test
@@ -113,10 +124,21 @@ class MeasurementTest {
                 "sim-h100", "sim-openai");
 
         assertThat(r.violations()).isEmpty();
-        assertThat(r.timings().interTokenP50()).isBetween(0.02, 0.06);
         RecordedRequest sim = truth(r.runId());
-        long tokenWrites = sim.chunks().stream().filter(c -> c.kind().name().equals("TOKEN")).count();
-        assertThat(r.tokens().tokenChunks()).isEqualTo((int) tokenWrites);
+        java.util.List<RecordedChunk> writes = sim.chunks().stream().filter(c -> c.kind().name().equals("TOKEN"))
+                .toList();
+        assertThat(r.tokens().tokenChunks()).isEqualTo(writes.size());
+        // The timeline counts from the request's lower edge (before the server received it): every arrival, in ms,
+        // is at least its chunk's write start after the server received the request (timeline values are rounded to
+        // the microsecond, hence the 0.001 ms).
+        double[] arrivals = r.timeline().tokenChunks();
+        assertThat(arrivals).hasSize(writes.size());
+        for (int i = 0; i < arrivals.length; i++) {
+            assertThat(arrivals[i]).as("token chunk %d", i + 1)
+                    .isGreaterThanOrEqualTo(truthSeconds(sim, writes.get(i)) * 1000 - 0.001);
+        }
+        assertThat(r.timings().interTokenGaps()).isEqualTo(writes.size() - 1);
+        assertThat(r.timings().interTokenP50()).isPositive().isLessThanOrEqualTo(r.timings().interTokenMax());
     }
 
     @Test
@@ -135,7 +157,7 @@ class MeasurementTest {
 
     @Test
     void slowTokensFailTheTokensPerSecondFloor() throws Exception {
-        RunResult r = run(Canaries.canary("crawl").sloClass("streaming").profile("ttft_ms=5;itl_ms=100;jitter_ms=0;tokens=5"),
+        RunResult r = run(Canaries.canary("crawl").sloClass("streaming").profile("ttft_ms=5;itl_ms=150;jitter_ms=0;tokens=5"),
                 "sim-h100", "sim-openai");
 
         assertThat(r.outcome()).isEqualTo(Outcome.FAIL);

@@ -1,18 +1,12 @@
 package dev.llmcanary.gate.store;
 
 import dev.llmcanary.store.TestPostgres;
-import org.junit.jupiter.api.BeforeAll;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
 
 /** The gate store on PostgreSQL (needs {@code LLM_CANARY_TEST_PG_URL}; see {@link TestPostgres}). */
 class PostgresGateStoreTest extends GateStoreContract {
-
-    @BeforeAll
-    static void requirePostgres() {
-        TestPostgres.require();
-    }
 
     @Override
     DataSource freshDatabase() throws SQLException {
