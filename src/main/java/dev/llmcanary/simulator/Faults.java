@@ -9,11 +9,13 @@ import java.util.Map;
  * The parsed fault list of one request. Positions (K) are 1-based token chunk numbers; 0 means "not set".
  *
  * @param stallMs   extra pause before token chunk K, by K
+ * @param idleMs    extra pause before token chunk K, by K, during which the server keeps sending chunks that carry no
+ *                  token (an empty delta every {@link #IDLE_EVERY_MS} ms): busy, but no progress
  * @param oversize  content size in bytes of token chunk K, by K
  * @param saturatedHoldMs for {@code saturated}, how long the server reports saturation after this request ends;
  *                  negative when the request does not saturate the server
  */
-record Faults(Map<Integer, Long> stallMs, int closeAt, int reorderAt, int duplicateIndexAt, int idChangeAt,
+record Faults(Map<Integer, Long> stallMs, Map<Integer, Long> idleMs, int closeAt, int reorderAt, int duplicateIndexAt, int idChangeAt,
               int malformedAt, boolean noDone, boolean noFinish, boolean contentAfterFinish,
               Map<Integer, Integer> oversize, int status, long slowHeadersMs, String contentType, int errorAt,
               int errorEventAt, boolean bareDone, int invalidUtf8At, boolean splitUtf8, boolean usageLow,
@@ -21,6 +23,9 @@ record Faults(Map<Integer, Long> stallMs, int closeAt, int reorderAt, int duplic
 
     /** How long a {@code saturated} request keeps the server saturated after it ends, unless it says otherwise. */
     static final long DEFAULT_SATURATED_HOLD_MS = 10_000;
+
+    /** How often {@code idle_chunks} sends a token-less chunk. */
+    static final long IDLE_EVERY_MS = 10;
 
     static final Faults NONE = parse(List.of());
 
@@ -31,6 +36,7 @@ record Faults(Map<Integer, Long> stallMs, int closeAt, int reorderAt, int duplic
      */
     static Faults parse(List<String> specs) {
         Map<Integer, Long> stall = new HashMap<>();
+        Map<Integer, Long> idle = new HashMap<>();
         Map<Integer, Integer> oversize = new HashMap<>();
         int closeAt = 0;
         int reorderAt = 0;
@@ -64,6 +70,7 @@ record Faults(Map<Integer, Long> stallMs, int closeAt, int reorderAt, int duplic
             try {
                 switch (name) {
                     case "stall" -> stall.put(position(spec), argument(spec));
+                    case "idle_chunks" -> idle.put(position(spec), argument(spec));
                     case "close" -> closeAt = position(spec);
                     case "reorder" -> reorderAt = position(spec);
                     case "duplicate_index" -> duplicateAt = position(spec);
@@ -98,7 +105,7 @@ record Faults(Map<Integer, Long> stallMs, int closeAt, int reorderAt, int duplic
         if (status != 0 && (status < 400 || status > 599)) {
             throw new IllegalArgumentException("fault status must be 4xx or 5xx");
         }
-        return new Faults(Map.copyOf(stall), closeAt, reorderAt, duplicateAt, idChangeAt, malformedAt, noDone,
+        return new Faults(Map.copyOf(stall), Map.copyOf(idle), closeAt, reorderAt, duplicateAt, idChangeAt, malformedAt, noDone,
                 noFinish, afterFinish, Map.copyOf(oversize), status, slowHeadersMs(slowHeaders), contentType,
                 errorAt, errorEventAt, bareDone, invalidAt, splitUtf8, usageLow, refusal, pii,
                 saturatedHold < 0 ? -1 : saturatedHold);

@@ -15,6 +15,11 @@ final class LlamaCppWire implements Wire {
     }
 
     @Override
+    public String idle(boolean idChanged) {
+        return "{\"content\":\"\",\"stop\":false,\"id_slot\":0}";
+    }
+
+    @Override
     public String token(Piece p) {
         StringBuilder sb = new StringBuilder(128);
         Json.str(sb.append("{\"content\":"), p.text());

@@ -56,6 +56,11 @@ final class OpenAiWire implements Wire {
     }
 
     @Override
+    public String idle(boolean idChanged) {
+        return empty(0, idChanged);
+    }
+
+    @Override
     public String token(Piece p) {
         StringBuilder sb = head(p.idChanged());
         sb.append("\"choices\":[{\"index\":").append(p.choiceIndex()).append(',');

@@ -91,6 +91,11 @@ final class PlanBuilder {
                 t += Math.max(0, profile.itlMs() * MS + jitter());
             }
             t += faults.stallMs().getOrDefault(k, 0L) * MS;
+            long idle = faults.idleMs().getOrDefault(k, 0L) * MS;
+            for (long at = t + Faults.IDLE_EVERY_MS * MS; at < t + idle; at += Faults.IDLE_EVERY_MS * MS) {
+                events.add(SimEvent.write(ChunkKind.EMPTY, at, data(wire.idle(idChanged(k)))));
+            }
+            t += idle;
             if (k > 1 && profile.keepalive()) {
                 events.add(SimEvent.write(ChunkKind.OTHER, (previous + t) / 2, ascii(": keep-alive" + eol + eol)));
             }

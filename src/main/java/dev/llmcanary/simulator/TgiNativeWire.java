@@ -18,6 +18,12 @@ final class TgiNativeWire implements Wire {
     }
 
     @Override
+    public String idle(boolean idChanged) {
+        return "{\"token\":{\"id\":0,\"text\":\"\",\"logprob\":0.0,\"special\":true},\"generated_text\":null,"
+                + "\"details\":null}";
+    }
+
+    @Override
     public String token(Piece p) {
         StringBuilder sb = new StringBuilder(160);
         sb.append("{\"index\":").append(p.index()).append(",\"token\":{\"id\":").append(1000 + p.index())

@@ -17,6 +17,14 @@ final class TritonWire implements Wire {
     }
 
     @Override
+    public String idle(boolean idChanged) {
+        StringBuilder sb = new StringBuilder(64);
+        Json.str(sb.append("{\"model_name\":"), model).append(",\"model_version\":\"1\",\"text_output\":");
+        // a cumulative server repeats what it has; an empty delta says the same: nothing new
+        return sb.append(cumulative ? "null" : "\"\"").append('}').toString();
+    }
+
+    @Override
     public String token(Piece p) {
         StringBuilder sb = new StringBuilder(128);
         sb.append("{\"model_name\":");

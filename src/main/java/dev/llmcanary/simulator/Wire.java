@@ -23,6 +23,12 @@ interface Wire {
 
     String token(Piece piece);
 
+    /**
+     * A well-formed chunk that carries no token (for the {@code idle_chunks} fault): no index or sequence number,
+     * so the stream's order stays intact and only progress stops.
+     */
+    String idle(boolean idChanged);
+
     /** Whether the finish rides on the last token chunk instead of a chunk of its own. */
     boolean finishOnLastToken();
 

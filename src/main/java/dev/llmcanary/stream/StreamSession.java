@@ -11,20 +11,23 @@ import java.util.List;
  * <p>Used from one thread (the connection's event loop); not thread-safe. Time is never read here: every call
  * carries the {@code System.nanoTime()} its caller took, so a buffer is stamped before any parsing.
  *
- * <p>How a stream may end, and what each end means:
+ * <p>How a stream may end, and what each end means (one rule per fault, whatever the flavor):
  * <ul>
  *   <li>{@code [DONE]}: complete; the session terminates and the caller may close.</li>
- *   <li>{@link #end} (the server finished the body): complete for flavors without {@code [DONE]}. When
- *       {@link StreamOptions#requireDone()} holds and {@code [DONE]} never came, the body is
- *       {@code missing_done} if a finish reason arrived, otherwise {@code premature_close} (it looks cut off).</li>
- *   <li>{@link #failed}: {@code premature_close} unless the stream was already complete ({@code [DONE]}, or a finish
- *       reason when {@code [DONE]} is not required).</li>
+ *   <li>{@link #end}: the body ended by its own framing (chunked terminator, Content-Length, HTTP/2 end of stream),
+ *       so nothing was cut: a finish reason that never came is {@code missing_finish_reason} (not asked of Triton,
+ *       which has none), a {@code [DONE]} that never came where it is required is {@code missing_done}.</li>
+ *   <li>{@link #failed}: the connection closed or reset before the body's end (a body with no framing, which only
+ *       the close can end, counts here too): {@code premature_close} unless the stream was already complete
+ *       ({@code [DONE]}, or a finish reason when {@code [DONE]} is not required).</li>
  *   <li>{@link #finish} without {@code end}/{@code failed} on a session that had not terminated: the caller gave up
  *       (e.g. its deadline); treated like {@code failed}.</li>
- *   <li>A stall abort or an oversize limit: only that violation (and {@code no_tokens}), the engine cut it short.</li>
+ *   <li>A stall abort ({@code stall} and {@code aborted}), a timeout or an oversize limit: only those violations
+ *       (and {@code no_tokens}), the engine cut it short.</li>
  * </ul>
- * {@code no_tokens}, {@code usage_inconsistent} and a late {@code stall} (the largest gap between token chunks, which
- * a sweep may have missed) are checked on every end once the headers were accepted.
+ * {@code no_tokens}, {@code usage_inconsistent} and a late {@code stall} (the largest gap between tokens, or from the
+ * last token to the finish, {@code [DONE]} or the close, which a sweep may have missed) are checked on every end
+ * once the headers were accepted.
  *
  * <p>With {@code n > 1} every choice's chunks count as tokens and are checked for order, but only choice 0's text
  * is assembled into {@link StreamResult#content()}.
@@ -53,7 +56,7 @@ public final class StreamSession {
     private String failure;
     private boolean aborted;
     private boolean terminated;
-    private long stallReportedForChunk = -1;
+    private long stallReportedForToken = -1;
     private StreamResult result;
 
     public StreamSession(StreamOptions options, StreamListener listener, long startNanos) {
@@ -123,7 +126,7 @@ public final class StreamSession {
         }
     }
 
-    /** The response ended normally (the server finished the body). */
+    /** The body ended by its own framing (chunked terminator, Content-Length reached, HTTP/2 end of stream). */
     public void end(long atNanos) {
         if (result != null) {
             return;
@@ -135,7 +138,10 @@ public final class StreamSession {
         trace.closed(atNanos);
     }
 
-    /** The transport failed mid-stream (reset, closed early); reason is a short human text such as "connection reset". */
+    /**
+     * The connection failed or closed before the body's framed end (reset, closed early, or a body without framing
+     * that only a close can end); reason is a short human text such as "connection reset".
+     */
     public void failed(String reason, long atNanos) {
         if (result != null || ended || failure != null) {
             return;
@@ -163,45 +169,60 @@ public final class StreamSession {
     }
 
     /**
-     * Called by a periodic sweeper. After the first token, a gap since the last data event (keep-alive comments do
-     * not count) above {@code stallNanos} is reported once per gap, above {@code stallAbortNanos} it aborts. Before
-     * the first token only the abort applies, measured from the headers (or the request being written).
+     * Called by a periodic sweeper. Progress is a token: chunks without one (empty deltas, role-only, usage-only,
+     * keep-alive JSON) no more reset the clock than {@code :} comments do, so a server that keeps the connection busy
+     * while generating nothing still stalls. After the first token, a gap since the last token above
+     * {@code stallNanos} is a {@code stall} (once per gap); above {@code stallAbortNanos} the stream is cut and
+     * {@code aborted} says so. Before the first token only the abort applies, measured from the headers (or the
+     * request being written).
      */
     public SweepResult sweep(long nowNanos) {
         if (terminated || result != null || ended || failure != null) {
             return SweepResult.NONE;
         }
-        if (trace.firstToken() < 0) {
+        long last = trace.lastToken();
+        if (last < 0) {
             long from = trace.headers() >= 0 ? trace.headers() : trace.requestWritten();
             if (from >= 0 && nowNanos - from > options.stallAbortNanos()) {
-                validator.report(Rule.STALL, "no token for " + StreamValidator.seconds(nowNanos - from)
-                        + " after " + (trace.headers() >= 0 ? "headers" : "the request was written") + " (limit "
-                        + StreamValidator.seconds(options.stallAbortNanos()) + "), stream aborted", nowNanos);
-                aborted = true;
-                terminated = true;
+                String after = trace.headers() >= 0 ? "headers" : "the request was written";
+                stallAbort(nowNanos - from, after, nowNanos);
                 return SweepResult.ABORT;
             }
             return SweepResult.NONE;
         }
-        long last = trace.lastChunk();
         long gap = nowNanos - last;
         if (gap > options.stallAbortNanos()) {
-            validator.report(Rule.STALL, "no chunk for " + StreamValidator.seconds(gap) + " after token chunk "
-                    + trace.tokenChunks() + " (limit " + StreamValidator.seconds(options.stallAbortNanos())
-                    + "), stream aborted", nowNanos);
-            aborted = true;
-            terminated = true;
+            stallAbort(gap, "token chunk " + trace.tokenChunks(), nowNanos);
             return SweepResult.ABORT;
         }
-        if (gap > options.stallNanos() && stallReportedForChunk != last) {
-            stallReportedForChunk = last;
-            listener.stall(gap, nowNanos);
-            validator.report(Rule.STALL, "no chunk for " + StreamValidator.seconds(gap) + " after token chunk "
-                    + trace.tokenChunks() + " (threshold " + StreamValidator.seconds(options.stallNanos()) + ")",
-                    nowNanos);
+        if (gap > options.stallNanos() && stallReportedForToken != last) {
+            reportStall(gap, "token chunk " + trace.tokenChunks(), "threshold "
+                    + StreamValidator.seconds(options.stallNanos()), nowNanos);
             return SweepResult.STALL;
         }
         return SweepResult.NONE;
+    }
+
+    /** The gap passed the hard limit: the stall (unless this gap was already reported) and the cut, in that order. */
+    private void stallAbort(long gap, String after, long now) {
+        if (stallReportedForToken != trace.lastToken() || trace.lastToken() < 0) {
+            reportStall(gap, after, (trace.lastToken() < 0 ? "abort limit " : "threshold ")
+                    + StreamValidator.seconds(trace.lastToken() < 0 ? options.stallAbortNanos() : options.stallNanos()),
+                    now);
+        }
+        validator.report(Rule.ABORTED, "stream aborted after " + StreamValidator.seconds(gap) + " without a token after "
+                + after + " (limit " + StreamValidator.seconds(options.stallAbortNanos()) + ")", now);
+        aborted = true;
+        terminated = true;
+    }
+
+    private void reportStall(long gap, String after, String limit, long now) {
+        stallReportedForToken = trace.lastToken();
+        listener.stall(gap, now);
+        int idle = trace.chunksSinceToken();
+        validator.report(Rule.STALL, "no token for " + StreamValidator.seconds(gap) + " after " + after + " (" + limit
+                + ")" + (idle == 0 ? "" : ", " + idle + (idle == 1 ? " chunk" : " chunks") + " without a token since"),
+                now);
     }
 
     /** True once the session wants the connection closed: [DONE] received, an oversize limit hit, a stall abort, or headers rejected. */
@@ -238,17 +259,15 @@ public final class StreamSession {
                         : "a finish reason"), at);
             }
         } else {
-            if (options.requireDone() && !done) {
-                if (finishSeen) {
-                    validator.report(Rule.MISSING_DONE, "stream ended after the finish reason without data: [DONE]",
-                            at);
-                } else {
-                    validator.report(Rule.PREMATURE_CLOSE, "stream ended after " + tokens
-                            + " token chunks without a finish reason or [DONE]", at);
-                }
-            } else if (!finishSeen && tokens > 0 && expectsFinishReason()) {
+            // The body ended by its own framing: nothing was cut, so a missing marker is the server's omission.
+            if (!finishSeen && tokens > 0 && expectsFinishReason()) {
                 validator.report(Rule.MISSING_FINISH_REASON, "stream ended after " + tokens
                         + " token chunks without a finish reason", at);
+            }
+            if (options.requireDone() && !done) {
+                validator.report(Rule.MISSING_DONE, finishSeen
+                        ? "stream ended after the finish reason without data: [DONE]"
+                        : "stream ended without a finish reason or data: [DONE]", at);
             }
         }
         if (tokens == 0) {
@@ -261,10 +280,28 @@ public final class StreamSession {
             validator.report(Rule.USAGE_INCONSISTENT, "server reported " + usage.completionTokens()
                     + " completion tokens but " + tokens + " token-bearing chunks arrived", at);
         }
-        if (!validator.has(Rule.STALL) && trace.maxGap() > options.stallNanos()) {
+        if (!validator.has(Rule.STALL)) {
+            lateStall(at);
+        }
+    }
+
+    /**
+     * A stall no sweep caught (a gap ended between two sweeps, or the stream ended inside it): the largest gap between
+     * tokens, or the tail from the last token to the finish reason, {@code [DONE]} or the close if that is longer.
+     */
+    private void lateStall(long at) {
+        long last = trace.lastToken();
+        long tail = last < 0 ? 0 : trace.progressEnd() - last;
+        String limit = " (threshold " + StreamValidator.seconds(options.stallNanos()) + ")";
+        if (trace.maxGap() >= tail && trace.maxGap() > options.stallNanos()) {
             validator.report(Rule.STALL, "gap of " + StreamValidator.seconds(trace.maxGap()) + " before token chunk "
-                    + trace.maxGapEndChunk() + " (threshold " + StreamValidator.seconds(options.stallNanos()) + ")",
-                    at);
+                    + trace.maxGapEndChunk() + limit, at);
+        } else if (tail > options.stallNanos()) {
+            long end = trace.progressEnd();
+            String until = end == trace.finishAt() ? "the finish reason" : end == trace.doneAt() ? "[DONE]"
+                    : aborted ? "the stream was cut" : "the stream ended";
+            validator.report(Rule.STALL, "no token for " + StreamValidator.seconds(tail) + " after token chunk "
+                    + trace.tokenChunks() + " until " + until + limit, at);
         }
     }
 

@@ -26,6 +26,7 @@ final class TraceBuilder {
     private long[] arrivals = new long[16];
     private int kept;
     private int tokenChunks;
+    private int chunksSinceToken;
     private long maxGap;
     private int maxGapEndChunk;
 
@@ -57,6 +58,7 @@ final class TraceBuilder {
             firstChunk = at;
         }
         lastChunk = at;
+        chunksSinceToken++;
     }
 
     /** Records a token-bearing chunk and returns how many have arrived, this one included. */
@@ -68,6 +70,7 @@ final class TraceBuilder {
             maxGapEndChunk = tokenChunks + 1;
         }
         lastToken = at;
+        chunksSinceToken = 0;
         if (kept < maxArrivals) {
             if (kept == arrivals.length) {
                 arrivals = Arrays.copyOf(arrivals, Math.min(maxArrivals, arrivals.length * 2));
@@ -117,6 +120,35 @@ final class TraceBuilder {
 
     long lastChunk() {
         return lastChunk;
+    }
+
+    /** The last token-bearing chunk's arrival, or -1: progress is measured from here, not from the last chunk. */
+    long lastToken() {
+        return lastToken;
+    }
+
+    /** Data events since the last token-bearing one that carried no token (empty, role-only, usage-only, …). */
+    int chunksSinceToken() {
+        return chunksSinceToken;
+    }
+
+    /**
+     * When the answer stopped needing tokens: the finish reason or {@code [DONE]} if one came after the last token,
+     * else the close. The gap from the last token to here is the stream's tail, which the gaps between tokens miss.
+     */
+    long progressEnd() {
+        if (finish >= lastToken && finish >= 0) {
+            return finish;
+        }
+        return done >= lastToken && done >= 0 ? done : closed;
+    }
+
+    long finishAt() {
+        return finish;
+    }
+
+    long doneAt() {
+        return done;
     }
 
     int tokenChunks() {

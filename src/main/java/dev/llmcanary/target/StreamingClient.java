@@ -31,6 +31,8 @@ public final class StreamingClient implements AutoCloseable {
 
     /** How long a response may take to end after [DONE] before its connection is dropped. */
     static final long DONE_LINGER_MILLIS = 1000;
+    /** How a body without framing ended: the connection closed, which never proves the server meant to stop. */
+    static final String UNFRAMED_CLOSE = "connection closed (body neither chunked nor sized)";
 
     private final Vertx vertx;
     private final HttpClient http;
@@ -164,6 +166,21 @@ public final class StreamingClient implements AutoCloseable {
                 error.message() + " (after " + run.connectRetries + " connection retries)"));
     }
 
+    /**
+     * Whether the body carries its own end: HTTP/2's end of stream, a chunked terminator or a Content-Length. Netty
+     * reports a chunked or sized body cut short as an exception (so {@link StreamSession#failed}), but a body with
+     * neither (HTTP/1.0, or a proxy that strips the chunking) ends only by the connection closing, which Vert.x
+     * reports as a normal end: that close cannot prove the server finished, so it is judged as a close.
+     */
+    static boolean selfDelimited(HttpClientResponse resp) {
+        if (resp.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+            return true;
+        }
+        String encoding = resp.getHeader("transfer-encoding");
+        return encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked")
+                || resp.getHeader("content-length") != null;
+    }
+
     private static String seconds(java.time.Duration d) {
         return java.math.BigDecimal.valueOf(d.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString() + " s";
     }
@@ -246,6 +263,7 @@ public final class StreamingClient implements AutoCloseable {
                 reset();
                 return;
             }
+            boolean framed = selfDelimited(resp);
             // Stamp first, parse later (after this loop iteration's reads): see EventLoopWork.
             resp.handler(buffer -> arrived(buffer, System.nanoTime()));
             resp.endHandler(v -> {
@@ -253,7 +271,11 @@ public final class StreamingClient implements AutoCloseable {
                 responseEnded = true;
                 drain();
                 if (!promise.future().isComplete()) {
-                    session.end(now);
+                    if (framed) {
+                        session.end(now);
+                    } else {
+                        session.failed(UNFRAMED_CLOSE, now);
+                    }
                     complete(now);
                 }
             });

@@ -20,6 +20,10 @@ class FaultsTest {
                             assertThat(f.stallMs()).containsEntry(2, 150L).containsEntry(4, 5L);
                             assertThat(f.oversize()).containsEntry(3, 1000);
                         }),
+                Arguments.of("idle chunks by position", List.of("idle_chunks@3:500"), (Consumer<Faults>) f -> {
+                            assertThat(f.idleMs()).containsExactly(java.util.Map.entry(3, 500L));
+                            assertThat(f.stallMs()).isEmpty();
+                        }),
                 Arguments.of("positions", List.of("close@1", "reorder@2", "duplicate_index@3", "id_change@4",
                         "malformed@5", "error@6", "error_event@7", "invalid_utf8@8"), (Consumer<Faults>) f ->
                         assertThat(List.of(f.closeAt(), f.reorderAt(), f.duplicateIndexAt(), f.idChangeAt(),

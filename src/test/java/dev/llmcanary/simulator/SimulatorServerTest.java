@@ -421,6 +421,24 @@ class SimulatorServerTest {
     }
 
     @Test
+    void idleChunksKeepWritingWithoutATokenUntilTheGivenTokenChunk() {
+        client.post(CHAT, chat("sim-openai", "hi"), Map.of("x-request-id", "rec-idle",
+                "x-sim-profile", FAST + ";reply=a b c", "x-sim-fault", "idle_chunks@2:100"));
+        RecordedRequest r = awaitWritesDone("rec-idle");
+        List<RecordedChunk> tokens = r.chunks().stream().filter(c -> c.kind() == ChunkKind.TOKEN).toList();
+        List<RecordedChunk> idle = r.chunks().stream().filter(c -> c.kind() == ChunkKind.EMPTY).toList();
+        // One token-less chunk every 10 ms in the 100 ms before token 2, all between token 1 and token 2.
+        assertThat(idle).hasSize(9);
+        assertThat(idle).allSatisfy(c -> assertThat(c.writeStartNanos())
+                .isGreaterThan(tokens.get(0).writeStartNanos()).isLessThan(tokens.get(1).writeStartNanos()));
+        // The schedule is absolute from receipt, so the pause shows against the received time.
+        assertThat(tokens.get(1).writeStartNanos() - r.receivedNanos())
+                .isGreaterThanOrEqualTo(Duration.ofMillis(100).toNanos());
+        assertThat(client.post(CHAT, chat("sim-openai", "hi"), Map.of("x-sim-profile", FAST + ";reply=a b c",
+                "x-sim-fault", "idle_chunks@2:30")).text()).contains("\"delta\":{\"content\":\"\"}");
+    }
+
+    @Test
     void slowHeadersDelaysTheHeaders() {
         client.post(CHAT, chat("sim-openai", "hi"), Map.of("x-request-id", "rec-headers",
                 "x-sim-profile", FAST, "x-sim-fault", "slow_headers:100"));

@@ -16,6 +16,7 @@ import static dev.llmcanary.stream.Streams.options;
 import static dev.llmcanary.stream.Streams.play;
 import static dev.llmcanary.stream.Streams.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -63,9 +64,13 @@ class StreamSessionTest {
     }
 
     static StreamResult thenFail(StreamOptions options, String body) {
+        return thenFail(options, body, "connection reset");
+    }
+
+    static StreamResult thenFail(StreamOptions options, String body, String how) {
         StreamSession session = open(options, StreamListener.NONE);
         long at = play(session, body);
-        session.failed("connection reset", at);
+        session.failed(how, at);
         return session.finish(at);
     }
 
@@ -164,8 +169,26 @@ class StreamSessionTest {
                 arguments("premature_close: reset after finish, before [DONE]", (Script) () -> thenFail(chat, HI + STOP),
                         Rule.PREMATURE_CLOSE, "connection reset after 1 token chunks, before [DONE]",
                         List.of(Rule.PREMATURE_CLOSE)),
-                arguments("premature_close: body ended without finish or [DONE]", (Script) () -> run(chat, HI),
-                        Rule.PREMATURE_CLOSE, "stream ended after 1 token chunks without a finish reason or [DONE]",
+                arguments("missing_finish_reason and missing_done: body ended cleanly without either",
+                        (Script) () -> run(chat, HI),
+                        Rule.MISSING_DONE, "stream ended without a finish reason or data: [DONE]",
+                        List.of(Rule.MISSING_FINISH_REASON, Rule.MISSING_DONE)),
+                arguments("premature_close: connection closed without finish or [DONE]", (Script) () -> thenFail(chat, HI,
+                                "connection closed"),
+                        Rule.PREMATURE_CLOSE, "connection closed after 1 token chunks, before a finish reason or [DONE]",
+                        List.of(Rule.PREMATURE_CLOSE)),
+                arguments("premature_close: llama.cpp closed before the stop event", (Script) () -> thenFail(
+                                options(Flavor.LLAMACPP_COMPLETION), "data: {\"content\":\"a\",\"stop\":false}\n\n",
+                                "connection closed"),
+                        Rule.PREMATURE_CLOSE, "connection closed after 1 token chunks, before a finish reason",
+                        List.of(Rule.PREMATURE_CLOSE)),
+                arguments("premature_close: Triton closed mid-answer", (Script) () -> thenFail(
+                                options(Flavor.TRITON_GENERATE), "data: {\"text_output\":\"a\"}\n\n", "connection closed"),
+                        Rule.PREMATURE_CLOSE, "connection closed after 1 token chunks, before a finish reason",
+                        List.of(Rule.PREMATURE_CLOSE)),
+                arguments("premature_close: require_done false, closed before the finish", (Script) () -> thenFail(
+                                chatNoDone, HI, "connection closed"),
+                        Rule.PREMATURE_CLOSE, "connection closed after 1 token chunks, before a finish reason",
                         List.of(Rule.PREMATURE_CLOSE)),
                 arguments("premature_close: TGI generate reset", (Script) () -> thenFail(options(Flavor.TGI_GENERATE),
                                 "data:{\"index\":1,\"token\":{\"id\":1,\"text\":\"a\",\"special\":false},\"details\":null}\n\n"),
@@ -177,6 +200,21 @@ class StreamSessionTest {
                 arguments("stall: gap between token chunks found at finish", (Script) () -> timed(chat,
                                 new long[]{10 * MS, 1_510 * MS, 1_520 * MS, 1_530 * MS}, HI, HI, STOP, DONE),
                         Rule.STALL, "gap of 1.50 s before token chunk 2 (threshold 1.00 s)", List.of(Rule.STALL)),
+                arguments("stall: tokens stop, chunks without a token until the finish (found at the end)",
+                        (Script) () -> timed(chat, new long[]{10 * MS, 800 * MS, 1_530 * MS, 1_540 * MS}, HI,
+                                chat("{\"content\":\"\"}", null), STOP, DONE),
+                        Rule.STALL, "no token for 1.52 s after token chunk 1 until the finish reason (threshold 1.00 s)",
+                        List.of(Rule.STALL)),
+                arguments("stall: tokens stop, then the connection closes (found at the end)",
+                        (Script) () -> {
+                            StreamSession session = open(chat, StreamListener.NONE);
+                            session.bytes(Buffer.buffer(HI), 10 * MS);
+                            session.bytes(Buffer.buffer(chat("{\"content\":\"\"}", null)), 900 * MS);
+                            session.failed("connection closed", 2_010 * MS);
+                            return session.finish(2_010 * MS);
+                        },
+                        Rule.STALL, "no token for 2.00 s after token chunk 1 until the stream ended (threshold 1.00 s)",
+                        List.of(Rule.PREMATURE_CLOSE, Rule.STALL)),
                 arguments("no_tokens: bare [DONE]", (Script) () -> run(chat, DONE),
                         Rule.NO_TOKENS, "no token before [DONE]", List.of(Rule.NO_TOKENS)),
                 arguments("no_tokens: role-only and finish chunks", (Script) () -> run(chat,
@@ -284,7 +322,7 @@ class StreamSessionTest {
         session.end(100 * MS);
         StreamResult first = session.finish(100 * MS);
         assertThat(session.finish(200 * MS)).isSameAs(first);
-        assertThat(first.violations()).hasSize(1);
+        assertThat(first.violations()).hasSize(2);
     }
 
     // --- timings ---------------------------------------------------------------------------------------------
@@ -443,19 +481,24 @@ class StreamSessionTest {
         StreamResult result = session.finish(8_100 * MS);
         assertThat(result.aborted()).isTrue();
         assertThat(result.violations()).extracting(Violation::rule, Violation::reason).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(Rule.STALL,
-                        "no chunk for 1.20 s after token chunk 1 (threshold 1.00 s)"));
+                tuple(Rule.STALL, "no token for 1.20 s after token chunk 1 (threshold 1.00 s)"),
+                tuple(Rule.ABORTED, "stream aborted after 5.10 s without a token after token chunk 2 (limit 5.00 s)"));
         assertThat(heard.calls).containsExactly("firstToken@1000", "stall 1200@2200", "stall@2200",
-                "stall 1100@4100");
+                "stall 1100@4100", "aborted@8100");
     }
 
     @Test
-    void abortAloneRecordsTheStall() {
-        StreamSession session = open(options(Flavor.OPENAI_CHAT), StreamListener.NONE);
+    void abortAloneRecordsTheStallThenTheCut() {
+        Heard heard = new Heard();
+        StreamSession session = open(options(Flavor.OPENAI_CHAT), heard);
         session.bytes(Buffer.buffer(HI), 1_000 * MS);
         assertThat(session.sweep(6_500 * MS)).isEqualTo(SweepResult.ABORT);
-        assertThat(session.finish(6_500 * MS).violations()).extracting(Violation::reason)
-                .containsExactly("no chunk for 5.50 s after token chunk 1 (limit 5.00 s), stream aborted");
+        assertThat(session.finish(6_500 * MS).violations()).extracting(Violation::rule, Violation::reason)
+                .containsExactly(
+                        tuple(Rule.STALL, "no token for 5.50 s after token chunk 1 (threshold 1.00 s)"),
+                        tuple(Rule.ABORTED, "stream aborted after 5.50 s without a token after token chunk 1 "
+                                + "(limit 5.00 s)"));
+        assertThat(heard.calls).containsExactly("firstToken@1000", "stall 5500@6500", "stall@6500", "aborted@6500");
     }
 
     @Test
@@ -466,9 +509,45 @@ class StreamSessionTest {
         assertThat(session.sweep(5_006 * MS)).isEqualTo(SweepResult.ABORT);
         StreamResult result = session.finish(5_006 * MS);
         assertThat(result.violations()).extracting(Violation::rule, Violation::reason).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(Rule.STALL,
-                        "no token for 5.00 s after headers (limit 5.00 s), stream aborted"),
-                org.assertj.core.groups.Tuple.tuple(Rule.NO_TOKENS, "no token before the stream was aborted"));
+                tuple(Rule.STALL, "no token for 5.00 s after headers (abort limit 5.00 s), 1 chunk without a token "
+                        + "since"),
+                tuple(Rule.ABORTED, "stream aborted after 5.00 s without a token after headers (limit 5.00 s)"),
+                tuple(Rule.NO_TOKENS, "no token before the stream was aborted"));
+    }
+
+    /** Chunks that carry no token are not progress: each kind, sent every 10 ms after one token, still stalls. */
+    static Stream<Arguments> tokenlessChunks() {
+        return Stream.of(
+                arguments("empty content delta", chat("{\"content\":\"\"}", null), 120),
+                arguments("role-only delta", chat("{\"role\":\"assistant\"}", null), 120),
+                arguments("empty delta object", chat("{}", null), 120),
+                arguments("usage-only chunk", usage(5, 1), 120),
+                arguments("keep-alive JSON object", "data: {}\n\n", 120),
+                arguments("blank data line", "data: \n\n", 0),
+                arguments("SSE comment", ": keep-alive\n\n", 0));
+    }
+
+    @ParameterizedTest(name = "{0} does not reset the stall clock")
+    @MethodSource("tokenlessChunks")
+    void chunksWithoutATokenDoNotResetTheStallClock(String name, String chunk, int counted) {
+        StreamSession session = open(options(Flavor.OPENAI_CHAT), StreamListener.NONE);
+        session.bytes(Buffer.buffer(chat("{\"role\":\"assistant\",\"content\":\"Hi\"}", null)), 1_000 * MS);
+        long at = 1_000 * MS;
+        for (int i = 0; i < 120; i++) {
+            session.bytes(Buffer.buffer(chunk), at += 10 * MS);
+        }
+        assertThat(session.sweep(2_200 * MS)).isEqualTo(SweepResult.STALL);
+        while (at < 6_100 * MS) {
+            session.bytes(Buffer.buffer(chunk), at += 10 * MS);
+        }
+        assertThat(session.sweep(6_100 * MS)).isEqualTo(SweepResult.ABORT);
+
+        StreamResult result = session.finish(6_100 * MS);
+        assertThat(result.aborted()).isTrue();
+        assertThat(result.violations()).extracting(Violation::rule, Violation::reason).containsExactly(
+                tuple(Rule.STALL, "no token for 1.20 s after token chunk 1 (threshold 1.00 s)"
+                        + (counted == 0 ? "" : ", " + counted + " chunks without a token since")),
+                tuple(Rule.ABORTED, "stream aborted after 5.10 s without a token after token chunk 1 (limit 5.00 s)"));
     }
 
     @Test

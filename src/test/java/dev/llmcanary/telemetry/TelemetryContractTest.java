@@ -160,6 +160,27 @@ class TelemetryContractTest {
     }
 
     @Test
+    void stallAbortIsCountedAndTracedAsBothStallAndAborted() throws Exception {
+        spans.reset();
+        // Three tokens, then chunks without a token every 10 ms: busy but no progress, cut at the 0.6 s limit.
+        RunResult r = run(Canaries.canary("aborted").profile(FAST).fault("idle_chunks@4:5000")
+                .thresholds(new dev.llmcanary.canary.ThresholdOverrides(null, null, null, 0.2, 0.6, null)),
+                "sim-h100", "sim-openai");
+
+        SpanData span = awaitSpan(r.traceId());
+        assertThat(span.getEvents()).extracting(EventData::getName).contains("stall", "stream_violation");
+        assertThat(span.getEvents()).filteredOn(e -> e.getName().equals("stream_violation"))
+                .extracting(e -> e.getAttributes().get(dev.llmcanary.telemetry.SpanNames.RULE))
+                .containsExactly("stall", "aborted");
+        String body = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        List<PromText.Sample> m = PromText.parse(body);
+        for (String rule : List.of("stall", "aborted")) {
+            assertThat(PromText.find(m, "llm_canary_stream_violations_total", "pool", "sim-h100", "model",
+                    "sim-openai", "rule", rule)).as(rule).isPresent();
+        }
+    }
+
+    @Test
     void traceContextIsPropagatedToTheTarget() throws Exception {
         var seen = new java.util.concurrent.CompletableFuture<String>();
         // A Vert.x of its own: the target must not be instrumented by the service under test.

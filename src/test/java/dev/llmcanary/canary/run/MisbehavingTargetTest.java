@@ -122,7 +122,7 @@ class MisbehavingTargetTest {
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
-        assertThat(r.violations()).extracting(ViolationView::rule).contains("stall");
+        assertThat(r.violations()).extracting(ViolationView::rule).containsExactly("stall", "aborted");
     }
 
     @Test

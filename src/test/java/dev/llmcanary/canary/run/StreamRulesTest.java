@@ -51,7 +51,10 @@ class StreamRulesTest {
                 arguments("stream_error on an error object inside a 200 stream", "sim-h100", "sim-vllm", "error@3", "stream_error", "simulated upstream failure"),
                 arguments("stream_error on an SSE error event", "sim-h100", "sim-openai", "error_event@3", "stream_error", ""),
                 arguments("invalid_utf8 on raw invalid bytes", "sim-h100", "sim-openai", "invalid_utf8@2", "invalid_utf8", ""),
-                arguments("stall detected while streaming", "sim-h100", "sim-openai", "stall@4:700", "stall", "threshold"));
+                arguments("stall detected while streaming", "sim-h100", "sim-openai", "stall@4:700", "stall", "threshold"),
+                arguments("stall while chunks without a token keep coming", "sim-h100", "sim-openai", "idle_chunks@4:700", "stall", "chunks without a token since"),
+                arguments("aborted when no token comes within the hard limit", "sim-h100", "sim-openai", "idle_chunks@4:5000", "aborted", "stream aborted after"),
+                arguments("missing_finish_reason on a clean end on TGI native", "sim-tgi-native", "sim-tgi3", "no_finish", "missing_finish_reason", ""));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -100,7 +103,8 @@ class StreamRulesTest {
         RunResult r = run(Canaries.canary("abort").profile(FAST).fault("stall@3:5000")
                 .thresholds(new ThresholdOverrides(null, null, null, 0.2, 0.6, null)), "sim-h100", "sim-openai");
 
-        assertThat(r.violations()).extracting(ViolationView::rule).contains("stall");
+        assertThat(r.violations()).extracting(ViolationView::rule).containsExactly("stall", "aborted");
+        assertThat(r.reason()).startsWith("stall: no token for ");
         // Cut at the hard limit, long before the simulator would have resumed.
         assertThat(r.timeline().closed()).isLessThan(4000);
     }
