@@ -101,7 +101,7 @@ abstract class RunStoreContract {
         StoredRun s = queries.find(query(null, null, null, null, 10, null)).runs().get(0);
         assertThat(s).isEqualTo(new StoredRun(r.runId(), "count-ordered", "sim-h100", "ep-1", "sim-vllm",
                 "streaming", NOW.truncatedTo(ChronoUnit.MICROS), "fail", "ttft 1.2 s > 0.8 s", 0.25, 1.5, 48.5, 64,
-                "0af7651916cd43dd8448eb211c80319c"));
+                "0af7651916cd43dd8448eb211c80319c", "schedule"));
     }
 
     @Test
