@@ -9,6 +9,7 @@ import dev.llmcanary.canary.run.CanaryRunner;
 import dev.llmcanary.canary.run.Outcome;
 import dev.llmcanary.canary.run.RunHistory;
 import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.guardrail.Guardrail;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
@@ -88,7 +89,7 @@ public class CanaryResource {
                     + " targets, more than the " + max + " one trigger may run; narrow with ?pool=, ?endpoint= or ?model=");
         }
         List<CompletableFuture<RunResult>> runs = targets.stream()
-                .map(t -> runner.run(t).toCompletableFuture()).toList();
+                .map(t -> runner.run(t, Trigger.API).toCompletableFuture()).toList();
         return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<RunResult> results = runs.stream().map(CompletableFuture::join).toList();
             Outcome worst = results.stream().map(RunResult::outcome).max(Comparator.naturalOrder())

@@ -7,6 +7,7 @@ import dev.llmcanary.boot.schedule.EndpointGuards;
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.run.RunHistory;
+import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.store.RunQueries;
 import dev.llmcanary.store.RunQuery;
 import dev.llmcanary.store.SloCount;
@@ -26,7 +27,8 @@ import java.util.function.Function;
 
 /**
  * The fleet grid of the status page: per pool × model × SLO class the current state, the run that explains it, the
- * endpoints held back by their guard and 24-hour compliance. Read-only and open, like every read of the API.
+ * endpoints held back by their guard and 24-hour compliance, all from scheduled runs (gate and on-demand runs are in
+ * their gate and in {@code /api/runs}). Read-only and open, like every read of the API.
  */
 @Path("/api/fleet")
 @Produces(MediaType.APPLICATION_JSON)
@@ -63,8 +65,9 @@ public class FleetResource {
         Function<Target, Optional<RunSummary>> stored;
         try {
             counts = store.sloCounts(since);
+            // The grid shows the fleet's state: only scheduled runs, like the compliance counts.
             stored = FleetAssembler.index(store.find(new RunQuery(null, null, null, null, null, since, null,
-                    RECENT_RUNS, null)).runs().stream().map(RunSummary::of).toList());
+                    RECENT_RUNS, null, Trigger.SCHEDULE)).runs().stream().map(RunSummary::of).toList());
         } catch (SQLException | RuntimeException e) {
             LOG.debugf("run store unavailable for the fleet grid, showing in-memory results (%s)", e.toString());
             counts = null;

@@ -2,6 +2,7 @@ package dev.llmcanary.api;
 
 import dev.llmcanary.canary.run.RunHistory;
 import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.store.Cursor;
 import dev.llmcanary.store.RunPage;
 import dev.llmcanary.store.RunQueries;
@@ -23,6 +24,7 @@ import org.jboss.logging.Logger;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -35,6 +37,7 @@ public class RunResource {
 
     private static final Logger LOG = Logger.getLogger(RunResource.class);
     static final String OUTCOME = "pass|fail|error";
+    static final String TRIGGER = "schedule|api|gate";
 
     private final RunQueries store;
     private final RunHistory history;
@@ -69,6 +72,8 @@ public class RunResource {
             String endpoint,
             @QueryParam("model") @Pattern(regexp = CanaryResource.MODEL, message = "must be a model name") String model,
             @QueryParam("outcome") @Pattern(regexp = OUTCOME, message = "must be pass, fail or error") String outcome,
+            @Parameter(description = "only runs started by the scheduler, the on-demand API or a gate")
+            @QueryParam("trigger") @Pattern(regexp = TRIGGER, message = "must be schedule, api or gate") String trigger,
             @Parameter(description = "ISO-8601 instant, inclusive") @QueryParam("since") String since,
             @Parameter(description = "ISO-8601 instant, exclusive") @QueryParam("until") String until,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(1000) int limit,
@@ -79,7 +84,8 @@ public class RunResource {
         if (from != null && to != null && !from.isBefore(to)) {
             throw ProblemException.badRequest("since must be before until");
         }
-        RunQuery q = new RunQuery(canary, pool, endpoint, model, outcome, from, to, limit, cursor(cursor));
+        RunQuery q = new RunQuery(canary, pool, endpoint, model, outcome, from, to, limit, cursor(cursor),
+                trigger == null ? null : Trigger.valueOf(trigger.toUpperCase(Locale.ROOT)));
         RunPage page;
         try {
             page = store.find(q);

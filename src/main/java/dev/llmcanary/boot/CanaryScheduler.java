@@ -14,6 +14,7 @@ import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.run.CanaryRunner;
 import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.telemetry.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -302,7 +303,7 @@ public class CanaryScheduler {
         }
 
         private CompletionStage<Long> start(Target target) {
-            return runner.run(target).thenApply(CanaryScheduler::tokensUsed);
+            return runner.run(target, Trigger.SCHEDULE).thenApply(CanaryScheduler::tokensUsed);
         }
 
         /** The target as the current catalog defines it (a reload may have changed the canary's content). */

@@ -2,6 +2,7 @@ package dev.llmcanary.boot;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmcanary.canary.run.CanaryRunner;
+import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.gate.GateLimits;
 import dev.llmcanary.gate.GateService;
 import dev.llmcanary.gate.store.GateStore;
@@ -73,7 +74,9 @@ public class GateWiring {
         CanaryConfig.Gates g = config.gates();
         GateLimits limits = new GateLimits(g.maxRepetitions(), g.maxConcurrency(), g.maxConcurrentPerPool(),
                 g.maxDeadline(), g.retryAfter(), g.staleAfter(), g.maxWindow());
-        return new GateService(catalog::current, new GateRunStarter(scheduler::poolGate, runner::run), store, json, limits, clock,
+        // Gate runs are marked as such: they never feed SLO compliance, burn-rate alerts or the histograms.
+        GateRunStarter starter = new GateRunStarter(scheduler::poolGate, t -> runner.run(t, Trigger.GATE));
+        return new GateService(catalog::current, starter, store, json, limits, clock,
                 timer, worker, registry, tracer, owner());
     }
 

@@ -2,6 +2,7 @@ package dev.llmcanary.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.canary.run.Trigger;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,6 +33,7 @@ public final class RunQueries {
         eq(sql, args, "endpoint", q.endpoint());
         eq(sql, args, "model", q.model());
         eq(sql, args, "outcome", q.outcome());
+        eq(sql, args, "run_trigger", q.trigger() == null ? null : q.trigger().label());
         if (q.since() != null) {
             sql.append(" AND started_at >= ?");
             args.add(RunRows.timestamp(q.since()));
@@ -69,18 +71,24 @@ public final class RunQueries {
 
     public Optional<RunResult> get(String runId) throws SQLException {
         try (Connection c = db.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT result_json FROM runs WHERE run_id = ?")) {
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT result_json, run_trigger FROM runs WHERE run_id = ?")) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rows.fromJson(rs.getString(1))) : Optional.empty();
+                return rs.next() ? Optional.of(rows.fromRow(rs.getString(1), rs.getString(2))) : Optional.empty();
             }
         }
     }
 
-    /** Runs and passing runs per pool × model × SLO class that started at or after {@code since}. */
+    /**
+     * Scheduled runs and passing scheduled runs per pool × model × SLO class that started at or after {@code since}.
+     * Gate and on-demand runs never count: a gate's candidate may fail on purpose, and a person's retries of a
+     * failing canary would weigh one incident many times.
+     */
     public List<SloCount> sloCounts(Instant since) throws SQLException {
         String sql = "SELECT pool, model, slo_class, COUNT(*) AS runs, "
-                + "SUM(CASE WHEN outcome = 'pass' THEN 1 ELSE 0 END) AS good FROM runs WHERE started_at >= ? "
+                + "SUM(CASE WHEN outcome = 'pass' THEN 1 ELSE 0 END) AS good FROM runs "
+                + "WHERE run_trigger = '" + Trigger.SCHEDULE.label() + "' AND started_at >= ? "
                 + "GROUP BY pool, model, slo_class ORDER BY pool, model, slo_class";
         List<SloCount> counts = new ArrayList<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {

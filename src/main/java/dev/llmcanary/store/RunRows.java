@@ -3,6 +3,7 @@ package dev.llmcanary.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.canary.run.Trigger;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,14 +14,15 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 
 /** Maps a {@link RunResult} to a {@code runs} row and back; the one place that knows the table's columns. */
 final class RunRows {
 
     static final String COLUMNS = "run_id, canary, pool, endpoint, model, slo_class, started_at, outcome, reason, "
-            + "ttft_seconds, e2e_seconds, output_tokens_per_second, output_tokens, trace_id";
+            + "ttft_seconds, e2e_seconds, output_tokens_per_second, output_tokens, trace_id, run_trigger";
     private static final String INSERT = "INSERT INTO runs (" + COLUMNS + ", result_json, evidence_json, "
-            + "during_load_probe) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "during_load_probe) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final int MAX_REASON = 2000;
 
     private final ObjectMapper json;
@@ -51,9 +53,10 @@ final class RunRows {
                 ps.setInt(13, r.tokens().output());
             }
             ps.setString(14, r.traceId());
-            ps.setString(15, body);
-            ps.setString(16, r.evidence() == null ? null : toJson(r.evidence()));
-            ps.setBoolean(17, r.duringLoadProbe());
+            ps.setString(15, trigger(r).label());
+            ps.setString(16, body);
+            ps.setString(17, r.evidence() == null ? null : toJson(r.evidence()));
+            ps.setBoolean(18, r.duringLoadProbe());
             ps.executeUpdate();
         }
     }
@@ -66,12 +69,27 @@ final class RunRows {
         }
     }
 
+    /**
+     * The stored result with its trigger: results stored before runs carried one have none in their JSON, and take
+     * the column's (set by the migration: {@code gate} for gate runs, else {@code schedule}).
+     */
+    RunResult fromRow(String body, String trigger) {
+        RunResult r = fromJson(body);
+        return r.trigger() != null ? r : r.withTrigger(Trigger.valueOf(trigger.toUpperCase(Locale.ROOT)));
+    }
+
+    /** A result built without a trigger (only by hand) is stored as scheduled, the column's default. */
+    private static Trigger trigger(RunResult r) {
+        return r.trigger() == null ? Trigger.SCHEDULE : r.trigger();
+    }
+
     static StoredRun summary(ResultSet rs) throws SQLException {
         return new StoredRun(rs.getString("run_id"), rs.getString("canary"), rs.getString("pool"),
                 rs.getString("endpoint"), rs.getString("model"), rs.getString("slo_class"),
                 instant(rs, "started_at"), rs.getString("outcome"), rs.getString("reason"),
                 getDouble(rs, "ttft_seconds"), getDouble(rs, "e2e_seconds"),
-                getDouble(rs, "output_tokens_per_second"), getInteger(rs, "output_tokens"), rs.getString("trace_id"));
+                getDouble(rs, "output_tokens_per_second"), getInteger(rs, "output_tokens"), rs.getString("trace_id"),
+                rs.getString("run_trigger"));
     }
 
     /** Both databases keep microseconds: truncating here makes a cursor built from a read row match the stored key. */

@@ -7,9 +7,13 @@ package dev.llmcanary.telemetry;
  */
 public final class MetricNames {
 
-    /** {@code llm_canary_runs_total{pool,model,slo_class,canary,outcome}}. */
+    /**
+     * {@code llm_canary_runs_total{pool,model,slo_class,canary,outcome,trigger}}: every run, by what started it
+     * ({@code schedule}, {@code api}, {@code gate}); SLO rules and alerts select {@code trigger="schedule"}. Every
+     * other run series below is fed by scheduled runs only.
+     */
     public static final String RUNS = "llm_canary_runs";
-    /** {@code llm_canary_success{pool,endpoint,model,slo_class,canary}}: 1 if the last run passed, else 0. */
+    /** {@code llm_canary_success{pool,endpoint,model,slo_class,canary}}: 1 if the last scheduled run passed, else 0. */
     public static final String SUCCESS = "llm_canary_success";
     /** {@code llm_canary_ttft_seconds{pool,model,slo_class}}: first token − request written. */
     public static final String TTFT = "llm_canary_ttft";
@@ -19,7 +23,7 @@ public final class MetricNames {
     public static final String E2E = "llm_canary_e2e";
     /** {@code llm_canary_output_tokens_per_second{pool,model,slo_class}}. */
     public static final String OUTPUT_TOKENS_PER_SECOND = "llm_canary_output_tokens_per_second";
-    /** {@code llm_canary_output_tokens_total{pool,model}}. */
+    /** {@code llm_canary_output_tokens_total{pool,model}}: every run's, whatever started it (tokens spent). */
     public static final String OUTPUT_TOKENS = "llm_canary_output_tokens";
     /** {@code llm_canary_stream_violations_total{pool,model,rule}}. */
     public static final String STREAM_VIOLATIONS = "llm_canary_stream_violations";
@@ -95,6 +99,8 @@ public final class MetricNames {
     public static final String SLO_CLASS = "slo_class";
     public static final String CANARY = "canary";
     public static final String OUTCOME = "outcome";
+    /** What started a run: {@code schedule}, {@code api} or {@code gate} ({@code canary.run.Trigger}). */
+    public static final String TRIGGER = "trigger";
     public static final String RULE = "rule";
     public static final String GUARDRAIL = "guardrail";
     public static final String RESULT = "result";

@@ -5,6 +5,7 @@ import dev.llmcanary.canary.run.Outcome;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.RunSink;
 import dev.llmcanary.canary.run.RunTimings;
+import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.canary.run.ViolationView;
 import dev.llmcanary.guardrail.GuardrailVerdict;
 import io.micrometer.core.instrument.Counter;
@@ -26,7 +27,15 @@ import static dev.llmcanary.telemetry.MetricNames.*;
 
 /**
  * Turns each finished run into Prometheus metrics. Every label value comes from configuration (pool, endpoint name,
- * model, class, canary, rule, guardrail name), never from a response or a URL, so cardinality is bounded by config.
+ * model, class, canary, rule, guardrail name) or is one of the three triggers, never from a response or a URL, so
+ * cardinality is bounded by config.
+ *
+ * <p>Only scheduled runs speak for the fleet's service level, so everything the SLO rules, alerts and dashboards read
+ * as health (the success gauge, the latency and throughput histograms, stream violations, guardrail results, run
+ * errors and connect retries) is fed by {@link Trigger#SCHEDULE} runs only: a gate's candidate that fails on purpose
+ * or a person's on-demand run pages no one. {@code llm_canary_runs_total} counts every run with its {@code trigger}
+ * label (the SLO rules select {@code trigger="schedule"}), and {@code llm_canary_output_tokens_total} counts every
+ * token spent, whoever asked. Gate and on-demand timings stay in the gate's verdict and the run's own record.
  */
 public final class MetricsRecorder implements RunSink {
 
@@ -47,8 +56,15 @@ public final class MetricsRecorder implements RunSink {
     public void accept(RunResult r) {
         Counter.builder(RUNS).description("Canary runs by outcome")
                 .tags(POOL, r.pool(), MODEL, r.model(), SLO_CLASS, r.sloClass(), CANARY, r.canary(),
-                        OUTCOME, r.outcome().label())
+                        OUTCOME, r.outcome().label(), TRIGGER, r.trigger().label())
                 .register(registry).increment();
+        if (r.tokens() != null && r.outcome() != Outcome.ERROR) {
+            Counter.builder(OUTPUT_TOKENS).description("Output tokens received by canaries (usage, else chunk count)")
+                    .tags(POOL, r.pool(), MODEL, r.model()).register(registry).increment(r.tokens().output());
+        }
+        if (!r.scheduled()) {
+            return;
+        }
         successGauge(r).set(r.outcome() == Outcome.PASS ? 1 : 0);
         if (r.connectRetries() > 0) {
             Counter.builder(CONNECT_RETRIES)
@@ -76,8 +92,6 @@ public final class MetricsRecorder implements RunSink {
                 h.gaps.record((long) ((ticks[i] - ticks[i - 1]) * 1_000_000), TimeUnit.NANOSECONDS);
             }
         }
-        Counter.builder(OUTPUT_TOKENS).description("Output tokens received by canaries (usage, else chunk count)")
-                .tags(POOL, r.pool(), MODEL, r.model()).register(registry).increment(r.tokens().output());
         for (ViolationView v : r.violations()) {
             Counter.builder(STREAM_VIOLATIONS).description("Stream rule violations")
                     .tags(POOL, r.pool(), MODEL, r.model(), RULE, v.rule()).register(registry).increment();

@@ -65,6 +65,7 @@ public final class RunLogger implements RunSink {
         f.put("model", r.model());
         f.put("slo_class", r.sloClass());
         f.put("outcome", r.outcome().label());
+        f.put("trigger", r.trigger().label());
         put(f, "reason", r.reason());
         put(f, "error_kind", r.errorKind());
         put(f, "http_status", r.httpStatus());

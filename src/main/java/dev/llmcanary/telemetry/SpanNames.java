@@ -39,6 +39,8 @@ public final class SpanNames {
     public static final AttributeKey<String> CONTEXT_BUCKET = AttributeKey.stringKey("llm_canary.context_bucket");
     public static final AttributeKey<String> RUN_ID = AttributeKey.stringKey("llm_canary.run_id");
     public static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("llm_canary.outcome");
+    /** What started the run: {@code schedule}, {@code api} or {@code gate}. */
+    public static final AttributeKey<String> TRIGGER = AttributeKey.stringKey("llm_canary.trigger");
     public static final AttributeKey<Boolean> OUTPUT_TOKENS_ESTIMATED =
             AttributeKey.booleanKey("llm_canary.output_tokens_estimated");
     public static final AttributeKey<Double> TTFT_SECONDS = AttributeKey.doubleKey("llm_canary.ttft_seconds");

@@ -184,6 +184,7 @@ public final class SpanObserver implements RunObserver {
             }
             span.setAttribute(CONTEXT_BUCKET, r.tokens().contextBucket());
             span.setAttribute(OUTCOME, r.outcome().label());
+            span.setAttribute(TRIGGER, r.trigger().label());
             if (r.httpStatus() != null) {
                 span.setAttribute(HTTP_STATUS, (long) r.httpStatus());
             }

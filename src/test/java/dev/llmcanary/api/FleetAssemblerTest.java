@@ -62,7 +62,7 @@ class FleetAssemblerTest {
 
     private static RunSummary run(String canary, String outcome, String reason, int secondsAgo) {
         return new RunSummary("r-" + canary + secondsAgo, canary, POOL, "sim-0", MODEL, NOW.minusSeconds(secondsAgo),
-                outcome, reason, 0.2, 1.0, 40.0, "t");
+                outcome, reason, 0.2, 1.0, 40.0, "t", "schedule");
     }
 
     private static FleetView.Cell interactive(FleetView v) {

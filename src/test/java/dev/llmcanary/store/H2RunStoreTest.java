@@ -14,4 +14,9 @@ class H2RunStoreTest extends RunStoreContract {
         ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         return ds;
     }
+
+    @Override
+    DataSource emptyDatabase() {
+        return freshDatabase();
+    }
 }

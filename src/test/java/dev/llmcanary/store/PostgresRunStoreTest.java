@@ -18,4 +18,9 @@ class PostgresRunStoreTest extends RunStoreContract {
         deleteAllRuns(ds);
         return ds;
     }
+
+    @Override
+    DataSource emptyDatabase() {
+        return TestPostgres.emptySchema();
+    }
 }

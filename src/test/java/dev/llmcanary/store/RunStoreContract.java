@@ -2,6 +2,7 @@ package dev.llmcanary.store;
 
 import dev.llmcanary.canary.run.Outcome;
 import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.evidence.Evidence;
 import dev.llmcanary.evidence.EvidenceFigures;
 import dev.llmcanary.telemetry.MetricNames;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import javax.sql.DataSource;
@@ -43,6 +45,9 @@ abstract class RunStoreContract {
 
     /** A database with the current schema and no rows. */
     abstract DataSource freshDatabase() throws SQLException;
+
+    /** A database with no schema at all, to migrate step by step. */
+    abstract DataSource emptyDatabase() throws SQLException;
 
     @BeforeEach
     void setUp() throws SQLException {
@@ -101,7 +106,7 @@ abstract class RunStoreContract {
         StoredRun s = queries.find(query(null, null, null, null, 10, null)).runs().get(0);
         assertThat(s).isEqualTo(new StoredRun(r.runId(), "count-ordered", "sim-h100", "ep-1", "sim-vllm",
                 "streaming", NOW.truncatedTo(ChronoUnit.MICROS), "fail", "ttft 1.2 s > 0.8 s", 0.25, 1.5, 48.5, 64,
-                "0af7651916cd43dd8448eb211c80319c"));
+                "0af7651916cd43dd8448eb211c80319c", "schedule"));
     }
 
     @Test
@@ -169,15 +174,24 @@ abstract class RunStoreContract {
                         List.of("a2", "b1", "b2")),
                 arguments("several filters", new RunQuery("canary-a", "pool-2", null, "model-y", "pass", null, null,
                         100, null), List.of("a2")),
-                arguments("limit", query(null, null, null, null, 2, null), List.of("a1", "a2")));
+                arguments("limit", query(null, null, null, null, 2, null), List.of("a1", "a2")),
+                arguments("trigger schedule", byTrigger(Trigger.SCHEDULE), List.of("a1", "b2")),
+                arguments("trigger api", byTrigger(Trigger.API), List.of("a2")),
+                arguments("trigger gate", byTrigger(Trigger.GATE), List.of("b1")));
+    }
+
+    private static RunQuery byTrigger(Trigger t) {
+        return new RunQuery(null, null, null, null, null, null, null, 100, null, t);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("filters")
     void filtersNarrowTheListing(String name, RunQuery q, List<String> expectedIds) throws SQLException {
         store.accept(run("id-a1", "canary-a", "pool-1", "model-x", Outcome.PASS, NOW));
-        store.accept(run("id-a2", "canary-a", "pool-2", "model-y", Outcome.PASS, NOW.minusSeconds(10)));
-        store.accept(run("id-b1", "canary-b", "pool-1", "model-x", Outcome.FAIL, NOW.minusSeconds(20)));
+        store.accept(run("id-a2", "canary-a", "pool-2", "model-y", Outcome.PASS, NOW.minusSeconds(10))
+                .withTrigger(Trigger.API));
+        store.accept(run("id-b1", "canary-b", "pool-1", "model-x", Outcome.FAIL, NOW.minusSeconds(20))
+                .withTrigger(Trigger.GATE));
         store.accept(run("id-b2", "canary-b", "pool-2", "model-y", Outcome.ERROR, NOW.minusSeconds(30)));
 
         assertThat(queries.find(q).runs()).extracting(StoredRun::runId)
@@ -261,6 +275,84 @@ abstract class RunStoreContract {
         assertThat(queries.sloCounts(NOW.minus(Duration.ofHours(1)))).containsExactly(
                 new SloCount("pool-1", "m", "streaming", 3, 2),
                 new SloCount("pool-2", "m", "streaming", 1, 0));
+    }
+
+    @ParameterizedTest(name = "{0} run: stored row and read-back result carry the trigger")
+    @EnumSource(Trigger.class)
+    void storedRowCarriesTheTrigger(Trigger trigger) throws SQLException {
+        RunResult r = run("c1", "pool-1", "m", Outcome.PASS, NOW).withTrigger(trigger);
+        store.accept(r);
+
+        try (Connection c = dataSource.getConnection();
+             var ps = c.prepareStatement("SELECT run_trigger FROM runs WHERE run_id = ?")) {
+            ps.setString(1, r.runId());
+            try (var rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(trigger.label());
+            }
+        }
+        assertThat(queries.get(r.runId())).get().extracting(RunResult::trigger).isEqualTo(trigger);
+        assertThat(queries.find(query(null, null, null, null, 10, null)).runs()).extracting(StoredRun::trigger)
+                .containsExactly(trigger.label());
+    }
+
+    @Test
+    void sloCountsOnlyScheduledRuns() throws SQLException {
+        store.accept(run("c1", "pool-1", "m", Outcome.PASS, NOW.minusSeconds(10)));
+        store.accept(run("c1", "pool-1", "m", Outcome.PASS, NOW.minusSeconds(20)));
+        for (int i = 0; i < 20; i++) {
+            store.accept(run("c1", "pool-1", "m", Outcome.FAIL, NOW.minusSeconds(30 + i)).withTrigger(Trigger.GATE));
+        }
+        store.accept(run("c1", "pool-1", "m", Outcome.ERROR, NOW.minusSeconds(60)).withTrigger(Trigger.API));
+        store.accept(run("c1", "pool-2", "m", Outcome.FAIL, NOW.minusSeconds(70)).withTrigger(Trigger.GATE));
+
+        assertThat(queries.sloCounts(NOW.minus(Duration.ofHours(1)))).containsExactly(
+                new SloCount("pool-1", "m", "streaming", 2, 2));
+    }
+
+    /**
+     * Rows written before runs carried a trigger: the migration makes a gate's runs (known from gate_runs) 'gate'
+     * and the rest 'schedule', and a result read back without a trigger in its JSON takes the column's.
+     */
+    @Test
+    void rowsFromBeforeTheTriggerColumnAreBackfilled() throws SQLException {
+        DataSource old = emptyDatabase();
+        Flyway.configure().dataSource(old).locations("classpath:db/migration").target("5").load().migrate();
+        RunResult gateRun = run("c1", "pool-1", "m", Outcome.FAIL, NOW.minusSeconds(10));
+        RunResult scheduled = run("c1", "pool-1", "m", Outcome.PASS, NOW.minusSeconds(20));
+        try (Connection c = old.getConnection()) {
+            for (RunResult r : List.of(gateRun, scheduled)) {
+                try (var ps = c.prepareStatement("INSERT INTO runs (run_id, canary, pool, endpoint, model, slo_class,"
+                        + " started_at, outcome, result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    ps.setString(1, r.runId());
+                    ps.setString(2, r.canary());
+                    ps.setString(3, r.pool());
+                    ps.setString(4, r.endpoint());
+                    ps.setString(5, r.model());
+                    ps.setString(6, r.sloClass());
+                    ps.setObject(7, RunRows.timestamp(r.startedAt()));
+                    ps.setString(8, r.outcome().label());
+                    // as the version before wrote it: no trigger in the JSON
+                    ps.setString(9, Runs.JSON.valueToTree(r).deepCopy().<com.fasterxml.jackson.databind.node.ObjectNode>
+                            require().without("trigger").toString());
+                    ps.executeUpdate();
+                }
+            }
+            try (var ps = c.prepareStatement("INSERT INTO gate_runs (gate_id, seq, side, run_id, outcome)"
+                    + " VALUES ('g1', 0, 'candidate', ?, 'fail')")) {
+                ps.setString(1, gateRun.runId());
+                ps.executeUpdate();
+            }
+        }
+        Database db = new Database(old, () -> Flyway.configure().dataSource(old)
+                .locations("classpath:db/migration").load().migrate());
+        RunQueries upgraded = new RunQueries(db, Runs.JSON);
+
+        assertThat(upgraded.get(gateRun.runId())).get().extracting(RunResult::trigger).isEqualTo(Trigger.GATE);
+        assertThat(upgraded.get(scheduled.runId())).get().extracting(RunResult::trigger)
+                .isEqualTo(Trigger.SCHEDULE);
+        assertThat(upgraded.sloCounts(NOW.minus(Duration.ofHours(1)))).containsExactly(
+                new SloCount("pool-1", "m", "streaming", 1, 1));
     }
 
     private static RunQuery query(Instant since, Instant until, String outcome, String canary, int limit,

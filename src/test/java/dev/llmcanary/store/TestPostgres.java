@@ -59,13 +59,34 @@ public final class TestPostgres {
         return ds;
     }
 
-    private static void dropSchema() {
+    /** A new, empty schema of its own (dropped at exit), for tests that migrate step by step. */
+    public static DataSource emptySchema() {
+        String schema = "t_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl(URL);
         ds.setUser(user());
         ds.setPassword(password());
         try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+            st.execute("CREATE SCHEMA " + schema);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot create test schema " + schema, e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> dropSchema(schema)));
+        ds.setCurrentSchema(schema);
+        return ds;
+    }
+
+    private static void dropSchema() {
+        dropSchema(SCHEMA);
+    }
+
+    private static void dropSchema(String schema) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(URL);
+        ds.setUser(user());
+        ds.setPassword(password());
+        try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         } catch (java.sql.SQLException e) {
             // best effort at exit: a leftover schema only costs disk in a throwaway test database
         }

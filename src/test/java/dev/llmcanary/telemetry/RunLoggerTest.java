@@ -2,6 +2,7 @@ package dev.llmcanary.telemetry;
 
 import dev.llmcanary.canary.run.Outcome;
 import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.canary.run.RunTimings;
 import dev.llmcanary.canary.run.TokenCounts;
 import dev.llmcanary.canary.run.ViolationView;
@@ -10,6 +11,8 @@ import dev.llmcanary.evidence.EvidenceFigures;
 import dev.llmcanary.guardrail.GuardrailVerdict;
 import dev.llmcanary.testing.LogCapture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Instant;
 import java.util.List;
@@ -44,6 +47,17 @@ class RunLoggerTest {
             assertThat(line).contains("evidence_before_requests_waiting=2.0", "evidence_after_requests_waiting=37.0",
                     "evidence_after_kv_cache_usage_ratio=0.98");
             assertThat(line).doesNotContain("saturation", "no data", "dcgm_temperature", "evidence_before_kv");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} run: the log line says trigger={0}")
+    @EnumSource(Trigger.class)
+    void theLogLineCarriesTheTrigger(Trigger trigger) {
+        try (LogCapture logs = LogCapture.install()) {
+            new RunLogger(1, () -> 0).accept(result("triggered-" + trigger.label(), Outcome.FAIL).withTrigger(trigger));
+
+            assertThat(logs.lines()).filteredOn(l -> l.contains("triggered-" + trigger.label())).singleElement()
+                    .asString().contains("trigger=" + trigger.label());
         }
     }
 

@@ -96,7 +96,16 @@ public final class CanaryRunner {
         this.evidence = evidence;
     }
 
+    /** A scheduled run of {@code target}; callers that are not the scheduler say what started the run. */
     public CompletionStage<RunResult> run(Target target) {
+        return run(target, Trigger.SCHEDULE);
+    }
+
+    /**
+     * Runs {@code target}; the result, its metrics, span, log line and stored row carry {@code trigger}, and only a
+     * {@link Trigger#SCHEDULE} run feeds SLO compliance and the histograms alerts read.
+     */
+    public CompletionStage<RunResult> run(Target target, Trigger trigger) {
         Catalog cat = catalog.get();
         CanaryDefinition canary = target.canary();
         Pool pool = target.pool();
@@ -124,7 +133,7 @@ public final class CanaryRunner {
         return client.stream(request, options, observed.listener()).toCompletionStage()
                 .thenApplyAsync(attempt -> {
                     RunResult assembled = assemble(runId, startedAt, target, sloClass, thresholds, attempt,
-                            observed.traceId());
+                            observed.traceId()).withTrigger(trigger);
                     assembledAt[0] = System.nanoTime();
                     return loadProbeActive.test(assembled.pool()) ? assembled.markedDuringLoadProbe() : assembled;
                 }, worker)

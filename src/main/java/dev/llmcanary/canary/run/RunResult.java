@@ -21,6 +21,8 @@ import java.util.List;
  *                          be our own load rather than an incident
  * @param connectRetries how many times establishing the connection was retried before the request was written
  *                       (never a re-sent request; TTFT is measured from the request write, so retries never inflate it)
+ * @param trigger    what started the run; only {@link Trigger#SCHEDULE} runs feed SLO compliance, alerts and the
+ *                   histograms those read
  */
 public record RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
                         String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
@@ -29,9 +31,9 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                         List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
                         String completionSha256, long bytes, int events, Timeline timeline, String completion,
                         Integer retryAfterSeconds, Evidence evidence, boolean duringLoadProbe,
-                        int connectRetries) {
+                        int connectRetries, Trigger trigger) {
 
-    /** A result without server evidence, outside any load probe. */
+    /** A scheduled run's result without server evidence, outside any load probe. */
     public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
                      String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
                      Integer httpStatus, RunTimings timings, TokenCounts tokens, String finishReason,
@@ -44,7 +46,10 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                 completionSha256, bytes, events, timeline, completion, retryAfterSeconds, 0);
     }
 
-    /** A result without server evidence, outside any load probe, after {@code connectRetries} connection retries. */
+    /**
+     * A scheduled run's result without server evidence, outside any load probe, after {@code connectRetries}
+     * connection retries.
+     */
     public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
                      String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
                      Integer httpStatus, RunTimings timings, TokenCounts tokens, String finishReason,
@@ -54,10 +59,11 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                      Integer retryAfterSeconds, int connectRetries) {
         this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
                 timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
-                completionSha256, bytes, events, timeline, completion, retryAfterSeconds, null, false, connectRetries);
+                completionSha256, bytes, events, timeline, completion, retryAfterSeconds, null, false, connectRetries,
+                Trigger.SCHEDULE);
     }
 
-    /** A result without a {@code Retry-After} answer. */
+    /** A scheduled run's result without a {@code Retry-After} answer. */
     public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
                      String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
                      Integer httpStatus, RunTimings timings, TokenCounts tokens, String finishReason,
@@ -74,7 +80,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks,
                 guardrails, traceId, completionSha256, bytes, events, timeline, completion, retryAfterSeconds, e,
-                duringLoadProbe, connectRetries);
+                duringLoadProbe, connectRetries, trigger);
     }
 
     /** This result, marked as finished while a load probe ran on its pool. */
@@ -82,7 +88,20 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, true, connectRetries);
+                retryAfterSeconds, evidence, true, connectRetries, trigger);
+    }
+
+    /** This result, as started by {@code t}. */
+    public RunResult withTrigger(Trigger t) {
+        return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
+                errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
+                sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, t);
+    }
+
+    /** Whether this run speaks for the fleet's service level (SLO compliance, alerts, the histograms they read). */
+    public boolean scheduled() {
+        return trigger == Trigger.SCHEDULE;
     }
 
     public boolean failed() {

@@ -18,6 +18,7 @@ public enum Trigger {
     private final String label = name().toLowerCase(Locale.ROOT);
 
     /** The {@code trigger} label value and the value in the run's JSON, log line and span. */
+    @com.fasterxml.jackson.annotation.JsonValue
     public String label() {
         return label;
     }

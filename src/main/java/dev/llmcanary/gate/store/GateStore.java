@@ -3,6 +3,7 @@ package dev.llmcanary.gate.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.store.Database;
 import dev.llmcanary.store.Retention;
 
@@ -208,11 +209,15 @@ public final class GateStore {
         return out;
     }
 
-    /** A pool's stored runs of the given canaries that started in [since, until), newest first, at most limit. */
+    /**
+     * A pool's stored runs of the given canaries that started in [since, until), newest first, at most limit. Other
+     * gates' runs are left out: they belong to their gate (a {@code gate} baseline names them), and a rolled-back
+     * candidate's failures must not become a later gate's evidence or baseline.
+     */
     public List<RunResult> window(String pool, List<String> canaries, Instant since, Instant until, int limit)
             throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT result_json FROM runs WHERE pool = ? AND started_at >= ?"
-                + " AND started_at < ?");
+                + " AND started_at < ? AND run_trigger <> '" + Trigger.GATE.label() + "'");
         if (!canaries.isEmpty()) {
             sql.append(" AND canary IN (").append("?, ".repeat(canaries.size() - 1)).append("?)");
         }
