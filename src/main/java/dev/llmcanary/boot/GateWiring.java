@@ -73,7 +73,7 @@ public class GateWiring {
         CanaryConfig.Gates g = config.gates();
         GateLimits limits = new GateLimits(g.maxRepetitions(), g.maxConcurrency(), g.maxConcurrentPerPool(),
                 g.maxDeadline(), g.retryAfter(), g.staleAfter(), g.maxWindow());
-        return new GateService(catalog::current, new GateRunStarter(scheduler::poolGate, runner::run), store, json, limits, clock,
+        return new GateService(catalog::current, new GateRunStarter(scheduler::poolGate, runner::run, scheduler.skippedRuns()), store, json, limits, clock,
                 timer, worker, registry, tracer, owner());
     }
 
