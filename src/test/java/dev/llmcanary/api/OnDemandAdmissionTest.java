@@ -75,8 +75,8 @@ class OnDemandAdmissionTest {
 
         List<HttpResponse<String>> refused = answers.stream().filter(r -> r.statusCode() == 429).toList();
         assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).as(r.body()).isIn(200, 429));
-        assertThat(recorder.peakInFlight()).as("streams on the target at once").isEqualTo(CAP);
         assertThat(refused).as("triggers over the cap").isNotEmpty();
+        assertThat(recorder.peakInFlight()).as("streams on the target at once").isBetween(1, CAP);
         assertThat(refused).allSatisfy(r -> {
             assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
                     t -> assertThat(t).startsWith("application/problem+json"));
