@@ -1,6 +1,8 @@
 package dev.llmcanary.api;
 
 import dev.llmcanary.boot.CanaryConfig;
+import dev.llmcanary.boot.CanaryScheduler;
+import dev.llmcanary.boot.schedule.OnDemandRuns;
 import dev.llmcanary.boot.CatalogHolder;
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.CanaryDefinition;
@@ -20,12 +22,16 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** Lists canaries and runs one on demand. Targets come only from configuration: a caller can narrow, never add. */
@@ -38,15 +44,17 @@ public class CanaryResource {
     static final String MODEL = "[A-Za-z0-9][A-Za-z0-9._:/@-]{0,255}";
 
     private final CatalogHolder catalog;
-    private final CanaryRunner runner;
     private final RunHistory history;
     private final CanaryConfig config;
+    private final OnDemandRuns onDemand;
 
-    public CanaryResource(CatalogHolder catalog, CanaryRunner runner, RunHistory history, CanaryConfig config) {
+    public CanaryResource(CatalogHolder catalog, CanaryRunner runner, RunHistory history, CanaryConfig config,
+                          CanaryScheduler scheduler) {
         this.catalog = catalog;
-        this.runner = runner;
         this.history = history;
         this.config = config;
+        this.onDemand = new OnDemandRuns(scheduler::poolGate, scheduler.skippedRuns(), runner::run,
+                CanaryScheduler::tokensUsed);
     }
 
     @GET
@@ -60,7 +68,17 @@ public class CanaryResource {
     @Path("/{id}/runs")
     @TriggerAuth
     @SecurityRequirement(name = "bearer")
-    @Operation(summary = "Run a canary now on its targets (optionally narrowed) and return every full result")
+    @Operation(summary = "Run a canary now on its targets (optionally narrowed) and return every full result",
+            description = "The trigger is admitted as a whole through each pool's limits (quiet windows, "
+                    + "max_concurrent_canaries less the slot kept for scheduled canaries, token budget) or not at "
+                    + "all; runs beyond the pool's free slots run one after another on the slots it got.")
+    @APIResponse(responseCode = "200", description = "every run's full result")
+    @APIResponse(responseCode = "429", description = "a pool's limits refuse the trigger now (concurrency, token "
+            + "budget, quiet window); nothing was started. Retry-After estimates when asking again can succeed.",
+            headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type = SchemaType.INTEGER)),
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "409", description = "a pool can never admit it as configured (its only slot is "
+            + "kept for its scheduled canaries)", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public CompletionStage<TriggerResponse> run(
             @PathParam("id") @Pattern(regexp = NAME, message = "must be a canary id") String id,
             @Parameter(description = "only this configured pool") @QueryParam("pool")
@@ -88,10 +106,8 @@ public class CanaryResource {
             throw ProblemException.badRequest("canary '" + id + "' matches " + targets.size()
                     + " targets, more than the " + max + " one trigger may run; narrow with ?pool=, ?endpoint= or ?model=");
         }
-        List<CompletableFuture<RunResult>> runs = targets.stream()
-                .map(t -> runner.run(t, Trigger.API).toCompletableFuture()).toList();
-        return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<RunResult> results = runs.stream().map(CompletableFuture::join).toList();
+        // Refused (429/409, ProblemMappers) when a pool's limits say no; then nothing started.
+        return onDemand.run(targets, Trigger.API).thenApply(results -> {
             Outcome worst = results.stream().map(RunResult::outcome).max(Comparator.naturalOrder())
                     .orElse(Outcome.PASS);
             return new TriggerResponse(id, worst.label(), results);

@@ -37,6 +37,21 @@ public class ProblemMappers {
         return respond(Problem.of(400, "Bad Request", "malformed JSON body"));
     }
 
+    /**
+     * An on-demand trigger a pool's limits refuse: 429 with an estimated {@code Retry-After} while asking again can
+     * succeed, 409 when the pool as configured never admits it.
+     */
+    @ServerExceptionMapper
+    public Response refused(dev.llmcanary.boot.schedule.OnDemandRuns.Refused e) {
+        if (e.retryAfter() == null) {
+            return respond(Problem.of(409, "Conflict", e.getMessage()));
+        }
+        Response r = respond(Problem.of(429, "Too Many Requests", e.getMessage() + "; nothing was started"));
+        long millis = e.retryAfter().toMillis();
+        r.getHeaders().add("Retry-After", String.valueOf(Math.max(1, (millis + 999) / 1000)));
+        return r;
+    }
+
     /** The result queue is full: the service is saturated, the caller may retry later. */
     @ServerExceptionMapper
     public Response overloaded(java.util.concurrent.RejectedExecutionException e) {

@@ -5,6 +5,7 @@ import dev.llmcanary.boot.schedule.EndpointGuards;
 import dev.llmcanary.boot.schedule.JobTicker;
 import dev.llmcanary.boot.schedule.PoolGate;
 import dev.llmcanary.boot.schedule.SkipReason;
+import dev.llmcanary.boot.schedule.SkippedRuns;
 import dev.llmcanary.boot.schedule.SlotClaims;
 import dev.llmcanary.boot.schedule.SpreadOffsets;
 import dev.llmcanary.canary.Catalog;
@@ -63,6 +64,7 @@ public class CanaryScheduler {
     private final EndpointGuards guards;
     private final SlotClaims claims;
     private final SkipLog skips;
+    private final SkippedRuns skippedRuns;
     private final Map<JobKey, Job> jobs = new HashMap<>();
     private final Map<String, PoolGate> gates = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> jobGauges = new HashMap<>();
@@ -73,6 +75,7 @@ public class CanaryScheduler {
     public CanaryScheduler(Vertx vertx, CatalogHolder catalog, CanaryRunner runner, MeterRegistry registry,
                            Clock clock, EndpointGuards guards, SlotClaims claims, SkipLog skips) {
         this.skips = skips;
+        this.skippedRuns = new SkippedRuns(registry);
         this.vertx = vertx;
         this.claims = claims;
         this.guards = guards;
@@ -198,6 +201,8 @@ public class CanaryScheduler {
     private void updateJobGauges() {
         Map<String, Integer> counts = new HashMap<>();
         jobs.keySet().forEach(k -> counts.merge(k.pool(), 1, Integer::sum));
+        // A pool with scheduled jobs keeps a slot for them (PoolGate#slots); the scheduler alone knows them.
+        gates.forEach((pool, gate) -> gate.scheduledJobs(counts.getOrDefault(pool, 0)));
         jobGauges.forEach((pool, gauge) -> gauge.set(counts.getOrDefault(pool, 0)));
         counts.forEach((pool, n) -> jobGauges.computeIfAbsent(pool, p -> {
             AtomicInteger value = new AtomicInteger();
@@ -214,8 +219,12 @@ public class CanaryScheduler {
     }
 
     private void countSkip(String pool, SkipReason reason) {
-        Counter.builder(MetricNames.SKIPPED_RUNS).description("Scheduled canary ticks that did not start a run")
-                .tags(MetricNames.POOL, pool, MetricNames.REASON, reason.label()).register(registry).increment();
+        skippedRuns.count(pool, reason, Trigger.SCHEDULE);
+    }
+
+    /** The skipped-runs counter, shared with gate and on-demand runs. */
+    public SkippedRuns skippedRuns() {
+        return skippedRuns;
     }
 
     /** Prompt + output tokens of a run; prompt tokens the server did not report count as 0. */

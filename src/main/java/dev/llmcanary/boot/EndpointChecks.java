@@ -7,12 +7,15 @@ import dev.llmcanary.target.EndpointHealth;
 import dev.llmcanary.target.EndpointProbe;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +37,8 @@ import static dev.llmcanary.telemetry.MetricNames.POOL;
  * Keeps the latest health and model check of every endpoint of every configured pool, refreshed every
  * {@code llm-canary.health.interval} and on demand, and publishes them as {@code llm_canary_endpoint_up} and
  * {@code llm_canary_model_served}. Checks run asynchronously on the event loop; a round that finds the previous one
- * still running is skipped.
+ * still running is skipped. Checks of one server run one at a time (see {@link #check(List)}) and close their
+ * connections ({@link EndpointProbe}), so checking never holds a thread of a server that has only a few.
  */
 @ApplicationScoped
 public class EndpointChecks {
@@ -131,18 +135,33 @@ public class EndpointChecks {
         });
     }
 
+    /**
+     * Checks of one host (scheme, host and port; several pools or endpoint names may point at one server) run one
+     * after another, hosts in parallel: a round never opens a burst of connections to one server, whose few HTTP
+     * threads real users need.
+     */
     private CompletionStage<List<Result>> check(List<Pool> pools) {
         List<CompletableFuture<Result>> checks = new ArrayList<>();
+        Map<String, Future<?>> lastOfHost = new HashMap<>();
         for (Pool pool : pools) {
             String apiKey = pool.apiKeyEnv() == null ? null : secrets.apply(pool.apiKeyEnv());
             for (Endpoint endpoint : pool.endpoints()) {
-                checks.add(probe.check(endpoint.baseUrl(), pool.flavor(), apiKey, pool.models())
-                        .map(h -> record(pool.name(), endpoint.name(), h))
-                        .toCompletionStage().toCompletableFuture());
+                Future<?> previous = lastOfHost.getOrDefault(host(endpoint.baseUrl()), Future.succeededFuture());
+                Future<Result> check = previous.transform(ignored ->
+                        probe.check(endpoint.baseUrl(), pool.flavor(), apiKey, pool.models())
+                                .map(h -> record(pool.name(), endpoint.name(), h)));
+                lastOfHost.put(host(endpoint.baseUrl()), check);
+                checks.add(check.toCompletionStage().toCompletableFuture());
             }
         }
         return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
                 .thenApply(v -> checks.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** What identifies one server: scheme, host and port (the scheme's default when the URL names none). */
+    static String host(URI url) {
+        int port = url.getPort() >= 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+        return (url.getScheme() + "://" + url.getHost() + ":" + port).toLowerCase(java.util.Locale.ROOT);
     }
 
     private Result record(String pool, String endpoint, EndpointHealth h) {

@@ -2,6 +2,8 @@ package dev.llmcanary.boot;
 
 import dev.llmcanary.boot.schedule.PoolGate;
 import dev.llmcanary.boot.schedule.SkipReason;
+import dev.llmcanary.boot.schedule.SkippedRuns;
+import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.run.RunResult;
@@ -12,30 +14,40 @@ import java.util.function.Function;
 
 /**
  * Starts a gate's runs through the pool's gate, like scheduled runs: they count against the pool's concurrency cap
- * and canary token budget and respect its quiet windows. A run over the concurrency cap is retried shortly; one the
- * budget or a quiet window refuses is skipped (the gate then ends inconclusive if too few ran).
+ * and canary token budget and respect its quiet windows, and as {@link Trigger#GATE} runs they never take the slot
+ * the pool keeps for its scheduled canaries, nor the budget's overspend margin ({@link PoolGate}). A run over the
+ * concurrency cap is retried shortly; one the budget or a quiet window refuses is skipped and counted (the gate then
+ * ends inconclusive if too few ran), as is one that can never get a slot (a pool whose only slot is the schedule's).
  */
 final class GateRunStarter implements RunStarter {
 
     private final Function<Pool, PoolGate> poolGates;
     private final Function<Target, CompletionStage<RunResult>> runner;
+    private final SkippedRuns skipped;
 
     /**
      * @param poolGates the pool's gate, shared with the scheduler ({@link CanaryScheduler#poolGate})
      * @param runner    starts the run ({@code CanaryRunner::run})
+     * @param skipped   counts gate runs skipped for good (waits for a slot are not skips)
      */
-    GateRunStarter(Function<Pool, PoolGate> poolGates, Function<Target, CompletionStage<RunResult>> runner) {
+    GateRunStarter(Function<Pool, PoolGate> poolGates, Function<Target, CompletionStage<RunResult>> runner,
+                   SkippedRuns skipped) {
         this.poolGates = poolGates;
         this.runner = runner;
+        this.skipped = skipped;
     }
 
     @Override
     public Start start(Target target) {
         PoolGate gate = poolGates.apply(target.pool());
-        PoolGate.Admission a = gate.admit(target.canary().priority(), target.canary().maxTokens());
+        PoolGate.Admission a = gate.admit(target.canary().priority(), target.canary().maxTokens(), Trigger.GATE);
         if (!a.admitted()) {
-            return Start.refused("pool " + target.pool().name() + ": " + a.skipped().label(),
-                    a.skipped() == SkipReason.CONCURRENCY);
+            boolean retry = a.skipped() == SkipReason.CONCURRENCY && a.retryAfter() != null;
+            if (!retry) {
+                skipped.count(target.pool().name(), a.skipped(), Trigger.GATE);
+            }
+            return Start.refused("pool " + target.pool().name() + ": " + a.skipped().label()
+                    + (a.retryAfter() == null ? " (" + a.detail() + ")" : ""), retry);
         }
         PoolGate.Ticket ticket = a.ticket();
         return Start.started(runner.apply(target).whenComplete((r, e) ->

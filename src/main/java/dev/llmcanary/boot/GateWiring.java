@@ -75,7 +75,8 @@ public class GateWiring {
         GateLimits limits = new GateLimits(g.maxRepetitions(), g.maxConcurrency(), g.maxConcurrentPerPool(),
                 g.maxDeadline(), g.retryAfter(), g.staleAfter(), g.maxWindow());
         // Gate runs are marked as such: they never feed SLO compliance, burn-rate alerts or the histograms.
-        GateRunStarter starter = new GateRunStarter(scheduler::poolGate, t -> runner.run(t, Trigger.GATE));
+        GateRunStarter starter = new GateRunStarter(scheduler::poolGate, t -> runner.run(t, Trigger.GATE),
+                scheduler.skippedRuns());
         return new GateService(catalog::current, starter, store, json, limits, clock,
                 timer, worker, registry, tracer, owner());
     }

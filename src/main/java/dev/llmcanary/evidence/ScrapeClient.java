@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Bounded GETs of metrics pages and Prometheus query results on the Vert.x event loop: the whole exchange has a
  * deadline, the body a size cap, and every failure becomes a short reason ("timeout after 2 s"), never an exception.
- * Its own connection pool, so a slow metrics page never holds a connection a canary stream waits for.
+ * Its own client, so a slow metrics page never holds a connection a canary stream waits for. Every GET asks
+ * {@code Connection: close} and its connection ends with the response: a server that serves each connection on one
+ * of a few HTTP threads (llama.cpp's) would otherwise keep a thread for our idle connection until it timed out.
  */
 public final class ScrapeClient implements AutoCloseable {
 
@@ -38,7 +40,7 @@ public final class ScrapeClient implements AutoCloseable {
         this.vertx = vertx;
         this.maxBodyBytes = maxBodyBytes;
         this.http = vertx.createHttpClient(new HttpClientOptions()
-                .setKeepAlive(true)
+                .setKeepAlive(false) // Connection: close, see the class comment
                 .setTryUseCompression(false)
                 .setTracingPolicy(TracingPolicy.IGNORE)); // scrapes are not canary runs: no client spans
     }

@@ -5,11 +5,18 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Keeps the write timings of the most recent requests (oldest evicted first) for tests and the benchmark. */
+/**
+ * Keeps the write timings of the most recent requests (oldest evicted first) and the most requests the server had in
+ * flight at once, for tests and the benchmark.
+ */
 public final class SimulatorRecorder {
 
     private final int maxRecorded;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger peakInFlight = new AtomicInteger();
     private final Map<String, LiveRecording> byId = new ConcurrentHashMap<>();
     private final Queue<String> order = new ConcurrentLinkedQueue<>();
 
@@ -32,6 +39,22 @@ public final class SimulatorRecorder {
         return rec;
     }
 
+    /** Counts a generation request in until the returned action (idempotent) counts it out. */
+    Runnable inFlight() {
+        peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        AtomicBoolean done = new AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                inFlight.decrementAndGet();
+            }
+        };
+    }
+
+    /** The most generation requests in flight at once since the start or the last {@link #clear}. */
+    public int peakInFlight() {
+        return peakInFlight.get();
+    }
+
     /** A snapshot of the recording; write-done times of writes still in flight are 0. */
     public Optional<RecordedRequest> get(String requestId) {
         LiveRecording rec = byId.get(requestId);
@@ -41,5 +64,6 @@ public final class SimulatorRecorder {
     public void clear() {
         byId.clear();
         order.clear();
+        peakInFlight.set(inFlight.get());
     }
 }

@@ -199,7 +199,12 @@ public final class SimulatorServer {
         response.putHeader("x-request-id", requestId);
         LiveRecording recording = recorder.start(requestId, model, req.path(), received);
         long headersDelayNanos = (profile.headersDelayMs() + faults.slowHeadersMs()) * MS;
-        Runnable finished = load.begin(faults.saturatedHoldMs());
+        Runnable unloaded = load.begin(faults.saturatedHoldMs());
+        Runnable counted = recorder.inFlight();
+        Runnable finished = () -> {
+            unloaded.run();
+            counted.run();
+        };
         if (faults.status() != 0) {
             after(received, headersDelayNanos, () -> {
                 statusFault(response, faults.status());

@@ -31,6 +31,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * Checks that one endpoint is up (its flavor's health route answers 2xx in time) and, for the OpenAI-compatible
  * flavors, that its {@code /v1/models} lists each model the pool expects. Runs on the Vert.x event loop, never
  * blocks, and never reads more than {@link #MAX_BODY_BYTES} of any response.
+ *
+ * <p>Every request asks {@code Connection: close} and the connection ends with its response: several inference
+ * servers (llama.cpp's among them) serve each connection on one of a handful of HTTP threads until the client closes
+ * it, so an idle keep-alive connection kept for the next check would hold one of those threads and make real users
+ * wait. A check every few seconds gains nothing from reuse; one TCP handshake on a fast network is cheap. The health
+ * and model requests of one check go one after the other, never two connections at once.
  */
 public final class EndpointProbe implements AutoCloseable {
 
@@ -54,7 +60,7 @@ public final class EndpointProbe implements AutoCloseable {
         this.clock = clock;
         HttpClientOptions options = new HttpClientOptions()
                 .setTcpNoDelay(true)
-                .setKeepAlive(true)
+                .setKeepAlive(false) // Connection: close, see the class comment
                 .setTracingPolicy(TracingPolicy.IGNORE) // checks are not canary runs: no client spans
                 .setConnectTimeout((int) Math.max(1, timeout.toMillis()));
         this.http = vertx.createHttpClient(options);
@@ -69,8 +75,8 @@ public final class EndpointProbe implements AutoCloseable {
     }
 
     /**
-     * Checks one endpoint; the health and model requests run concurrently. The future always succeeds: every failure
-     * is a reason in the result.
+     * Checks one endpoint: the health request, then the model list. The future always succeeds: every failure is a
+     * reason in the result.
      *
      * @param apiKey         the endpoint's bearer token, or {@code null}; sent, never reported
      * @param expectedModels the models the pool says the endpoint serves
@@ -79,10 +85,10 @@ public final class EndpointProbe implements AutoCloseable {
         Instant checkedAt = clock.instant();
         String base = baseUrl.toString();
         Future<Reply> health = get(Urls.join(base, healthPath(flavor)), apiKey, false);
-        Future<Reply> models = flavor.openAi()
+        Future<Reply> models = health.compose(h -> flavor.openAi()
                 ? get(Urls.join(base, MODELS_PATH), apiKey, true)
-                : Future.succeededFuture(null);
-        return Future.all(health, models).map(v -> {
+                : Future.succeededFuture(null));
+        return models.map(v -> {
             Reply h = health.result();
             String reason = h.failure() != null ? h.failure() : h.ok() ? null : "HTTP " + h.status();
             Map<String, Boolean> served = new LinkedHashMap<>();

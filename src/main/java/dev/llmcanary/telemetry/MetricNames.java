@@ -48,9 +48,10 @@ public final class MetricNames {
     /** {@code llm_canary_scheduled_jobs{pool}}: scheduled jobs (canary × endpoint × model) on the pool. */
     public static final String SCHEDULED_JOBS = "llm_canary_scheduled_jobs";
     /**
-     * {@code llm_canary_skipped_runs_total{pool,reason}}: scheduled ticks that did not start a run; reason is
-     * {@code overlap}, {@code concurrency}, {@code budget}, {@code quiet_window}, {@code circuit_open} or
-     * {@code rate_limited}.
+     * {@code llm_canary_skipped_runs_total{pool,reason,trigger}}: runs that did not start — scheduled ticks skipped
+     * ({@code trigger="schedule"}), on-demand triggers refused ({@code api}), gate runs skipped ({@code gate}); reason
+     * is {@code overlap}, {@code concurrency}, {@code budget}, {@code quiet_window}, {@code circuit_open},
+     * {@code rate_limited} or {@code claimed_elsewhere}.
      */
     public static final String SKIPPED_RUNS = "llm_canary_skipped_runs";
     /**

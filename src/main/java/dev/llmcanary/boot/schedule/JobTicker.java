@@ -1,6 +1,7 @@
 package dev.llmcanary.boot.schedule;
 
 import dev.llmcanary.canary.CanaryDefinition;
+import dev.llmcanary.canary.run.Trigger;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -103,7 +104,7 @@ public final class JobTicker {
 
         /** Nothing was sent: the pool's slot and tokens, the breaker's probe and the overlap guard go back. */
         void giveBack() {
-            ticket.finish(0L);
+            ticket.cancel();
             release(permit);
             running.set(false);
         }
@@ -123,7 +124,7 @@ public final class JobTicker {
             }
             permit = allowed.permit();
         }
-        PoolGate.Admission admission = gate.admit(priority, reservedTokens);
+        PoolGate.Admission admission = gate.admit(priority, reservedTokens, Trigger.SCHEDULE);
         if (!admission.admitted()) {
             release(permit);
             running.set(false);

@@ -48,12 +48,35 @@ public final class TokenBudget {
 
     /** Whether a canary of this priority may start now. */
     public boolean allows(CanaryDefinition.Priority priority) {
-        if (perHour == null) {
-            return true;
+        return perHour == null || spent() < ceiling(priority);
+    }
+
+    /**
+     * How long until a canary of this priority may start again, as the charges of the last hour age out of the
+     * window (reservations of runs in flight may still shrink sooner); {@code null} when it never can (a budget of 0).
+     */
+    public Duration refillAfter(CanaryDefinition.Priority priority) {
+        long ceiling = ceiling(priority);
+        long left = spent();
+        if (left < ceiling) {
+            return Duration.ZERO;
         }
-        long ceiling = priority == CanaryDefinition.Priority.LOW ? perHour
+        if (ceiling <= 0) {
+            return null;
+        }
+        Instant now = clock.instant();
+        for (Charge c : charges) {
+            left -= c.tokens;
+            if (left < ceiling) {
+                return Duration.between(now, c.at.plus(WINDOW));
+            }
+        }
+        return WINDOW;
+    }
+
+    private long ceiling(CanaryDefinition.Priority priority) {
+        return priority == CanaryDefinition.Priority.LOW ? perHour
                 : perHour + Math.round(perHour * CanaryDefinition.NORMAL_OVERSPEND); // whole tokens: 110, not 110.00000000000001
-        return spent() < ceiling;
     }
 
     /** Charges {@code tokens} now, to be corrected by {@link #settle}. */

@@ -4,6 +4,7 @@ import dev.llmcanary.testing.MutableClock;
 
 import dev.llmcanary.canary.CanaryDefinition.Priority;
 import dev.llmcanary.canary.Pool;
+import dev.llmcanary.canary.run.Trigger;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -155,7 +156,7 @@ class JobTickerTest {
                 guard.record(true, false, null);
             }
             case CONCURRENCY -> new JobTicker(r -> { }).tick(gate, Priority.NORMAL, 0, CompletableFuture::new);
-            case BUDGET -> gate.admit(Priority.NORMAL, 500).ticket().finish(500L);
+            case BUDGET -> gate.admit(Priority.NORMAL, 500, Trigger.SCHEDULE).ticket().finish(500L);
             default -> throw new IllegalArgumentException(name);
         }
         AtomicInteger claims = new AtomicInteger();
