@@ -81,7 +81,7 @@ public final class RunQueries {
     public List<SloCount> sloCounts(Instant since) throws SQLException {
         String sql = "SELECT pool, model, slo_class, COUNT(*) AS runs, "
                 + "SUM(CASE WHEN outcome = 'pass' THEN 1 ELSE 0 END) AS good FROM runs WHERE started_at >= ? "
-                + "GROUP BY pool, model, slo_class ORDER BY pool, model, slo_class";
+                + "AND outcome <> 'cancelled' GROUP BY pool, model, slo_class ORDER BY pool, model, slo_class";
         List<SloCount> counts = new ArrayList<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, RunRows.timestamp(since));
