@@ -40,6 +40,22 @@ public interface CanaryConfig {
     /** Durable run history (the database is chosen with the {@code quarkus.datasource."h2"/"pg"} settings). */
     Store store();
 
+    /** Graceful stop (README "Run store": shutdown). */
+    Shutdown shutdown();
+
+    interface Shutdown {
+        /**
+         * How long a stop waits for runs in flight to finish before cutting them (recorded {@code cancelled}); keep
+         * it at least 10 s under the pod's {@code terminationGracePeriodSeconds}, which also covers the final flush.
+         */
+        @WithDefault("20s")
+        Duration grace();
+
+        /** After cutting, how long to wait for the cut runs' results to be recorded. */
+        @WithDefault("3s")
+        Duration cutWait();
+    }
+
     /** Per-endpoint health and model checks. */
     Health health();
 
@@ -260,6 +276,13 @@ public interface CanaryConfig {
             /** Failed and errored runs (longer: they are what people debug). */
             @WithDefault("60d")
             Duration failures();
+
+            /**
+             * At most this many runs are kept (0: no cap), the oldest passes going first; enforced at each purge.
+             * At ~3.4 KB a run, 5,000,000 runs is ~17 GB.
+             */
+            @WithDefault("5000000")
+            long maxRuns();
         }
     }
 
@@ -281,6 +304,21 @@ public interface CanaryConfig {
         /** Claim each tick in the database so replicas sharing it split the runs (README "Several replicas"). */
         @WithDefault("auto")
         Claims claims();
+
+        /**
+         * The longest a tick waits for its claim; past it the tick runs (the claim may have landed) and the store
+         * counts as down: ticks then follow the outage share without asking it.
+         */
+        @WithDefault("200ms")
+        Duration claimBudget();
+
+        /** How often a replica records itself alive in the store and reads who else is (and probes a down store). */
+        @WithDefault("2s")
+        Duration heartbeatInterval();
+
+        /** A replica not heard from for this long no longer counts in the outage share. */
+        @WithDefault("10s")
+        Duration replicaTimeout();
 
         /** When ticks are claimed. */
         enum Claims {

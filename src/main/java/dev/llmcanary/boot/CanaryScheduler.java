@@ -20,6 +20,7 @@ import dev.llmcanary.telemetry.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -300,10 +302,24 @@ public class CanaryScheduler {
             }
         }
 
-        /** Whether this replica runs the slot; an unanswered claim counts as won (see {@link SlotClaims}). */
-        private CompletionStage<Boolean> claim(String claimKey, long slot) {
-            return vertx.<SlotClaims.Verdict>executeBlocking(() -> claims.claim(claimKey, slot), false)
-                    .map(SlotClaims.Verdict::runs).otherwise(true).toCompletionStage();
+        /**
+         * Empty when this replica runs the slot, else why not; decided within the claim budget, by the outage policy
+         * when the store does not answer (see {@link SlotClaims}).
+         */
+        private CompletionStage<Optional<SkipReason>> claim(String claimKey, long slot) {
+            // The verdict arrives on a claim thread (or the budget's timer): the run starts back on the tick's loop.
+            Context loop = vertx.getOrCreateContext();
+            CompletableFuture<Optional<SkipReason>> decided = new CompletableFuture<>();
+            claims.claim(claimKey, slot).whenComplete((v, error) -> loop.runOnContext(x -> {
+                if (error != null) {
+                    decided.completeExceptionally(error);
+                    return;
+                }
+                Counter.builder(MetricNames.SLOT_CLAIMS).description("How scheduled ticks were decided between replicas")
+                        .tags(MetricNames.RESULT, v.label()).register(registry).increment();
+                decided.complete(v.runs() ? Optional.empty() : Optional.of(v.skipReason()));
+            }));
+            return decided;
         }
 
         private void couldNotStart(Throwable e) {

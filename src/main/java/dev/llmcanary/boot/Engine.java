@@ -17,6 +17,10 @@ import dev.llmcanary.store.JobClaims;
 import dev.llmcanary.store.Retention;
 import dev.llmcanary.store.RunQueries;
 import dev.llmcanary.store.RunStore;
+import dev.llmcanary.store.ReplicaHeartbeats;
+import dev.llmcanary.store.StoreStatus;
+import dev.llmcanary.canary.run.InFlightRuns;
+import jakarta.annotation.Priority;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.arc.InjectableInstance;
@@ -105,14 +109,46 @@ public class Engine {
      */
     @Produces
     @Singleton
-    SlotClaims slotClaims(CanaryConfig config, JobClaims claims,
+    SlotClaims slotClaims(CanaryConfig config, JobClaims claims, StoreStatus status,
                           @DataSource("pg") InjectableInstance<AgroalDataSource> pg) {
         boolean on = switch (config.scheduler().claims()) {
             case TRUE -> true;
             case FALSE -> false;
             case AUTO -> !pg.listActive().isEmpty();
         };
-        return on ? SlotClaims.on(claims::claim) : SlotClaims.off();
+        if (!on) {
+            return SlotClaims.off();
+        }
+        // A few threads and a short queue: claims answer in milliseconds, and when they stop answering the store is
+        // marked down after one budget, so only the claims already sent can hang here.
+        ExecutorService claimThreads = new ThreadPoolExecutor(4, 4, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64),
+                r -> {
+                    Thread t = new Thread(r, "llm-canary-claims");
+                    t.setDaemon(true);
+                    return t;
+                });
+        return SlotClaims.on(claims::claim, claimThreads, config.scheduler().claimBudget(), status, claims.owner());
+    }
+
+    /** Whether the store answers; shared by the claims, the result writes and the heartbeat. */
+    @Produces
+    @Singleton
+    StoreStatus storeStatus(MeterRegistry registry, Clock clock) {
+        return new StoreStatus(registry, clock);
+    }
+
+    /** This replica's heartbeat in the store (who shares the jobs while the store is down). */
+    @Produces
+    @Singleton
+    ReplicaHeartbeats replicaHeartbeats(Database db, JobClaims claims, Clock clock) {
+        return new ReplicaHeartbeats(db, claims.owner(), clock);
+    }
+
+    /** The runs in flight, which a graceful stop waits for. */
+    @Produces
+    @Singleton
+    InFlightRuns inFlightRuns() {
+        return new InFlightRuns();
     }
 
     /** Host name (the pod name in Kubernetes) plus a random suffix, so a restarted pod is a new owner. */
@@ -131,10 +167,10 @@ public class Engine {
 
     @Produces
     @Singleton
-    RunStore runStore(Database db, ObjectMapper json, CanaryConfig config, MeterRegistry registry) {
+    RunStore runStore(Database db, ObjectMapper json, CanaryConfig config, MeterRegistry registry, StoreStatus status) {
         CanaryConfig.Store s = config.store();
-        return new RunStore(db, json, new Retention(s.retention().successes(), s.retention().failures()),
-                s.bufferSize(), registry);
+        return new RunStore(db, json, new Retention(s.retention().successes(), s.retention().failures(),
+                s.retention().maxRuns()), s.bufferSize(), registry, status);
     }
 
     @Produces
@@ -203,7 +239,7 @@ public class Engine {
     CanaryRunner canaryRunner(StreamingClient client, CatalogHolder catalog, Tracer tracer, MetricsRecorder metrics,
                               RunHistory history, RunStore store, CanaryConfig config,
                               @ResultWorker ExecutorService worker, EndpointGuards guards,
-                              EvidenceCollector evidence, LoadProbes loadProbes) {
+                              EvidenceCollector evidence, LoadProbes loadProbes, InFlightRuns inFlight) {
         CanaryConfig.Stream s = config.stream();
         RunSettings settings = new RunSettings(s.maxEventBytes(), s.maxTotalBytes(), s.maxChunkTimestamps(),
                 s.tokensEventEvery(), s.connectTimeout(), config.capture().content());
@@ -211,11 +247,12 @@ public class Engine {
         return new CanaryRunner(client, catalog, new SpanObserver(tracer),
                 List.of(metrics, new RunLogger(rate, () -> ThreadLocalRandom.current().nextDouble()),
                         history, store, guards),
-                settings, worker, System::getenv, PiiMasker::mask, evidence, loadProbes::activeOn);
+                settings, worker, System::getenv, PiiMasker::mask, evidence, loadProbes::activeOn, inFlight);
     }
 
-    void onStop(@Observes ShutdownEvent event, StreamingClient client, @ResultWorker ExecutorService worker,
-                ScrapeClient scrapes) {
+    /** After {@link Lifecycle}'s graceful stop (which drains runs and flushes results first). */
+    void onStop(@Observes @Priority(Lifecycle.STOP_PRIORITY + 100) ShutdownEvent event, StreamingClient client,
+                @ResultWorker ExecutorService worker, ScrapeClient scrapes) {
         client.close();
         scrapes.close();
         worker.shutdown();

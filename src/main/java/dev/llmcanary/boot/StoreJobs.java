@@ -2,6 +2,9 @@ package dev.llmcanary.boot;
 
 import dev.llmcanary.store.JobClaims;
 import dev.llmcanary.store.RunStore;
+import dev.llmcanary.store.ReplicaHeartbeats;
+import dev.llmcanary.store.StoreStatus;
+import dev.llmcanary.boot.schedule.SlotClaims;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,8 +17,8 @@ import java.time.Instant;
 
 /**
  * The run store's background work: migrate at start (without failing the start when the database is down), retry
- * buffered results, and purge runs past their retention
- * and scheduler slot claims older than a day. Scheduler threads, never the event loop.
+ * buffered results, the replicas' heartbeat, and purge runs past their retention or over the size cap, and slot
+ * claims and heartbeats older than a day. Scheduler threads, never the event loop.
  */
 @ApplicationScoped
 public class StoreJobs {
@@ -27,10 +30,37 @@ public class StoreJobs {
 
     private final RunStore store;
     private final JobClaims claims;
+    private final ReplicaHeartbeats heartbeats;
+    private final SlotClaims slotClaims;
+    private final StoreStatus status;
+    private final CanaryConfig config;
 
-    public StoreJobs(RunStore store, JobClaims claims) {
+    public StoreJobs(RunStore store, JobClaims claims, ReplicaHeartbeats heartbeats, SlotClaims slotClaims,
+                     StoreStatus status, CanaryConfig config) {
         this.store = store;
         this.claims = claims;
+        this.heartbeats = heartbeats;
+        this.slotClaims = slotClaims;
+        this.status = status;
+        this.config = config;
+    }
+
+    /**
+     * With replicas sharing the store: records this one alive, learns who else is (the outage share is computed over
+     * the last answer), and, while the store is down, is the probe that brings it back.
+     */
+    @Scheduled(every = "${llm-canary.scheduler.heartbeat-interval:2s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void heartbeat() {
+        if (!slotClaims.enabled()) {
+            return;
+        }
+        try {
+            slotClaims.replicasSeen(heartbeats.beat(config.scheduler().replicaTimeout()));
+            status.ok();
+        } catch (SQLException | RuntimeException e) {
+            status.failed("heartbeat", e);
+        }
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -50,7 +80,7 @@ public class StoreJobs {
         try {
             int deleted = store.purge(Instant.now());
             if (deleted > 0) {
-                LOG.infof("purged %d runs past their retention", deleted);
+                LOG.infof("purged %d runs past their retention or over the size cap", deleted);
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("run purge skipped, store unavailable (%s)", e.toString());
@@ -59,6 +89,11 @@ public class StoreJobs {
             claims.purge(Instant.now().minus(CLAIM_RETENTION));
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("claim purge skipped, store unavailable (%s)", e.getClass().getSimpleName());
+        }
+        try {
+            heartbeats.purge(Instant.now().minus(CLAIM_RETENTION));
+        } catch (SQLException | RuntimeException e) {
+            LOG.debugf("heartbeat purge skipped (%s)", e.getClass().getSimpleName());
         }
     }
 }

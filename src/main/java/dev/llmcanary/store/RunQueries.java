@@ -88,7 +88,7 @@ public final class RunQueries {
     public List<SloCount> sloCounts(Instant since) throws SQLException {
         String sql = "SELECT pool, model, slo_class, COUNT(*) AS runs, "
                 + "SUM(CASE WHEN outcome = 'pass' THEN 1 ELSE 0 END) AS good FROM runs "
-                + "WHERE run_trigger = '" + Trigger.SCHEDULE.label() + "' AND started_at >= ? "
+                + "WHERE run_trigger = '" + Trigger.SCHEDULE.label() + "' AND started_at >= ? AND outcome <> 'cancelled' "
                 + "GROUP BY pool, model, slo_class ORDER BY pool, model, slo_class";
         List<SloCount> counts = new ArrayList<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {

@@ -26,7 +26,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RunStore implements RunSink {
 
     private static final Logger LOG = Logger.getLogger(RunStore.class);
-    private static final String PURGE = "DELETE FROM runs WHERE started_at < ? AND ";
+    /** Outcomes kept as long as passes: a cancelled run says nothing about the target either. */
+    private static final String KEPT_SHORT = "outcome IN ('pass', 'cancelled')";
+    /** Rows deleted per statement, so a purge never holds a long transaction (or a statement past its timeout). */
+    static final int PURGE_BATCH = 5_000;
 
     private final Database db;
     private final RunRows rows;
@@ -37,8 +40,21 @@ public final class RunStore implements RunSink {
     /** Set after a failed write: later results go straight to the buffer instead of each waiting on a dead database. */
     private final AtomicBoolean degraded = new AtomicBoolean();
     private final Counter dropped;
+    private final Counter prunedByAge;
+    private final Counter prunedBySize;
+    private final StoreStatus status;
 
+    /** A store with a status of its own (tests). */
     public RunStore(Database db, ObjectMapper json, Retention retention, int bufferCapacity, MeterRegistry registry) {
+        this(db, json, retention, bufferCapacity, registry, new StoreStatus(registry, java.time.Clock.systemUTC()));
+    }
+
+    /** @param status shared with the scheduler's claims: a store known down is not written to, results are buffered */
+    public RunStore(Database db, ObjectMapper json, Retention retention, int bufferCapacity, MeterRegistry registry,
+                    StoreStatus status) {
+        this.status = status;
+        this.prunedByAge = pruned(registry, "age");
+        this.prunedBySize = pruned(registry, "size");
         this.db = db;
         this.rows = new RunRows(json);
         this.retention = retention;
@@ -53,13 +69,15 @@ public final class RunStore implements RunSink {
 
     @Override
     public void accept(RunResult r) {
-        if (!degraded.get()) {
+        if (!degraded.get() && status.up()) {
             try {
                 write(r);
+                status.ok();
                 return;
             } catch (SQLException | RuntimeException e) {
+                status.failed("result write", e);
                 if (degraded.compareAndSet(false, true)) {
-                    LOG.warnf("run store unavailable, buffering results (%s)", e.toString());
+                    LOG.warnf("run store unavailable, buffering results (%s)", e.getClass().getSimpleName());
                 }
             }
         }
@@ -84,9 +102,11 @@ public final class RunStore implements RunSink {
                     remove(next);
                 }
             } catch (SQLException | RuntimeException e) {
+                status.failed("buffered results flush", e);
                 LOG.debugf("run store still unavailable (%s)", e.toString());
                 return false;
             }
+            status.ok();
             if (degraded.compareAndSet(true, false)) {
                 LOG.info("run store available again, buffered results written");
             }
@@ -94,11 +114,25 @@ public final class RunStore implements RunSink {
         }
     }
 
-    /** Deletes runs older than the retention at {@code now}; returns how many. */
+    /**
+     * Deletes runs past their retention at {@code now}, then, over {@code max-runs}, the oldest passes (and cancelled
+     * runs) and then the oldest of the rest until the cap holds; counts both in {@code llm_canary_store_pruned_runs}.
+     *
+     * @return how many runs were deleted
+     */
     public int purge(Instant now) throws SQLException {
         try (Connection c = db.connect()) {
-            return delete(c, now.minus(retention.successes()), "outcome = 'pass'")
-                    + delete(c, now.minus(retention.failures()), "outcome <> 'pass'");
+            int byAge = deleteBatched(c, "started_at < ? AND " + KEPT_SHORT, now.minus(retention.successes()))
+                    + deleteBatched(c, "started_at < ? AND NOT " + KEPT_SHORT, now.minus(retention.failures()));
+            prunedByAge.increment(byAge);
+            int bySize = 0;
+            if (retention.maxRuns() > 0) {
+                long excess = count(c) - retention.maxRuns();
+                bySize = deleteOldest(c, KEPT_SHORT, excess);
+                bySize += deleteOldest(c, "NOT " + KEPT_SHORT, excess - bySize);
+                prunedBySize.increment(bySize);
+            }
+            return byAge + bySize;
         }
     }
 
@@ -117,11 +151,53 @@ public final class RunStore implements RunSink {
         }
     }
 
-    private int delete(Connection c, Instant before, String outcome) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(PURGE + outcome)) {
-            ps.setObject(1, RunRows.timestamp(before));
-            return ps.executeUpdate();
+    /** Deletes every run matching {@code where} (one timestamp parameter), a batch at a time. */
+    private static int deleteBatched(Connection c, String where, Instant before) throws SQLException {
+        String sql = "DELETE FROM runs WHERE run_id IN (SELECT run_id FROM runs WHERE " + where + " LIMIT "
+                + PURGE_BATCH + ")";
+        int total = 0;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int n;
+            do {
+                ps.setObject(1, RunRows.timestamp(before));
+                n = ps.executeUpdate();
+                total += n;
+            } while (n == PURGE_BATCH);
         }
+        return total;
+    }
+
+    /** Deletes up to {@code n} of the oldest runs matching {@code where}, a batch at a time. */
+    private static int deleteOldest(Connection c, String where, long n) throws SQLException {
+        String sql = "DELETE FROM runs WHERE run_id IN (SELECT run_id FROM runs WHERE " + where
+                + " ORDER BY started_at, run_id LIMIT ?)";
+        int total = 0;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            while (total < n) {
+                int batch = (int) Math.min(PURGE_BATCH, n - total);
+                ps.setInt(1, batch);
+                int deleted = ps.executeUpdate();
+                total += deleted;
+                if (deleted < batch) {
+                    break;
+                }
+            }
+        }
+        return total;
+    }
+
+    private static long count(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM runs");
+             java.sql.ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static Counter pruned(MeterRegistry registry, String reason) {
+        return Counter.builder(MetricNames.STORE_PRUNED_RUNS)
+                .description("Stored runs deleted by retention, by age or by the size cap")
+                .tags(MetricNames.REASON, reason).register(registry);
     }
 
     private synchronized void enqueue(RunResult r) {

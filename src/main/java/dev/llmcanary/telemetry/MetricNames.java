@@ -80,6 +80,24 @@ public final class MetricNames {
     public static final String STORE_DROPPED_RESULTS = "llm_canary_store_dropped_results";
     /** {@code llm_canary_store_buffered_results}: results waiting in memory for the database. */
     public static final String STORE_BUFFERED_RESULTS = "llm_canary_store_buffered_results";
+    /**
+     * {@code llm_canary_store_up}: 1 when the run store's last statement (claim, write, heartbeat) succeeded, 0 while
+     * it cannot be reached (ticks are then decided by the outage share, results buffered).
+     */
+    public static final String STORE_UP = "llm_canary_store_up";
+    /**
+     * {@code llm_canary_store_pruned_runs_total{reason}}: stored runs deleted by retention; reason {@code age} (past
+     * their retention) or {@code size} (over {@code max-runs}, oldest passes first).
+     */
+    public static final String STORE_PRUNED_RUNS = "llm_canary_store_pruned_runs";
+    /**
+     * {@code llm_canary_slot_claims_total{result}}: how scheduled ticks were decided when replicas share the store:
+     * {@code won}, {@code taken} (another replica's), {@code in_doubt} (no answer within the claim budget: run),
+     * {@code own_share} / {@code other_share} (store down: this replica's deterministic share, or not).
+     */
+    public static final String SLOT_CLAIMS = "llm_canary_slot_claims";
+    /** {@code llm_canary_cancelled_runs_total{pool}}: runs cut by llm-canary's own shutdown (in no SLO figure). */
+    public static final String CANCELLED_RUNS = "llm_canary_cancelled_runs";
 
     /** {@code llm_loadprobe_active{pool}}: 1 while a load probe runs on the pool, else 0 (every configured pool). */
     public static final String LOADPROBE_ACTIVE = "llm_loadprobe_active";

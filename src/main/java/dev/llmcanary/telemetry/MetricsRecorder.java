@@ -54,6 +54,12 @@ public final class MetricsRecorder implements RunSink {
 
     @Override
     public void accept(RunResult r) {
+        if (!r.outcome().judged()) {
+            // Cut by our own shutdown: not a verdict on the target, so no outcome, success value or figure.
+            Counter.builder(CANCELLED_RUNS).description("Canary runs cut by llm-canary's own shutdown")
+                    .tags(POOL, r.pool()).register(registry).increment();
+            return;
+        }
         Counter.builder(RUNS).description("Canary runs by outcome")
                 .tags(POOL, r.pool(), MODEL, r.model(), SLO_CLASS, r.sloClass(), CANARY, r.canary(),
                         OUTCOME, r.outcome().label(), TRIGGER, r.trigger().label())

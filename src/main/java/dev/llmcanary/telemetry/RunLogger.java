@@ -39,7 +39,18 @@ public final class RunLogger implements RunSink {
 
     @Override
     public void accept(RunResult r) {
-        boolean failed = r.outcome() != Outcome.PASS;
+        // A run our own shutdown cut is always logged, at info: it is no failure of the target.
+        boolean failed = r.outcome() != Outcome.PASS && r.outcome().judged();
+        if (!r.outcome().judged()) {
+            Map<String, Object> fields = fields(r);
+            fields.forEach(MDC::put);
+            try {
+                LOG.info("canary run cancelled by shutdown");
+            } finally {
+                fields.keySet().forEach(MDC::remove);
+            }
+            return;
+        }
         if (!failed && random.getAsDouble() >= successSampleRate) {
             return;
         }

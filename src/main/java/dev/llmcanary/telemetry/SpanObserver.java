@@ -202,7 +202,7 @@ public final class SpanObserver implements RunObserver {
                     span.addEvent(EVENT_GUARDRAIL_FAILED, Attributes.of(GUARDRAIL, g.name(), REASON, g.reason()));
                 }
             }
-            if (r.outcome() != Outcome.PASS) {
+            if (r.outcome() != Outcome.PASS && r.outcome().judged()) {
                 span.setAttribute(ERROR_TYPE, r.outcome() == Outcome.ERROR ? r.errorKind() : firstRule(r));
                 span.setStatus(StatusCode.ERROR, r.reason());
             }

@@ -113,6 +113,19 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void thePodsGracePeriodCoversTheServicesShutdownGracePlusTheFlush() throws IOException {
+        Deployment d = only(BASE.resolve("deployment.yaml"), Deployment.class);
+        Long pod = d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+        String grace = d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("LLM_CANARY_SHUTDOWN_GRACE")).findFirst().orElseThrow().getValue();
+
+        assertThat(pod).as("terminationGracePeriodSeconds").isNotNull();
+        // 10 s for cutting what is left (recorded cancelled), flushing buffered results and the JVM's exit.
+        assertThat(java.time.Duration.ofSeconds(pod))
+                .isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(Long.parseLong(grace.replace("s", ""))).plusSeconds(10));
+    }
+
+    @Test
     void probesUseTheQuarkusHealthRoutes() throws IOException {
         Container c = only(BASE.resolve("deployment.yaml"), Deployment.class)
                 .getSpec().getTemplate().getSpec().getContainers().get(0);

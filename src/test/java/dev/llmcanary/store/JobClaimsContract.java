@@ -89,6 +89,24 @@ abstract class JobClaimsContract {
     }
 
     @Test
+    void heartbeatsListTheReplicasSeenWithinTheWindowAndALeavingReplicaAtOnceNoMore() throws SQLException {
+        String a = "a-" + UUID.randomUUID();
+        String b = "b-" + UUID.randomUUID();
+        String stale = "stale-" + UUID.randomUUID();
+        java.time.Duration window = java.time.Duration.ofSeconds(10);
+        new ReplicaHeartbeats(db, stale, Clock.fixed(NOW.minusSeconds(11), ZoneOffset.UTC)).beat(window);
+        new ReplicaHeartbeats(db, b, Clock.fixed(NOW.minusSeconds(9), ZoneOffset.UTC)).beat(window);
+        ReplicaHeartbeats self = new ReplicaHeartbeats(db, a, Clock.fixed(NOW, ZoneOffset.UTC));
+
+        assertThat(self.beat(window)).as("seen within 10 s of now").contains(a, b).doesNotContain(stale);
+        assertThat(self.beat(window)).as("a second beat updates, never duplicates").filteredOn(a::equals).hasSize(1);
+
+        new ReplicaHeartbeats(db, b, Clock.fixed(NOW, ZoneOffset.UTC)).leave();
+        assertThat(self.beat(window)).contains(a).doesNotContain(b);
+        assertThat(self.purge(NOW.minusSeconds(10))).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
     void purgeDeletesOnlyClaimsOlderThanTheCutoff() throws SQLException {
         deleteAllClaims();
         replica("a", NOW.minus(2, ChronoUnit.DAYS)).claim(job, 1);

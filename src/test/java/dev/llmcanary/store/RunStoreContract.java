@@ -42,6 +42,11 @@ abstract class RunStoreContract {
     SimpleMeterRegistry registry;
     RunStore store;
     RunQueries queries;
+    Database database;
+
+    Database db() {
+        return database;
+    }
 
     /** A database with the current schema and no rows. */
     abstract DataSource freshDatabase() throws SQLException;
@@ -55,6 +60,7 @@ abstract class RunStoreContract {
         registry = new SimpleMeterRegistry();
         Database db = new Database(dataSource, () -> Flyway.configure().dataSource(dataSource)
                 .locations("classpath:db/migration").load().migrate());
+        database = db;
         store = new RunStore(db, Runs.JSON, RETENTION, 3, registry);
         queries = new RunQueries(db, Runs.JSON);
     }
@@ -209,6 +215,110 @@ abstract class RunStoreContract {
         assertThat(store.purge(NOW)).isEqualTo(3);
         assertThat(queries.find(query(null, null, null, null, 100, null)).runs()).extracting(StoredRun::runId)
                 .containsExactly("pass-13d", "fail-59d");
+    }
+
+    /** One size-cap case: what is stored, the cap, what must remain. */
+    record SizeCase(String name, List<String> stored, long maxRuns, List<String> kept) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static java.util.stream.Stream<SizeCase> sizeCases() {
+        // ids: outcome-age in minutes; all within the age retention
+        return java.util.stream.Stream.of(
+                new SizeCase("under the cap nothing goes", List.of("pass-3", "fail-2", "pass-1"), 3,
+                        List.of("pass-3", "fail-2", "pass-1")),
+                new SizeCase("over the cap the oldest passes go first", List.of("pass-5", "fail-4", "pass-3",
+                        "cancelled-2", "pass-1"), 3, List.of("fail-4", "cancelled-2", "pass-1")),
+                new SizeCase("passes alone not enough: then the oldest failures",
+                        List.of("fail-4", "error-3", "pass-2", "fail-1"), 2, List.of("error-3", "fail-1")),
+                new SizeCase("no cap (0) keeps all", List.of("pass-3", "pass-2", "pass-1"), 0,
+                        List.of("pass-3", "pass-2", "pass-1")));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("sizeCases")
+    void theSizeCapPrunesTheOldestPassesFirstAndCountsThem(SizeCase c) throws SQLException {
+        RunStore capped = new RunStore(db(), Runs.JSON, new Retention(Duration.ofDays(14), Duration.ofDays(60),
+                c.maxRuns()), 3, registry);
+        for (String id : c.stored()) {
+            String[] p = id.split("-");
+            capped.accept(run(id, "c", "p", "m", Outcome.valueOf(p[0].toUpperCase(java.util.Locale.ROOT)),
+                    NOW.minus(Duration.ofMinutes(Long.parseLong(p[1])))));
+        }
+
+        int deleted = capped.purge(NOW);
+
+        assertThat(queries.find(query(null, null, null, null, 100, null)).runs()).extracting(StoredRun::runId)
+                .containsExactlyInAnyOrderElementsOf(c.kept());
+        assertThat(deleted).isEqualTo(c.stored().size() - c.kept().size());
+        assertThat(registry.get(MetricNames.STORE_PRUNED_RUNS).tag("reason", "size").counter().count())
+                .isEqualTo(deleted);
+        assertThat(registry.get(MetricNames.STORE_PRUNED_RUNS).tag("reason", "age").counter().count()).isZero();
+    }
+
+    @Test
+    void theAgePurgeCountsWhatItDeletedAndKeepsCancelledRunsAsLongAsPasses() throws SQLException {
+        store.accept(run("cancelled-15d", "c", "p", "m", Outcome.CANCELLED, NOW.minus(Duration.ofDays(15))));
+        store.accept(run("cancelled-13d", "c", "p", "m", Outcome.CANCELLED, NOW.minus(Duration.ofDays(13))));
+
+        assertThat(store.purge(NOW)).isEqualTo(1);
+        assertThat(queries.find(query(null, null, null, null, 100, null)).runs()).extracting(StoredRun::runId)
+                .containsExactly("cancelled-13d");
+        assertThat(registry.get(MetricNames.STORE_PRUNED_RUNS).tag("reason", "age").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void theSizeCapDeletesInBatches() throws SQLException {
+        int n = RunStore.PURGE_BATCH + 7;
+        try (Connection c = db().connect()) {
+            c.setAutoCommit(false);
+            RunRows rows = new RunRows(Runs.JSON);
+            for (int i = 0; i < n; i++) {
+                rows.insert(c, run(String.format("bulk-%06d", i), "c", "p", "m", Outcome.PASS, NOW.minusSeconds(n - i)));
+            }
+            c.commit();
+        }
+        RunStore capped = new RunStore(db(), Runs.JSON, new Retention(Duration.ofDays(14), Duration.ofDays(60), 5),
+                3, registry);
+
+        assertThat(capped.purge(NOW)).isEqualTo(n - 5);
+        assertThat(queries.find(query(null, null, null, null, 100, null)).runs()).extracting(StoredRun::runId)
+                .containsExactlyInAnyOrder(java.util.stream.IntStream.range(n - 5, n)
+                        .mapToObj(i -> String.format("bulk-%06d", i)).toArray(String[]::new));
+    }
+
+    @Test
+    void aStoreKnownDownIsNotWrittenToAndTheFlushBringsItBack() throws SQLException {
+        StoreStatus status = new StoreStatus(registry, java.time.Clock.systemUTC());
+        RunStore shared = new RunStore(db(), Runs.JSON, RETENTION, 3, registry, status);
+        shared.flush();
+        status.failed("slot claim", null); // the scheduler's claim found out first
+        int attempts = dataSource.attempts();
+
+        shared.accept(run("while-down", "c", "p", "m", Outcome.PASS, NOW));
+
+        assertThat(dataSource.attempts()).as("connections asked of a store known down").isEqualTo(attempts);
+        assertThat(shared.buffered()).isEqualTo(1);
+        assertThat(shared.flush()).isTrue();
+        assertThat(status.up()).isTrue();
+        assertThat(queries.get("while-down")).isPresent();
+    }
+
+    @Test
+    void aFailedWriteMarksTheStoreDown() throws SQLException {
+        SimpleMeterRegistry own = new SimpleMeterRegistry();
+        StoreStatus status = new StoreStatus(own, java.time.Clock.systemUTC());
+        RunStore shared = new RunStore(db(), Runs.JSON, RETENTION, 3, own, status);
+        shared.flush();
+        dataSource.down(true);
+
+        shared.accept(run("c", "p", "m", Outcome.PASS, NOW));
+
+        assertThat(status.up()).isFalse();
+        assertThat(own.get(MetricNames.STORE_UP).gauge().value()).isZero();
     }
 
     @Test

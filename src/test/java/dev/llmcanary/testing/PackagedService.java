@@ -145,6 +145,11 @@ public final class PackagedService implements AutoCloseable {
         return log;
     }
 
+    /** The running process (to signal it, e.g. {@code destroy()} sends SIGTERM). */
+    public Process process() {
+        return process;
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }

@@ -120,6 +120,9 @@ public final class EndpointGuard {
 
     /** Feeds a finished run's outcome to the breaker and, for an HTTP 429, starts the wait it asked for. */
     public void record(RunResult r) {
+        if (!r.outcome().judged()) {
+            return; // cut by our own shutdown: says nothing about the endpoint
+        }
         boolean failed = r.outcome() == Outcome.ERROR || (r.httpStatus() != null && r.httpStatus() >= 500);
         boolean limited = r.httpStatus() != null && r.httpStatus() == 429;
         record(failed, limited, r.retryAfterSeconds());

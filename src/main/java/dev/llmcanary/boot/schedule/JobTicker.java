@@ -57,33 +57,34 @@ public final class JobTicker {
      * Like {@link #tick(EndpointGuard, PoolGate, CanaryDefinition.Priority, long, Supplier)} when replicas share the
      * work: the local checks come first, and only a tick this replica would run is claimed, so a tick the claim's
      * winner would skip for a local reason (overlap, breaker, pool limits) is left to a replica that can run it. A
-     * lost claim gives back everything the local checks reserved and is skipped as {@code claimed_elsewhere}.
+     * lost claim gives back everything the local checks reserved and is skipped with the claim's reason
+     * ({@code claimed_elsewhere}, or {@code other_replicas_share} while the store is down).
      *
-     * @param claim claims the tick's slot; completes with whether this replica runs it
+     * @param claim claims the tick's slot; completes empty when this replica runs it, else with why not
      * @return completes with why the tick was skipped, empty when the run started
      */
     public CompletionStage<Optional<SkipReason>> tick(EndpointGuard guard, PoolGate gate,
                                                       CanaryDefinition.Priority priority, long reservedTokens,
-                                                      Supplier<CompletionStage<Boolean>> claim,
+                                                      Supplier<CompletionStage<Optional<SkipReason>>> claim,
                                                       Supplier<CompletionStage<Long>> run) {
         Held held = reserve(guard, gate, priority, reservedTokens);
         if (held.skipped != null) {
             return CompletableFuture.completedFuture(skipped(held.skipped));
         }
-        CompletionStage<Boolean> claimed;
+        CompletionStage<Optional<SkipReason>> claimed;
         try {
             claimed = claim.get();
         } catch (RuntimeException e) {
             held.giveBack();
             throw e;
         }
-        return claimed.handle((won, error) -> {
-            if (error != null || !Boolean.TRUE.equals(won)) {
+        return claimed.handle((lost, error) -> {
+            if (error != null || lost == null || lost.isPresent()) {
                 held.giveBack();
                 if (error != null) {
                     throw new CompletionException(error);
                 }
-                return skipped(SkipReason.CLAIMED_ELSEWHERE);
+                return skipped(lost == null ? SkipReason.CLAIMED_ELSEWHERE : lost.get());
             }
             start(held, run);
             return Optional.<SkipReason>empty();

@@ -17,7 +17,9 @@ public enum SkipReason {
     /** The endpoint answered HTTP 429 and its {@code Retry-After} had not passed. */
     RATE_LIMITED,
     /** Another replica sharing the database claimed this tick's slot and runs it. */
-    CLAIMED_ELSEWHERE;
+    CLAIMED_ELSEWHERE,
+    /** The shared store could not be reached and the job is another live replica's share ({@link OutageShare}). */
+    OTHER_REPLICAS_SHARE;
 
     /** The metric label value, e.g. {@code quiet_window}. */
     public String label() {

@@ -60,6 +60,7 @@ public final class CanaryRunner {
     private final Function<String, String> masker;
     private final EvidenceCollector evidence;
     private final java.util.function.Predicate<String> loadProbeActive;
+    private final InFlightRuns inFlight;
 
     /** A runner that reads no server evidence and knows of no load probes. */
     public CanaryRunner(StreamingClient client, Supplier<Catalog> catalog, RunObserver observer, List<RunSink> sinks,
@@ -77,6 +78,16 @@ public final class CanaryRunner {
                         RunSettings settings, Executor worker, Function<String, String> secrets,
                         Function<String, String> masker, EvidenceCollector evidence,
                         java.util.function.Predicate<String> loadProbeActive) {
+        this(client, catalog, observer, sinks, settings, worker, secrets, masker, evidence, loadProbeActive,
+                new InFlightRuns());
+    }
+
+    /** @param inFlight the runs in flight, which the service's graceful stop waits for (and cuts) */
+    public CanaryRunner(StreamingClient client, Supplier<Catalog> catalog, RunObserver observer, List<RunSink> sinks,
+                        RunSettings settings, Executor worker, Function<String, String> secrets,
+                        Function<String, String> masker, EvidenceCollector evidence,
+                        java.util.function.Predicate<String> loadProbeActive, InFlightRuns inFlight) {
+        this.inFlight = inFlight;
         this.loadProbeActive = loadProbeActive;
         this.client = client;
         this.catalog = catalog;
@@ -103,15 +114,28 @@ public final class CanaryRunner {
 
     /**
      * Runs {@code target}; the result, its metrics, span, log line and stored row carry {@code trigger}, and only a
-     * {@link Trigger#SCHEDULE} run feeds SLO compliance and the histograms alerts read.
+     * {@link Trigger#SCHEDULE} run feeds SLO compliance and the histograms alerts read. Once the service is shutting
+     * down, completes at once with a {@link ShuttingDownException} instead.
      */
     public CompletionStage<RunResult> run(Target target, Trigger trigger) {
+        String runId = UUID.randomUUID().toString();
+        if (!inFlight.enter(runId)) {
+            return CompletableFuture.failedFuture(new ShuttingDownException());
+        }
+        try {
+            return start(runId, target, trigger).whenComplete((r, e) -> inFlight.exit(runId));
+        } catch (RuntimeException e) {
+            inFlight.exit(runId);
+            throw e;
+        }
+    }
+
+    private CompletionStage<RunResult> start(String runId, Target target, Trigger trigger) {
         Catalog cat = catalog.get();
         CanaryDefinition canary = target.canary();
         Pool pool = target.pool();
         Thresholds thresholds = cat.thresholdsOf(canary);
         String sloClass = canary.sloClass();
-        String runId = UUID.randomUUID().toString();
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
         RunObserver.ObservedRun observed = observer.begin(runId, target, start);
@@ -130,10 +154,19 @@ public final class CanaryRunner {
                 new ScrapeTarget(pool.name(), target.endpoint().name(), target.endpoint().baseUrl()), startedAt);
 
         long[] assembledAt = {-1};
+        boolean[] cut = {false};
         return client.stream(request, options, observed.listener()).toCompletionStage()
+                .thenApply(attempt -> {
+                    // Read as the stream ends: one that ends after our shutdown began to cut streams was cut by us.
+                    cut[0] = inFlight.cutting();
+                    return attempt;
+                })
                 .thenApplyAsync(attempt -> {
                     RunResult assembled = assemble(runId, startedAt, target, sloClass, thresholds, attempt,
                             observed.traceId()).withTrigger(trigger);
+                    if (cut[0] && assembled.outcome() != Outcome.PASS) {
+                        assembled = assembled.cancelled();
+                    }
                     assembledAt[0] = System.nanoTime();
                     return loadProbeActive.test(assembled.pool()) ? assembled.markedDuringLoadProbe() : assembled;
                 }, worker)

@@ -105,6 +105,16 @@ public record RunResult(String runId, String canary, String pool, String endpoin
     }
 
     public boolean failed() {
-        return outcome != Outcome.PASS;
+        return outcome != Outcome.PASS && outcome != Outcome.CANCELLED;
+    }
+
+    /** This result, cut by our own shutdown: {@code cancelled}, with what the stream showed kept in the reason. */
+    public RunResult cancelled() {
+        String why = "cancelled: llm-canary shut down before the run finished"
+                + (reason == null ? "" : " (stream so far: " + reason + ")");
+        return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, Outcome.CANCELLED, why,
+                errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
+                sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger);
     }
 }

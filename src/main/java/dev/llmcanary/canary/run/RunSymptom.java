@@ -14,6 +14,9 @@ final class RunSymptom {
      * completion, slow decode, guardrails.
      */
     static String of(RunResult r, Thresholds thresholds) {
+        if (!r.outcome().judged()) {
+            return null; // cut by our own shutdown: nothing to explain
+        }
         for (SloCheck c : r.sloChecks()) {
             if (!c.passed() && c.name().equals("ttft")) {
                 return "TTFT over threshold";

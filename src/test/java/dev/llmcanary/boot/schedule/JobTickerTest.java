@@ -98,7 +98,7 @@ class JobTickerTest {
 
         Optional<SkipReason> skipped = ticker.tick(null, gate, Priority.NORMAL, 50, () -> {
             claims.incrementAndGet();
-            return CompletableFuture.completedFuture(true);
+            return CompletableFuture.completedFuture(Optional.<SkipReason>empty());
         }, () -> {
             started.incrementAndGet();
             return new CompletableFuture<>();
@@ -121,7 +121,7 @@ class JobTickerTest {
         AtomicInteger started = new AtomicInteger();
 
         Optional<SkipReason> skipped = ticker.tick(guard, gate, Priority.NORMAL, 50,
-                () -> CompletableFuture.completedFuture(false), () -> {
+                () -> CompletableFuture.completedFuture(Optional.of(SkipReason.CLAIMED_ELSEWHERE)), () -> {
                     started.incrementAndGet();
                     return CompletableFuture.completedFuture(1L);
                 }).toCompletableFuture().join();
@@ -163,7 +163,7 @@ class JobTickerTest {
 
         Optional<SkipReason> skipped = ticker.tick(guard, gate, Priority.NORMAL, 10, () -> {
             claims.incrementAndGet();
-            return CompletableFuture.completedFuture(true);
+            return CompletableFuture.completedFuture(Optional.<SkipReason>empty());
         }, () -> CompletableFuture.completedFuture(1L)).toCompletableFuture().join();
 
         assertThat(skipped).contains(reason);
