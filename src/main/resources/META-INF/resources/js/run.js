@@ -53,6 +53,7 @@ function figures(run) {
   const t = run.timings || {};
   const tok = run.tokens || {};
   const rows = [['TTFT', seconds(t.ttft)], ['TTFT from start', seconds(t.ttftFromStart)],
+    ['pool wait / connect', `${seconds(t.poolWait)} / ${seconds(t.connect)}`],
     ['time to headers', seconds(t.timeToHeaders)], ['end to end', seconds(t.e2e)],
     ['output tokens/s', number(t.outputTokensPerSecond)], ['TPOT', seconds(t.tpot)],
     ['gap p50 / p95 / max', `${seconds(t.interTokenP50)} / ${seconds(t.interTokenP95)} / ${seconds(t.interTokenMax)}`],
