@@ -354,6 +354,10 @@ class KubernetesKustomizeTest {
         List<HasMetadata> objects = build(c);
         Set<String> discovered = discoveryNamespaces(objects);
         assertThat(discovered).as("the shipped pools discover endpoints").isNotEmpty();
+        if (c.root().startsWith("overlays/")) {
+            // an overlay ships the pools that discover there, so it must ship the RBAC too (no 403 out of the box)
+            assertThat(c.has("discovery-rbac")).as("%s lists the discovery-rbac component", c.root()).isTrue();
+        }
         for (String target : discovered) {
             assertThat(canWatchEndpointSlices(objects, target, ns))
                     .as("EndpointSlices in %s readable (403 without the discovery-rbac component)", target)
