@@ -20,11 +20,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.llmcanary.telemetry.MetricNames.CONFIG_RELOAD_SUCCESSFUL;
 import static dev.llmcanary.telemetry.MetricNames.CONFIG_RELOAD_TIMESTAMP;
+import static dev.llmcanary.telemetry.MetricNames.SCENARIOS_DISABLED;
+import static dev.llmcanary.telemetry.MetricNames.SCENARIOS_RELOAD_SUCCESSFUL;
 
 /**
  * Loads canaries, pools and SLO classes as a whole: everything is validated first, and on any error the last good
  * catalog stays in force while every error is logged with file, line, column and field. A good load is swapped in
- * atomically and the scheduler reconciles its jobs with it.
+ * atomically and the scheduler reconciles its jobs with it. Load-probe scenarios follow with a status of their own,
+ * so "my canaries are broken" ({@code llm_canary_config_last_reload_successful 0}) stays apart from "a scenario is
+ * broken" ({@code llm_canary_scenarios_last_reload_successful 0}) and from "a scenario names a pool this deployment
+ * does not have" (disabled with a located warning, counted in {@code llm_canary_scenarios_disabled}).
  */
 @ApplicationScoped
 public class ConfigReloader {
@@ -41,8 +46,12 @@ public class ConfigReloader {
     private final LoadProbes loadProbes;
     private final String scenariosDir;
     private final AtomicInteger lastOk = new AtomicInteger();
+    private final AtomicInteger scenariosOk = new AtomicInteger();
+    private final AtomicInteger scenariosDisabled = new AtomicInteger();
     private final AtomicLong lastAttemptMillis = new AtomicLong();
     private volatile List<ConfigError> lastErrors = List.of();
+    private volatile List<ConfigError> lastScenarioErrors = List.of();
+    private volatile List<ConfigError> disabledScenarios = List.of();
 
     public ConfigReloader(CanaryConfig config, Config mpConfig, CatalogHolder catalog, EmbeddedSimulator simulator,
                           CanaryScheduler scheduler, DiscoveredEndpoints discovered, MeterRegistry registry,
@@ -57,13 +66,20 @@ public class ConfigReloader {
         this.simulator = simulator;
         this.scheduler = scheduler;
         Gauge.builder(CONFIG_RELOAD_SUCCESSFUL, lastOk, AtomicInteger::get)
-                .description("1 when the last configuration load succeeded, 0 when it failed").register(registry);
+                .description("1 when the last load of canaries, pools and SLO classes succeeded, 0 when it failed")
+                .register(registry);
+        Gauge.builder(SCENARIOS_RELOAD_SUCCESSFUL, scenariosOk, AtomicInteger::get)
+                .description("1 when the last load of the load-probe scenarios found no error, 0 when it failed")
+                .register(registry);
+        Gauge.builder(SCENARIOS_DISABLED, scenariosDisabled, AtomicInteger::get)
+                .description("Load-probe scenarios left out because the pool they name is not configured")
+                .register(registry);
         Gauge.builder(CONFIG_RELOAD_TIMESTAMP, lastAttemptMillis, v -> v.get() / 1000.0)
                 .description("Unix time of the last configuration load attempt").baseUnit("seconds")
                 .register(registry);
     }
 
-    /** Loads all configuration now; returns whether it is in force. */
+    /** Loads all configuration now; returns whether all of it is in force (canaries and scenarios without errors). */
     public synchronized boolean reload() {
         lastAttemptMillis.set(Clock.systemUTC().millis());
         ConfigLoader loader = new ConfigLoader(this::variable, GuardrailFactory.standard());
@@ -92,25 +108,42 @@ public class ConfigReloader {
 
     /**
      * Load-probe scenarios are validated against the new catalog; on errors the last good scenarios stay in force
-     * (the canaries still reload) and the reload counts as failed.
+     * and only the scenarios' status says so (the canaries reloaded). A scenario naming a pool that is not configured
+     * is left out with a warning: it does not fit this deployment, which is no fault of the others.
      */
     private boolean reloadScenarios(dev.llmcanary.canary.Catalog c) {
         ScenarioLoader.Result r = new ScenarioLoader(this::variable).load(Path.of(scenariosDir), c);
+        disabledScenarios = r.disabled();
+        scenariosDisabled.set(r.disabled().size());
+        r.disabled().forEach(e -> LOG.warnf("load-probe scenario disabled: %s", e));
         if (!r.ok()) {
-            lastOk.set(0);
-            lastErrors = List.copyOf(r.errors());
+            scenariosOk.set(0);
+            lastScenarioErrors = r.errors();
             r.errors().forEach(e -> LOG.errorf("invalid load-probe scenario: %s", e));
             LOG.errorf("scenarios not loaded (%d errors); keeping the last good scenarios", r.errors().size());
             return false;
         }
         scenarios.swap(r.scenarios());
-        LOG.infof("load-probe scenarios loaded: %d", r.scenarios().scenarios().size());
+        scenariosOk.set(1);
+        lastScenarioErrors = List.of();
+        LOG.infof("load-probe scenarios loaded: %d (%d disabled)", r.scenarios().scenarios().size(),
+                r.disabled().size());
         return true;
     }
 
-    /** The errors of the last load, empty when it succeeded. */
+    /** The errors of the last load of canaries, pools and SLO classes; empty when it succeeded. */
     public List<ConfigError> lastErrors() {
         return lastErrors;
+    }
+
+    /** The errors of the last load of the load-probe scenarios; empty when it succeeded. */
+    public List<ConfigError> lastScenarioErrors() {
+        return lastScenarioErrors;
+    }
+
+    /** The scenarios the last load left out because their pool is not configured, one located warning each. */
+    public List<ConfigError> disabledScenarios() {
+        return disabledScenarios;
     }
 
     private Optional<String> variable(String name) {

@@ -41,10 +41,23 @@ public final class MetricNames {
      * the last check, else 0; only for OpenAI-compatible flavors, and absent while the list cannot be read.
      */
     public static final String MODEL_SERVED = "llm_canary_model_served";
-    /** {@code llm_canary_config_last_reload_successful}: 1 when the last configuration load succeeded. */
+    /**
+     * {@code llm_canary_config_last_reload_successful}: 1 when the last load of the canary configuration (canaries,
+     * pools, SLO classes, gate suites) succeeded. Load-probe scenarios have their own status below.
+     */
     public static final String CONFIG_RELOAD_SUCCESSFUL = "llm_canary_config_last_reload_successful";
     /** {@code llm_canary_config_last_reload_timestamp_seconds}: Unix time of the last load attempt. */
     public static final String CONFIG_RELOAD_TIMESTAMP = "llm_canary_config_last_reload_timestamp";
+    /**
+     * {@code llm_canary_scenarios_last_reload_successful}: 1 when the last load of the load-probe scenarios found no
+     * error (scenarios disabled for an unconfigured pool are not errors); 0 keeps the last good scenarios.
+     */
+    public static final String SCENARIOS_RELOAD_SUCCESSFUL = "llm_canary_scenarios_last_reload_successful";
+    /**
+     * {@code llm_canary_scenarios_disabled}: scenarios left out at the last load because the pool they name is not
+     * configured (e.g. the shipped examples, written for the simulator's pools); each is logged with file:line.
+     */
+    public static final String SCENARIOS_DISABLED = "llm_canary_scenarios_disabled";
     /** {@code llm_canary_scheduled_jobs{pool}}: scheduled jobs (canary × endpoint × model) on the pool. */
     public static final String SCHEDULED_JOBS = "llm_canary_scheduled_jobs";
     /**

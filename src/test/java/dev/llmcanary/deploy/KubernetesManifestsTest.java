@@ -11,7 +11,6 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -47,10 +46,17 @@ class KubernetesManifestsTest {
     /** Kinds without a fabric8 model class on the classpath: read as GenericKubernetesResource. */
     static final Set<String> GENERIC_KINDS = Set.of("ServiceMonitor");
 
+    static final Path COMPONENTS = K8S.resolve("components");
+
+    /**
+     * Every Kubernetes object file: not the kustomizations, the namespace setting (a kustomize transformer) or the
+     * cluster's pools.yaml (service configuration; KubernetesKustomizeTest loads it with the service's loader).
+     */
     static Stream<Path> manifestFiles() throws IOException {
         try (Stream<Path> files = Files.walk(K8S)) {
             return files.filter(p -> p.toString().endsWith(".yaml"))
                     .filter(p -> !p.getFileName().toString().equals("kustomization.yaml"))
+                    .filter(p -> !p.startsWith(K8S.resolve("namespace")) && !p.equals(BASE.resolve("pools.yaml")))
                     .sorted().toList().stream();
         }
     }
@@ -165,11 +171,19 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void configMapShipsTheSameSloClassesAsTheRepository() throws IOException {
-        ConfigMap cm = only(BASE.resolve("configmap-canaries.yaml"), ConfigMap.class);
-        assertThat(cm.getData()).containsKeys("pools.yaml", "slo-classes.yaml");
-        assertThat(cm.getData().get("slo-classes.yaml").strip())
-                .isEqualTo(Files.readString(Path.of("canaries/slo-classes.yaml")).strip());
+    void poolsComeFromTheirOwnConfigMapMountedWhereThePoolsFileSettingPoints() throws IOException {
+        Container c = only(BASE.resolve("deployment.yaml"), Deployment.class)
+                .getSpec().getTemplate().getSpec().getContainers().get(0);
+        String poolsFile = c.getEnv().stream().filter(e -> e.getName().equals("LLM_CANARY_CONFIG_POOLS_FILE"))
+                .findFirst().orElseThrow().getValue();
+        assertThat(c.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(poolsFile).isEqualTo(m.getMountPath() + "/pools.yaml");
+            assertThat(m.getName()).isEqualTo("pools");
+            assertThat(m.getSubPath()).isNull();
+        });
+        JsonNode generator = yaml(BASE.resolve("kustomization.yaml")).get("configMapGenerator").get(0);
+        assertThat(generator.get("name").asText()).isEqualTo("llm-canary-pools");
+        assertThat(generator.get("files").get(0).asText()).isEqualTo("pools.yaml");
     }
 
     @Test
@@ -205,12 +219,18 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void serviceIsScrapedByAnnotationsAndByTheServiceMonitor() throws IOException {
+    void theBaseScrapesNothingItselfAndEachScrapeComponentOneWay() throws IOException {
         Service svc = only(BASE.resolve("service.yaml"), Service.class);
-        assertThat(svc.getMetadata().getAnnotations()).containsEntry("prometheus.io/scrape", "true")
-                .containsEntry("prometheus.io/path", "/metrics").containsEntry("prometheus.io/port", "8080");
+        assertThat(svc.getMetadata().getAnnotations()).as("a Service annotation would scrape a second time")
+                .isNullOrEmpty();
         assertThat(svc.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getName()).isEqualTo("http"));
-        GenericKubernetesResource sm = only(BASE.resolve("servicemonitor.yaml"), GenericKubernetesResource.class);
+        assertThat(only(BASE.resolve("deployment.yaml"), Deployment.class).getSpec().getTemplate().getMetadata()
+                .getAnnotations()).isNullOrEmpty();
+        assertThat(only(COMPONENTS.resolve("scrape-annotations/annotations.yaml"), Deployment.class).getSpec()
+                .getTemplate().getMetadata().getAnnotations()).containsEntry("prometheus.io/scrape", "true")
+                .containsEntry("prometheus.io/path", "/metrics").containsEntry("prometheus.io/port", "8080");
+        GenericKubernetesResource sm = only(COMPONENTS.resolve("servicemonitor/servicemonitor.yaml"),
+                GenericKubernetesResource.class);
         assertThat(sm.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
         @SuppressWarnings("unchecked")
         Map<String, Object> spec = (Map<String, Object>) sm.getAdditionalProperties().get("spec");
@@ -272,10 +292,8 @@ class KubernetesManifestsTest {
                 .extracting(s -> s.getMetadata().getName())
                 .containsExactlyInAnyOrder("llm-canary-tokens", "llm-canary-pool-keys", "llm-canary-postgres");
         // deploy/loadprobe/job.yaml is the one load-probe Job template (LoadProbeJobTemplateTest)
-        try (Stream<Path> files = Files.walk(K8S)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
-                assertThat(load(f)).as("%s", f).noneMatch(Job.class::isInstance);
-            }
+        for (Path f : manifestFiles().toList()) {
+            assertThat(load(f)).as("%s", f).noneMatch(Job.class::isInstance);
         }
     }
 
@@ -291,7 +309,7 @@ class KubernetesManifestsTest {
             assertThat(m.getName()).isEqualTo("scenarios");
             assertThat(m.getSubPath()).isNull();
         });
-        assertThat(only(BASE.resolve("configmap-scenarios.yaml"), ConfigMap.class).getMetadata().getName())
+        assertThat(yaml(Path.of("scenarios/Kustomization")).get("configMapGenerator").get(0).get("name").asText())
                 .isEqualTo("llm-canary-scenarios");
         assertThat(env.get("LLM_CANARY_LOAD_PROBES_RUNNER_DIR")).isEqualTo("/deployments/gatling");
         assertThat(Files.readString(Path.of("src/main/docker/Dockerfile.jvm")))
@@ -299,32 +317,50 @@ class KubernetesManifestsTest {
                 .contains("COPY --chown=185 gatling/target/lib/ /deployments/gatling/lib/");
     }
 
-    static Stream<Path> kustomizations() {
-        return Stream.of(BASE, K8S.resolve("overlays/single"), K8S.resolve("overlays/ha"));
+    static Stream<Path> kustomizations() throws IOException {
+        List<Path> dirs = new ArrayList<>(List.of(BASE, K8S.resolve("overlays/single"), K8S.resolve("overlays/ha"),
+                K8S.resolve("namespace"), Path.of("canaries"), Path.of("scenarios")));
+        try (Stream<Path> components = Files.list(COMPONENTS)) {
+            components.sorted().forEach(dirs::add);
+        }
+        return dirs.stream();
     }
 
-    @ParameterizedTest(name = "{0}: every resource and patch it lists exists")
+    static Path kustomizationFile(Path dir) {
+        return Files.exists(dir.resolve("kustomization.yaml")) ? dir.resolve("kustomization.yaml")
+                : dir.resolve("Kustomization");
+    }
+
+    @ParameterizedTest(name = "{0}: every resource, component, transformer, patch and generated file it lists exists")
     @MethodSource("kustomizations")
     void kustomizationReferencesExist(Path dir) throws IOException {
-        JsonNode k = yaml(dir.resolve("kustomization.yaml"));
+        JsonNode k = yaml(kustomizationFile(dir));
         List<String> refs = new ArrayList<>();
-        k.path("resources").forEach(r -> refs.add(r.asText()));
+        for (String field : List.of("resources", "components", "transformers")) {
+            k.path(field).forEach(r -> refs.add(r.asText()));
+        }
         k.path("patches").forEach(p -> {
             if (p.has("path")) {
                 refs.add(p.get("path").asText());
             }
         });
+        k.path("configMapGenerator").forEach(g -> g.path("files").forEach(f -> refs.add(f.asText())));
         assertThat(refs).isNotEmpty();
         for (String ref : refs) {
             Path target = dir.resolve(ref).normalize();
             assertThat(Files.exists(target)).as("%s lists %s", dir, ref).isTrue();
             if (Files.isDirectory(target)) {
-                assertThat(target.resolve("kustomization.yaml")).exists();
+                assertThat(Files.exists(target.resolve("kustomization.yaml")) || Files.exists(target.resolve("Kustomization")))
+                        .as("%s is a kustomization", target).isTrue();
             }
         }
-        if (!dir.equals(BASE)) {
-            assertThat(refs).contains("../../base");
-            assertThat(k.get("namespace").asText()).isEqualTo("llm-canary");
+        if (dir.startsWith(COMPONENTS)) {
+            assertThat(k.get("kind").asText()).isEqualTo("Component");
+        }
+        if (dir.startsWith(K8S.resolve("overlays"))) {
+            assertThat(refs).contains("../../base", "../../namespace");
+            // kustomize's namespace: field would also move the discovery Roles out of the pools' namespaces
+            assertThat(k.has("namespace")).as("the namespace is the one setting in deploy/kubernetes/namespace").isFalse();
         }
     }
 }

@@ -14,7 +14,9 @@ import java.util.function.Function;
  *
  * Placeholders resolve from environment variables; {@code ${llm-canary.simulator.url}} defaults to the embedded
  * simulator's address. Load-probe scenarios are checked against the pools too ({@code scenarios} by default; a
- * missing folder means none). Exit status 0 when valid, 1 with every error printed as {@code file:line:column: field: message}.
+ * missing folder means none); one naming a pool that is not configured is disabled, printed as a {@code warning:}
+ * line, and does not fail the check. Exit status 0 when valid, 1 with every error printed as
+ * {@code file:line:column: field: message}.
  */
 public final class ConfigCheck {
 
@@ -35,14 +37,16 @@ public final class ConfigCheck {
             Path scenariosDir = Path.of(args.length > 3 ? args[3] : "scenarios");
             ScenarioLoader.Result scenarios = new ScenarioLoader(name -> variable(name, env))
                     .load(scenariosDir, result.catalog());
+            scenarios.disabled().forEach(e -> out.println("warning: " + e));
             if (!scenarios.ok()) {
                 scenarios.errors().forEach(e -> err.println(e));
                 err.printf("%d error(s)%n", scenarios.errors().size());
                 return 1;
             }
-            out.printf("configuration OK: %d canaries, %d pools, %d SLO classes, %d load-probe scenarios%n",
-                    result.catalog().canaries().size(), result.catalog().pools().size(),
-                    result.catalog().sloClasses().size(), scenarios.scenarios().scenarios().size());
+            out.printf("configuration OK: %d canaries, %d pools, %d SLO classes, %d load-probe scenarios"
+                            + " (%d disabled)%n", result.catalog().canaries().size(), result.catalog().pools().size(),
+                    result.catalog().sloClasses().size(), scenarios.scenarios().scenarios().size(),
+                    scenarios.disabled().size());
             return 0;
         }
         result.errors().forEach(e -> err.println(e));

@@ -49,10 +49,15 @@ public final class ScenarioLoader {
         this.placeholders = new Placeholders(variables);
     }
 
-    /** The outcome of a load: the scenarios when all are valid, otherwise every error found. */
-    public record Result(ScenarioSet scenarios, List<ConfigError> errors) {
+    /**
+     * The outcome of a load: the scenarios when all are valid, otherwise every error found. {@code disabled} holds
+     * one located warning per scenario left out because its pool is not configured: a scenario written for other
+     * pools (the shipped examples name the simulator's) does not fit this deployment, which is not an error in it.
+     */
+    public record Result(ScenarioSet scenarios, List<ConfigError> errors, List<ConfigError> disabled) {
         public Result {
             errors = List.copyOf(errors);
+            disabled = List.copyOf(disabled);
         }
 
         public boolean ok() {
@@ -63,9 +68,10 @@ public final class ScenarioLoader {
     /** A missing directory is no scenarios, not an error: load probes are optional. */
     public Result load(Path dir, Catalog catalog) {
         List<ConfigError> errors = new ArrayList<>();
+        List<ConfigError> disabled = new ArrayList<>();
         List<Scenario> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
-            return new Result(ScenarioSet.EMPTY, errors);
+            return new Result(ScenarioSet.EMPTY, errors, disabled);
         }
         Map<String, String> firstSeen = new HashMap<>();
         for (Path file : files(dir, errors)) {
@@ -84,7 +90,9 @@ public final class ScenarioLoader {
             }
             Values values = new Values(problems, placeholders);
             int before = problems.count();
-            Scenario s = bind(root.get(), values, name, catalog);
+            List<ConfigError> unknownPool = new ArrayList<>();
+            Scenario s = bind(root.get(), values, name, catalog, new Problems(name, unknownPool));
+            disabled.addAll(unknownPool);
             if (s != null && problems.count() == before) {
                 YamlNode idNode = ((YamlNode.Mapping) root.get()).entries().get("id").value();
                 String here = name + ":" + idNode.line() + ":" + idNode.column();
@@ -96,10 +104,11 @@ public final class ScenarioLoader {
                 }
             }
         }
-        return errors.isEmpty() ? new Result(new ScenarioSet(out), errors) : new Result(null, errors);
+        return errors.isEmpty() ? new Result(new ScenarioSet(out), errors, disabled)
+                : new Result(null, errors, disabled);
     }
 
-    private Scenario bind(YamlNode root, Values values, String source, Catalog catalog) {
+    private Scenario bind(YamlNode root, Values values, String source, Catalog catalog, Problems unknownPool) {
         YamlNode.Mapping top = values.mapping(root, "");
         if (top == null) {
             return null;
@@ -107,7 +116,7 @@ public final class ScenarioLoader {
         Fields f = new Fields(values, top, "", KEYS);
         String id = f.matching("id", true, SloClassBinder.NAME, "a valid id");
         String description = f.string("description");
-        Pool pool = pool(f, catalog);
+        Pool pool = pool(f, catalog, unknownPool);
         String model = f.requiredString("model");
         if (pool != null && model != null && !pool.models().contains(model)) {
             f.error("model", "model \"" + model + "\" is not served by pool \"" + pool.name() + "\"; it serves: "
@@ -144,14 +153,18 @@ public final class ScenarioLoader {
         return s;
     }
 
-    private static Pool pool(Fields f, Catalog catalog) {
+    /** An unknown pool goes to {@code unknownPool} (the scenario is disabled), not to the errors. */
+    private static Pool pool(Fields f, Catalog catalog, Problems unknownPool) {
         String name = f.requiredString("pool");
         if (name == null) {
             return null;
         }
         Optional<Pool> pool = catalog.pool(name);
         if (pool.isEmpty()) {
-            f.error("pool", "unknown pool \"" + name + "\"");
+            String configured = catalog.pools().stream().map(Pool::name).sorted().reduce((a, b) -> a + ", " + b)
+                    .orElse("none");
+            unknownPool.at(f.node("pool"), "pool", "unknown pool \"" + name + "\" (configured: " + configured
+                    + "); scenario disabled");
             return null;
         }
         if (!pool.get().flavor().openAi()) {

@@ -31,9 +31,20 @@ class ConfigCheckTest {
         assertThat(check("canaries", "canaries/pools.yaml", "canaries/slo-classes.yaml", "scenarios")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains(", 2 load-probe scenarios");
         java.nio.file.Files.writeString(dir.resolve("bad.yaml"),
-                "id: x\npool: nope\nmodel: m\narrival: {type: constant, rate: 1}\nduration: 1s\n");
+                "id: x\npool: sim-h100\nmodel: m\narrival: {type: constant, rate: 1}\nduration: 1s\n");
         assertThat(check("canaries", "canaries/pools.yaml", "canaries/slo-classes.yaml", dir.toString())).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad.yaml:2:7: pool: unknown pool \"nope\"");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad.yaml:3:8: model: model \"m\" is not served");
+    }
+
+    @Test
+    void aScenarioForAnotherDeploymentsPoolIsAWarningNotAFailure(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Files.writeString(dir.resolve("other.yaml"),
+                "id: x\npool: nope\nmodel: m\narrival: {type: constant, rate: 1}\nduration: 1s\n");
+        assertThat(check("canaries", "canaries/pools.yaml", "canaries/slo-classes.yaml", dir.toString())).isZero();
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("warning: ").contains("other.yaml:2:7: pool: unknown pool \"nope\"")
+                .contains("scenario disabled").contains(", 0 load-probe scenarios (1 disabled)");
     }
 
     @Test

@@ -38,6 +38,7 @@ class ScenarioLoaderTest {
     void shippedScenariosLoad() {
         ScenarioLoader.Result r = loader.load(Path.of("scenarios"), catalog);
         assertThat(r.errors()).isEmpty();
+        assertThat(r.disabled()).isEmpty();
         Scenario constant = r.scenarios().find("sim-chat-constant").orElseThrow();
         assertThat(constant.arrival().kind()).isEqualTo(Scenario.Arrival.Kind.CONSTANT);
         assertThat(constant.arrival().poisson()).isTrue();
@@ -71,8 +72,6 @@ class ScenarioLoaderTest {
                 arguments("unknown key", VALID + "colour: red\n",
                         "scenarios/s.yaml:6:1: colour: unknown key; allowed: id, description, pool, model, api,"
                                 + " prompt_mix, max_tokens, arrival, duration, assertions, off_peak, abort, regression"),
-                arguments("unknown pool", VALID.replace("sim-h100", "nope"),
-                        "scenarios/s.yaml:2:7: pool: unknown pool \"nope\""),
                 arguments("pool without OpenAI flavor", VALID.replace("sim-h100", "sim-triton"),
                         "scenarios/s.yaml:2:7: pool: pool \"sim-triton\" speaks triton-generate; load probes need"
                                 + " openai-chat or openai-completions"),
@@ -125,6 +124,35 @@ class ScenarioLoaderTest {
         ScenarioLoader.Result r = loader.load(dir, catalog);
         assertThat(r.ok()).isFalse();
         assertThat(r.errors()).extracting(ConfigError::toString).containsExactly(message);
+    }
+
+    /**
+     * A scenario written for pools this deployment does not have (the shipped ones name the simulator's sim-h100) is
+     * left out with a located warning; the other scenarios load and the load is not failed by it.
+     */
+    @Test
+    void unknownPoolDisablesTheScenarioWithALocatedWarningInsteadOfFailingTheLoad(@TempDir Path tmp) throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("scenarios"));
+        Files.writeString(dir.resolve("a.yaml"), VALID);
+        Files.writeString(dir.resolve("b.yaml"), VALID.replace("s1", "s2").replace("sim-h100", "nope"));
+        ScenarioLoader.Result r = loader.load(dir, catalog);
+        assertThat(r.ok()).isTrue();
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.disabled()).extracting(ConfigError::toString).containsExactly(
+                "scenarios/b.yaml:2:7: pool: unknown pool \"nope\" (configured: sim-completions, sim-h100,"
+                        + " sim-llamacpp-native, sim-tgi-native, sim-tgi2, sim-triton); scenario disabled");
+        assertThat(r.scenarios().scenarios()).extracting(Scenario::id).containsExactly("s1");
+    }
+
+    @Test
+    void unknownPoolDoesNotHideTheScenariosRealErrors(@TempDir Path tmp) throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("scenarios"));
+        Files.writeString(dir.resolve("s.yaml"), VALID.replace("sim-h100", "nope") + "colour: red\n");
+        ScenarioLoader.Result r = loader.load(dir, catalog);
+        assertThat(r.ok()).isFalse();
+        assertThat(r.errors()).extracting(ConfigError::toString).singleElement().asString()
+                .startsWith("scenarios/s.yaml:6:1: colour: unknown key");
+        assertThat(r.disabled()).hasSize(1);
     }
 
     @Test
