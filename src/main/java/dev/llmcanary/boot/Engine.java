@@ -203,7 +203,7 @@ public class Engine {
     CanaryRunner canaryRunner(StreamingClient client, CatalogHolder catalog, Tracer tracer, MetricsRecorder metrics,
                               RunHistory history, RunStore store, CanaryConfig config,
                               @ResultWorker ExecutorService worker, EndpointGuards guards,
-                              EvidenceCollector evidence, LoadProbes loadProbes) {
+                              EvidenceCollector evidence, LoadProbes loadProbes, Secrets secrets) {
         CanaryConfig.Stream s = config.stream();
         RunSettings settings = new RunSettings(s.maxEventBytes(), s.maxTotalBytes(), s.maxChunkTimestamps(),
                 s.tokensEventEvery(), s.connectTimeout(), config.capture().content());
@@ -211,7 +211,7 @@ public class Engine {
         return new CanaryRunner(client, catalog, new SpanObserver(tracer),
                 List.of(metrics, new RunLogger(rate, () -> ThreadLocalRandom.current().nextDouble()),
                         history, store, guards),
-                settings, worker, System::getenv, PiiMasker::mask, evidence, loadProbes::activeOn);
+                settings, worker, secrets, PiiMasker::mask, evidence, loadProbes::activeOn);
     }
 
     void onStop(@Observes ShutdownEvent event, StreamingClient client, @ResultWorker ExecutorService worker,
