@@ -63,8 +63,8 @@ public final class ServerMessage {
     }
 
     private static String fromJsonObject(String text) {
-        String message = null;
-        String detail = null;
+        // Filled as the fields go by, so a body cut off after the message still gives it.
+        String[] found = new String[3]; // error, message, detail
         try (JsonParser parser = Json.FACTORY.createParser(text)) {
             parser.nextToken();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -72,38 +72,43 @@ public final class ServerMessage {
                 parser.nextToken();
                 switch (name) {
                     case "error" -> {
-                        String error = error(parser);
-                        if (error != null) {
-                            return error;
+                        if (error(parser, found)) {
+                            return found[0];
                         }
                     }
-                    case "message" -> message = orFirst(message, Json.text(parser));
-                    case "detail" -> detail = orFirst(detail, detail(parser));
+                    case "message" -> found[1] = orFirst(found[1], Json.text(parser));
+                    case "detail" -> found[2] = orFirst(found[2], detail(parser));
                     default -> parser.skipChildren();
                 }
             }
         } catch (IOException e) {
             // cut off (the body was longer than what we read) or not JSON after all: what was found so far counts
         }
-        return message != null ? message : detail;
+        return found[0] != null ? found[0] : found[1] != null ? found[1] : found[2];
     }
 
-    /** An {@code error} value: an object with a message, or a string; an object without either says so. */
-    private static String error(JsonParser parser) throws IOException {
+    /**
+     * An {@code error} value into {@code found[0]}: an object's message, or a string. Returns whether it settles the
+     * message (an object without one says so; {@code null} lets {@code message} or {@code detail} speak).
+     */
+    private static boolean error(JsonParser parser, String[] found) throws IOException {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
-            return Json.text(parser);
+            found[0] = Json.text(parser);
+            return found[0] != null;
         }
-        String message = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             parser.nextToken();
             switch (name) {
-                case "message", "msg" -> message = orFirst(message, Json.text(parser));
-                case "detail" -> message = orFirst(message, detail(parser));
+                case "message", "msg" -> found[0] = orFirst(found[0], Json.text(parser));
+                case "detail" -> found[0] = orFirst(found[0], detail(parser));
                 default -> parser.skipChildren();
             }
         }
-        return message != null ? message : "error without message";
+        if (found[0] == null) {
+            found[0] = "error without message";
+        }
+        return true;
     }
 
     /** FastAPI's {@code detail}: a string, or a list of {@code {"msg": …}} objects of which the first is shown. */
@@ -131,7 +136,9 @@ public final class ServerMessage {
             return first;
         }
         if (token == JsonToken.START_OBJECT) {
-            return error(parser);
+            String[] found = new String[1];
+            error(parser, found);
+            return found[0];
         }
         return Json.text(parser);
     }
