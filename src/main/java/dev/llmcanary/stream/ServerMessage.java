@@ -28,12 +28,15 @@ import java.util.Locale;
  * undecodable or control characters) gives no message at all.
  *
  * <p>The message is one line (whitespace runs become one space) of at most {@link #MAX_CHARS} characters. It is the
- * target's text, so it is untrusted: the run boundary masks it before it is logged, stored or served.
+ * target's text, so it is untrusted: the run boundary masks it before it is logged, stored, traced or served.
  */
 public final class ServerMessage {
 
-    /** The longest message kept; a longer one is cut and ends with {@code …}. */
-    public static final int MAX_CHARS = Json.MAX_ERROR_CHARS;
+    /**
+     * The longest message kept; a longer one is cut and ends with {@code …}. More than a reason shows: the run
+     * boundary masks first (an echoed prompt shrinks to a placeholder) and cuts the result to its own length.
+     */
+    public static final int MAX_CHARS = 1000;
 
     private ServerMessage() {
     }
@@ -192,7 +195,7 @@ public final class ServerMessage {
         if (b.length() == 0) {
             return null;
         }
-        return Json.truncate(b.toString());
+        return b.length() <= MAX_CHARS ? b.toString() : b.substring(0, MAX_CHARS) + "…";
     }
 
     private static String decode(byte[] body, int length) {

@@ -21,7 +21,7 @@ class ServerMessageTest {
     static final String LLAMA = "request (2562 tokens) exceeds the available context size (256 tokens)";
 
     static Stream<Arguments> bodies() {
-        String long300 = "x".repeat(150) + " " + "y".repeat(150);
+        String long1200 = "x".repeat(600) + " " + "y".repeat(600);
         return Stream.of(
                 arguments("error object with message (llama.cpp, OpenAI)",
                         bytes("{\"error\":{\"code\":400,\"message\":\"" + LLAMA
@@ -62,8 +62,8 @@ class ServerMessageTest {
                 arguments("invalid JSON is shown as text", bytes("{not json at all}"), "{not json at all}"),
                 arguments("JSON with no known field is shown as text", bytes("{\"status\":\"failed\"}"),
                         "{\"status\":\"failed\"}"),
-                arguments("a long message is cut at 200 characters", bytes("{\"message\":\"" + long300 + "\"}"),
-                        "x".repeat(150) + " " + "y".repeat(49) + "…"),
+                arguments("a long message is cut at 1000 characters", bytes("{\"message\":\"" + long1200 + "\"}"),
+                        "x".repeat(600) + " " + "y".repeat(399) + "…"),
                 arguments("empty body", new byte[0], null),
                 arguments("blank body", bytes(" \r\n "), null),
                 arguments("binary body (gzip)", new byte[]{0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 75, 76, 78},
