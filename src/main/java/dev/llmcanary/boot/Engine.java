@@ -239,7 +239,8 @@ public class Engine {
     CanaryRunner canaryRunner(StreamingClient client, CatalogHolder catalog, Tracer tracer, MetricsRecorder metrics,
                               RunHistory history, RunStore store, CanaryConfig config,
                               @ResultWorker ExecutorService worker, EndpointGuards guards,
-                              EvidenceCollector evidence, LoadProbes loadProbes, InFlightRuns inFlight) {
+                              EvidenceCollector evidence, LoadProbes loadProbes, InFlightRuns inFlight,
+                              Secrets secrets) {
         CanaryConfig.Stream s = config.stream();
         RunSettings settings = new RunSettings(s.maxEventBytes(), s.maxTotalBytes(), s.maxChunkTimestamps(),
                 s.tokensEventEvery(), s.connectTimeout(), config.capture().content());
@@ -247,7 +248,7 @@ public class Engine {
         return new CanaryRunner(client, catalog, new SpanObserver(tracer),
                 List.of(metrics, new RunLogger(rate, () -> ThreadLocalRandom.current().nextDouble()),
                         history, store, guards),
-                settings, worker, System::getenv, PiiMasker::mask, evidence, loadProbes::activeOn, inFlight);
+                settings, worker, secrets, PiiMasker::mask, evidence, loadProbes::activeOn, inFlight);
     }
 
     /** After {@link Lifecycle}'s graceful stop (which drains runs and flushes results first). */

@@ -106,28 +106,8 @@ final class Json {
 
     /** Error text for a {@code event: error} event, whose data may be JSON or plain text. */
     static String errorEventMessage(String data) {
-        try (JsonParser parser = FACTORY.createParser(data)) {
-            if (parser.nextToken() == JsonToken.START_OBJECT) {
-                String message = null;
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = parser.currentName();
-                    parser.nextToken();
-                    if ("error".equals(name)) {
-                        return error(parser);
-                    } else if ("message".equals(name)) {
-                        message = text(parser);
-                    } else {
-                        parser.skipChildren();
-                    }
-                }
-                if (message != null) {
-                    return truncate(message);
-                }
-            }
-        } catch (IOException e) {
-            // plain-text error data: use it as it is
-        }
-        return truncate(data.isBlank() ? "error event without message" : data);
+        String message = ServerMessage.of(data);
+        return message == null ? "error event without message" : message;
     }
 
     static String truncate(String message) {

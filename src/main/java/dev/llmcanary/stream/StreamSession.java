@@ -33,6 +33,9 @@ import java.util.List;
  * is assembled into {@link StreamResult#content()}.
  */
 public final class StreamSession {
+    /** How much of an error answer's body is read for the server's message: enough for any JSON error. */
+    public static final int MAX_ERROR_BODY_BYTES = 4096;
+
     private final StreamOptions options;
     private final StreamListener listener;
     private final TraceBuilder trace;
@@ -58,6 +61,10 @@ public final class StreamSession {
     private boolean terminated;
     private long stallReportedForToken = -1;
     private StreamResult result;
+    private String statusReason;
+    private long statusAt;
+    private byte[] errorBody;
+    private int errorBodyLength;
 
     public StreamSession(StreamOptions options, StreamListener listener, long startNanos) {
         this.options = options;
@@ -88,14 +95,18 @@ public final class StreamSession {
         trace.requestWriteCompleted(atNanos);
     }
 
-    /** Returns false when the body must not be read as a stream (http_status or content_type violation recorded). */
+    /**
+     * Returns false when the body must not be read as a stream: a {@code content_type} violation is recorded, or, for
+     * a non-2xx status, an {@code http_status} one at {@link #finish} (after {@link #errorBody} gave its message).
+     */
     public boolean headers(int status, String contentType, String retryAfter, long atNanos) {
         trace.headers(atNanos);
         httpStatus = status;
         if (status < 200 || status > 299) {
             boolean hasRetry = retryAfter != null && !retryAfter.isBlank();
-            validator.report(Rule.HTTP_STATUS, "HTTP " + status
-                    + (hasRetry ? " (Retry-After: " + clip(retryAfter.trim(), 40) + ")" : ""), atNanos);
+            // Reported at finish, once the body had its chance to say why (see errorBody).
+            statusReason = "HTTP " + status + (hasRetry ? " (Retry-After: " + clip(retryAfter.trim(), 40) + ")" : "");
+            statusAt = atNanos;
             return reject();
         }
         if (!isEventStream(contentType)) {
@@ -105,6 +116,26 @@ public final class StreamSession {
             return reject();
         }
         return true;
+    }
+
+    /**
+     * Part of the body of an answer whose status {@link #headers} rejected: the first {@link #MAX_ERROR_BODY_BYTES}
+     * are kept, and at {@link #finish} the server's message in them ({@link ServerMessage}) joins the
+     * {@code http_status} reason. Nothing of it is timed or counted as stream bytes.
+     *
+     * @return whether more of the body is wanted (false once the prefix is full, or when the status was not an error)
+     */
+    public boolean errorBody(Buffer data) {
+        if (statusReason == null || result != null) {
+            return false;
+        }
+        if (errorBody == null) {
+            errorBody = new byte[MAX_ERROR_BODY_BYTES];
+        }
+        int n = Math.min(data.length(), MAX_ERROR_BODY_BYTES - errorBodyLength);
+        data.getBytes(0, n, errorBody, errorBodyLength);
+        errorBodyLength += n;
+        return errorBodyLength < MAX_ERROR_BODY_BYTES;
     }
 
     /** A body buffer as received; atNanos was taken with System.nanoTime() before this call (before any parsing). */
@@ -236,6 +267,11 @@ public final class StreamSession {
             return result;
         }
         trace.closed(atNanos);
+        if (statusReason != null) {
+            String message = ServerMessage.of(errorBody, errorBodyLength);
+            validator.report(Rule.HTTP_STATUS, message == null ? statusReason : statusReason + ": " + message,
+                    statusAt);
+        }
         if (!headersRejected) {
             endOfStreamRules(atNanos);
         }

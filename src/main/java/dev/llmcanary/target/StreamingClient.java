@@ -200,6 +200,7 @@ public final class StreamingClient implements AutoCloseable {
         HttpClientRequest request;
         boolean headersSeen;
         boolean responseEnded;
+        boolean readingErrorBody;
         String retryAfter;
         int connectRetries;
         EventLoopWork.Loop loop;
@@ -257,8 +258,12 @@ public final class StreamingClient implements AutoCloseable {
             boolean stream = session.headers(resp.statusCode(), resp.getHeader("content-type"),
                     resp.getHeader("retry-after"), at);
             if (!stream) {
-                // Nothing to validate in an error body; drop the connection rather than read an unbounded body.
-                resp.exceptionHandler(ignored -> { }); // the reset below is ours, not an error to log
+                resp.exceptionHandler(ignored -> { }); // a reset of ours, not an error to log
+                if (resp.statusCode() < 200 || resp.statusCode() > 299) {
+                    readErrorBody(resp);
+                    return;
+                }
+                // A 2xx of the wrong content type has nothing to say: drop the connection rather than read its body.
                 complete(at);
                 reset();
                 return;
@@ -283,6 +288,26 @@ public final class StreamingClient implements AutoCloseable {
                 drain();
                 failedBeforeOrDuring(cause);
             });
+        }
+
+        /**
+         * An error answer's body holds the server's reason ("request exceeds the available context size"): a bounded
+         * prefix is read, within the attempt's own timers (first token, total), then the attempt ends. A body read to
+         * its end leaves the connection reusable; one cut at the prefix limit or by a timer is reset.
+         */
+        private void readErrorBody(HttpClientResponse resp) {
+            readingErrorBody = true;
+            resp.handler(buffer -> {
+                if (!promise.future().isComplete() && !session.errorBody(buffer)) {
+                    complete(System.nanoTime());
+                    reset();
+                }
+            });
+            resp.endHandler(v -> {
+                responseEnded = true;
+                complete(System.nanoTime());
+            });
+            resp.exceptionHandler(cause -> complete(System.nanoTime())); // what arrived still says why
         }
 
         void failedBeforeOrDuring(Throwable cause) {
@@ -371,7 +396,7 @@ public final class StreamingClient implements AutoCloseable {
             if (!complete(now)) {
                 return;
             }
-            if (session.finish(now).aborted()) {
+            if (session.finish(now).aborted() || readingErrorBody) {
                 reset();
             } else if (!responseEnded) {
                 vertx.setTimer(DONE_LINGER_MILLIS, id -> {

@@ -61,6 +61,7 @@ public final class CanaryRunner {
     private final EvidenceCollector evidence;
     private final java.util.function.Predicate<String> loadProbeActive;
     private final InFlightRuns inFlight;
+    private final UntrustedTexts untrusted;
 
     /** A runner that reads no server evidence and knows of no load probes. */
     public CanaryRunner(StreamingClient client, Supplier<Catalog> catalog, RunObserver observer, List<RunSink> sinks,
@@ -103,6 +104,7 @@ public final class CanaryRunner {
             }
         };
         this.secrets = secrets;
+        this.untrusted = new UntrustedTexts(secrets);
         this.masker = masker;
         this.evidence = evidence;
     }
@@ -139,6 +141,8 @@ public final class CanaryRunner {
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
         RunObserver.ObservedRun observed = observer.begin(runId, target, start);
+        // Text from the target is untrusted: cleaned before it reaches the span, the result and everything after.
+        UntrustedText text = untrusted.of(cat, canary);
 
         Flavor flavor = pool.flavor();
         StreamOptions options = new StreamOptions(flavor, pool.requiresDone(), 1, seconds(thresholds.stallSeconds()),
@@ -155,7 +159,7 @@ public final class CanaryRunner {
 
         long[] assembledAt = {-1};
         boolean[] cut = {false};
-        return client.stream(request, options, observed.listener()).toCompletionStage()
+        return client.stream(request, options, new CleaningListener(observed.listener(), text)).toCompletionStage()
                 .thenApply(attempt -> {
                     // Read as the stream ends: one that ends after our shutdown began to cut streams was cut by us.
                     cut[0] = inFlight.cutting();
@@ -163,14 +167,14 @@ public final class CanaryRunner {
                 })
                 .thenApplyAsync(attempt -> {
                     RunResult assembled = assemble(runId, startedAt, target, sloClass, thresholds, attempt,
-                            observed.traceId()).withTrigger(trigger);
+                            observed.traceId(), text).withTrigger(trigger);
                     if (cut[0] && assembled.outcome() != Outcome.PASS) {
                         assembled = assembled.cancelled();
                     }
                     assembledAt[0] = System.nanoTime();
                     return loadProbeActive.test(assembled.pool()) ? assembled.markedDuringLoadProbe() : assembled;
                 }, worker)
-                .thenCompose(result -> explained(pending, result, thresholds))
+                .thenCompose(result -> explained(pending, result, thresholds, text))
                 .thenApplyAsync(result -> {
                     // A span held back for the after-scrape still ends when the run did, not when the scrape answered.
                     publish(observed, result, result.evidence() == null ? -1 : assembledAt[0]);
@@ -183,7 +187,7 @@ public final class CanaryRunner {
      * refresh. Evidence never fails or holds up a run beyond its scrape timeout.
      */
     private CompletionStage<RunResult> explained(EvidenceCollector.Pending pending, RunResult result,
-                                                 Thresholds thresholds) {
+                                                 Thresholds thresholds, UntrustedText text) {
         if (pending == null) {
             return CompletableFuture.completedFuture(result);
         }
@@ -199,7 +203,13 @@ public final class CanaryRunner {
             explained = CompletableFuture.failedFuture(e);
         }
         return explained.orTimeout(pending.deadline().toMillis(), TimeUnit.MILLISECONDS)
-                .handle((e, t) -> result.withEvidence(e != null ? e : pending.unavailable(t)));
+                .handle((e, t) -> result.withEvidence(cleaned(e != null ? e : pending.unavailable(t), text)));
+    }
+
+    /** Evidence errors may quote a metrics page or a Prometheus answer: the target's text. */
+    private static Evidence cleaned(Evidence e, UntrustedText text) {
+        return new Evidence(e.source(), e.before(), e.after(), text.clean(e.hint()),
+                e.errors().stream().map(text::clean).toList());
     }
 
     private Map<String, String> headers(String runId, CanaryDefinition canary, Pool pool,
@@ -244,14 +254,19 @@ public final class CanaryRunner {
         });
     }
 
+    /**
+     * The run's result; every text that came from the target (error messages, violation and guardrail reasons,
+     * finish reasons, response id) is cleaned by {@code text} here, the one way into the result.
+     */
     RunResult assemble(String runId, Instant startedAt, Target t, String sloClass, Thresholds thresholds,
-                       Attempt attempt, String traceId) {
+                       Attempt attempt, String traceId, UntrustedText text) {
         String flavor = t.pool().flavor().id();
         int promptChars = RequestBodies.promptChars(t.canary());
         if (attempt.failedToStart()) {
             String bucket = ContextBucket.of(ContextBucket.estimateTokens(promptChars));
             return new RunResult(runId, t.canary().id(), t.pool().name(), t.endpoint().name(), t.model(), sloClass,
-                    flavor, startedAt, Outcome.ERROR, attempt.error().message(), attempt.error().kind(), null, null,
+                    flavor, startedAt, Outcome.ERROR, text.clean(attempt.error().message()),
+                    text.clean(attempt.error().kind()), null, null,
                     new TokenCounts(0, true, 0, null, bucket), null, null, null, List.of(), List.of(), List.of(),
                     traceId, null, 0, 0, null, null, null, attempt.connectRetries());
         }
@@ -262,10 +277,10 @@ public final class CanaryRunner {
 
         List<ViolationView> violations = new ArrayList<>(sr.violations().size());
         for (Violation v : sr.violations()) {
-            violations.add(new ViolationView(v.rule().label(), v.reason(), millis(v.atNanos() - ref)));
+            violations.add(new ViolationView(v.rule().label(), text.clean(v.reason()), millis(v.atNanos() - ref)));
         }
         List<SloCheck> slo = SloEvaluator.check(thresholds, m);
-        List<GuardrailVerdict> verdicts = answered(sr) ? guardrails(t.canary(), sr) : List.of();
+        List<GuardrailVerdict> verdicts = answered(sr) ? guardrails(t.canary(), sr, text) : List.of();
 
         int promptTokens = m.promptTokens() != null ? m.promptTokens() : ContextBucket.estimateTokens(promptChars);
         TokenCounts tokens = new TokenCounts(m.outputTokens(), m.outputTokensEstimated(), tr.tokenChunks(),
@@ -298,11 +313,13 @@ public final class CanaryRunner {
         }
         if (reason != null) {
             outcome = Outcome.FAIL;
+            reason = text.clean(reason);
         }
-        String completion = settings.captureContent() ? masker.apply(sr.content()) : null;
+        String completion = settings.captureContent() ? text.maskSecrets(masker.apply(sr.content())) : null;
         return new RunResult(runId, t.canary().id(), t.pool().name(), t.endpoint().name(), t.model(), sloClass, flavor,
                 startedAt, outcome, reason, null, sr.httpStatus() == 0 ? null : sr.httpStatus(), timings, tokens,
-                sr.finishReason(), sr.rawFinishReason(), sr.responseId(), violations, slo, verdicts, traceId,
+                text.clean(sr.finishReason()), text.clean(sr.rawFinishReason()), text.clean(sr.responseId()),
+                violations, slo, verdicts, traceId,
                 sha256Prefix(sr.content()), sr.bytes(), sr.events(), timeline(tr, ref), completion,
                 retryAfterSeconds(sr.httpStatus(), attempt.retryAfter(), startedAt), attempt.connectRetries());
     }
@@ -320,14 +337,16 @@ public final class CanaryRunner {
         return sr.violations().stream().noneMatch(v -> v.rule() == Rule.HTTP_STATUS || v.rule() == Rule.CONTENT_TYPE);
     }
 
-    private static List<GuardrailVerdict> guardrails(CanaryDefinition c, StreamResult sr) {
+    /** Verdicts whose reasons may name server metadata (a finish reason, a JSON key of the answer): cleaned. */
+    private static List<GuardrailVerdict> guardrails(CanaryDefinition c, StreamResult sr, UntrustedText text) {
         if (c.guardrails() == null || c.guardrails().isEmpty()) {
             return List.of();
         }
         Answer answer = new Answer(sr.content() == null ? "" : sr.content(), sr.finishReason());
         List<GuardrailVerdict> verdicts = new ArrayList<>(c.guardrails().size());
         for (Guardrail g : c.guardrails()) {
-            verdicts.add(g.check(answer));
+            GuardrailVerdict v = g.check(answer);
+            verdicts.add(v.passed() ? v : GuardrailVerdict.fail(v.name(), text.clean(v.reason())));
         }
         return verdicts;
     }
