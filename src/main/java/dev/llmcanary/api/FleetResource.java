@@ -7,6 +7,7 @@ import dev.llmcanary.boot.schedule.EndpointGuards;
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.run.RunHistory;
+import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.store.RunQueries;
 import dev.llmcanary.store.RunQuery;
@@ -79,7 +80,7 @@ public class FleetResource {
             public Optional<RunSummary> lastRun(Target t) {
                 // another replica's runs are only in the store; this replica's newest may still be buffered
                 return FleetAssembler.newer(fromStore.apply(t), history.last(t.canary().id(), t.pool().name(),
-                        t.endpoint().name(), t.model()).map(RunSummary::of));
+                        t.endpoint().name(), t.model()).filter(RunResult::scheduled).map(RunSummary::of));
             }
 
             @Override

@@ -12,8 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Recent runs in memory, bounded: failures are kept longer than successes (they are what someone comes to debug),
- * plus the last scheduled result of every target (the fleet's state: a gate's candidate or a person's on-demand run
- * does not repaint it). Durable history comes with the run store.
+ * plus the last result of every target. Durable history comes with the run store.
  */
 public final class RunHistory implements RunSink {
 
@@ -38,9 +37,7 @@ public final class RunHistory implements RunSink {
         while (q.size() > max) {
             byId.remove(q.removeFirst().runId());
         }
-        if (r.scheduled()) {
-            lastByTarget.put(targetKey(r.canary(), r.pool(), r.endpoint(), r.model()), r);
-        }
+        lastByTarget.put(targetKey(r.canary(), r.pool(), r.endpoint(), r.model()), r);
     }
 
     public synchronized Optional<RunResult> get(String runId) {
@@ -57,7 +54,6 @@ public final class RunHistory implements RunSink {
         return Collections.unmodifiableList(all.subList(0, Math.min(limit, all.size())));
     }
 
-    /** The target's last scheduled run. */
     public Optional<RunResult> last(String canary, String pool, String endpoint, String model) {
         return Optional.ofNullable(lastByTarget.get(targetKey(canary, pool, endpoint, model)));
     }

@@ -3,6 +3,7 @@ package dev.llmcanary.gate.store;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmcanary.canary.run.Outcome;
 import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.canary.run.TokenCounts;
 import dev.llmcanary.store.Database;
 import dev.llmcanary.store.Retention;
@@ -124,6 +125,20 @@ abstract class GateStoreContract {
         assertThat(gates.window("cand", List.of(), NOW.minusSeconds(600), NOW, 100)).hasSize(2);
         assertThat(gates.results(List.of(otherPool.runId(), "missing", inside.runId())))
                 .extracting(RunResult::runId).containsExactly(otherPool.runId(), inside.runId());
+    }
+
+    @Test
+    void aPoolsWindowLeavesOutOtherGatesRuns() throws SQLException {
+        RunResult scheduled = run("cand", "chat", NOW.minusSeconds(60));
+        RunResult onDemand = run("cand", "chat", NOW.minusSeconds(70)).withTrigger(Trigger.API);
+        RunResult earlierGate = run("cand", "chat", NOW.minusSeconds(80)).withTrigger(Trigger.GATE);
+        List.of(scheduled, onDemand, earlierGate).forEach(runs::accept);
+
+        assertThat(gates.window("cand", List.of("chat"), NOW.minusSeconds(600), NOW, 100))
+                .extracting(RunResult::runId).containsExactly(scheduled.runId(), onDemand.runId());
+        // a gate baseline still names its runs
+        assertThat(gates.results(List.of(earlierGate.runId()))).extracting(RunResult::trigger)
+                .containsExactly(Trigger.GATE);
     }
 
     @Test
