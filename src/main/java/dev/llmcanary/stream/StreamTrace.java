@@ -19,8 +19,17 @@ package dev.llmcanary.stream;
  * @param tokenArrivals   arrival of each token-bearing chunk, at most {@link StreamOptions#maxChunkTimestamps()}
  * @param tokenChunks     how many token-bearing chunks arrived in all (may exceed {@code tokenArrivals.length})
  * @param maxGapNanos     the largest gap between consecutive token-bearing chunks, over all of them
+ * @param bursts          how many bursts the token chunks arrived in, over all of them: a burst starts with a token
+ *                        chunk more than {@link #BURST_NANOS} after the previous burst's start. Arrivals are stamped
+ *                        once per received buffer, so the chunks of one buffer share a stamp and are one burst.
  */
 public record StreamTrace(long start, long requestWritten, long headers, long firstByte, long firstChunk,
                           long firstToken, long firstContent, long lastToken, long finish, long usage, long done,
-                          long closed, long[] tokenArrivals, int tokenChunks, long maxGapNanos) {
+                          long closed, long[] tokenArrivals, int tokenChunks, long maxGapNanos, int bursts) {
+
+    /**
+     * The clock's honest resolution for arrivals, 1 ms: closer stamps come from one read of the socket (or reads in
+     * the same event-loop turn), not from the server's pace, so no rate or gap is derived from them.
+     */
+    public static final long BURST_NANOS = 1_000_000;
 }

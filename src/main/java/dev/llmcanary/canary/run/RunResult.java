@@ -2,6 +2,7 @@ package dev.llmcanary.canary.run;
 
 import dev.llmcanary.evidence.Evidence;
 import dev.llmcanary.guardrail.GuardrailVerdict;
+import dev.llmcanary.stream.StreamEnd;
 
 import java.time.Instant;
 import java.util.List;
@@ -21,6 +22,8 @@ import java.util.List;
  *                          be our own load rather than an incident
  * @param connectRetries how many times establishing the connection was retried before the request was written
  *                       (never a re-sent request; TTFT is measured from the request write, so retries never inflate it)
+ * @param ended      how the stream ended ({@code done}, {@code aborted}, {@code truncated}, …); only a complete
+ *                   answer has an e2e time and a decode rate. {@code null} on runs stored before it was recorded
  */
 public record RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
                         String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
@@ -29,7 +32,22 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                         List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
                         String completionSha256, long bytes, int events, Timeline timeline, String completion,
                         Integer retryAfterSeconds, Evidence evidence, boolean duringLoadProbe,
-                        int connectRetries) {
+                        int connectRetries, StreamEnd ended) {
+
+    /** A result without a recorded ending. */
+    public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
+                     String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
+                     Integer httpStatus, RunTimings timings, TokenCounts tokens, String finishReason,
+                     String rawFinishReason, String responseId, List<ViolationView> violations,
+                     List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
+                     String completionSha256, long bytes, int events, Timeline timeline, String completion,
+                     Integer retryAfterSeconds, Evidence evidence, boolean duringLoadProbe,
+                     int connectRetries) {
+        this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
+                timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
+                completionSha256, bytes, events, timeline, completion, retryAfterSeconds, evidence, duringLoadProbe,
+                connectRetries, null);
+    }
 
     /** A result without server evidence, outside any load probe. */
     public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
@@ -82,7 +100,15 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, true, connectRetries);
+                retryAfterSeconds, evidence, true, connectRetries, ended);
+    }
+
+    /** This result, saying how its stream ended. */
+    public RunResult endedBy(StreamEnd how) {
+        return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
+                errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
+                sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, how);
     }
 
     public boolean failed() {
