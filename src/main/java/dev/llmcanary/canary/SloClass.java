@@ -13,11 +13,8 @@ import dev.llmcanary.stream.BufferedDelivery;
 public record SloClass(String name, Thresholds thresholds, double objective, double latencyPercentile,
                        BufferedDelivery bufferedDelivery) {
 
-    /** The default {@code buffered_delivery} judgement: 8 or more token chunks, more than 4 per burst on average. */
-    public static final BufferedDelivery DEFAULT_BUFFERED_DELIVERY = new BufferedDelivery(8, 4);
-
     /** A class with the default delivery judgement. */
     public SloClass(String name, Thresholds thresholds, double objective, double latencyPercentile) {
-        this(name, thresholds, objective, latencyPercentile, DEFAULT_BUFFERED_DELIVERY);
+        this(name, thresholds, objective, latencyPercentile, BufferedDelivery.DEFAULT);
     }
 }

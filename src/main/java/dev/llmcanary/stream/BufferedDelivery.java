@@ -12,6 +12,12 @@ package dev.llmcanary.stream;
  */
 public record BufferedDelivery(int minChunks, int maxChunksPerBurst) {
 
+    /**
+     * The default judgement: 8 or more token chunks, more than 4 per burst on average. A steady stream has about one
+     * chunk per burst; buffering proxies deliver 4-8 KiB at a time, dozens of chunks.
+     */
+    public static final BufferedDelivery DEFAULT = new BufferedDelivery(8, 4);
+
     public BufferedDelivery {
         if (minChunks < 2 || maxChunksPerBurst < 1) {
             throw new IllegalArgumentException("min_chunks must be at least 2 and max_chunks_per_burst at least 1");

@@ -13,7 +13,9 @@ import java.util.Arrays;
  *   <li>tokens that arrived in fewer than two bursts, or within the clock's honest resolution
  *       ({@link StreamTrace#BURST_NANOS}), have no TPOT, decode rate or gap figures: dividing by the span between
  *       stamps of one buffer gives rates like 100,000 tokens/s;</li>
- *   <li>nor does a stream found {@code buffered_delivery}: its gaps are the proxy's, not the model's.</li>
+ *   <li>nor does a buffered stream ({@link BufferedDelivery#DEFAULT}, or {@code buffered_delivery} by its class's
+ *       stricter setting), whatever its class: its gaps are the proxy's, not the model's. Whether buffering is a
+ *       finding is the class's call; whether a figure is a measurement is not.</li>
  * </ul>
  */
 public final class StreamMetrics {
@@ -33,7 +35,9 @@ public final class StreamMetrics {
         int outputTokens = fromUsage ? usage.completionTokens() : t.tokenChunks();
 
         boolean complete = result.ended() == null || result.ended().complete();
-        boolean buffered = result.violations().stream().anyMatch(v -> v.rule() == Rule.BUFFERED_DELIVERY);
+        // whether delivery is a finding is the class's call; whether its pace is a measurement is not
+        boolean buffered = BufferedDelivery.DEFAULT.buffered(t.tokenChunks(), t.bursts())
+                || result.violations().stream().anyMatch(v -> v.rule() == Rule.BUFFERED_DELIVERY);
         long span = t.lastToken() - t.firstToken();
         boolean unresolved = t.firstToken() >= 0 && outputTokens >= 2
                 && (t.bursts() < 2 || span < StreamTrace.BURST_NANOS);

@@ -119,7 +119,7 @@ final class SloClassBinder {
     private static BufferedDelivery bufferedDelivery(Fields f) {
         YamlNode.Mapping m = f.mapping("buffered_delivery");
         if (m == null) {
-            return f.has("buffered_delivery") ? null : SloClass.DEFAULT_BUFFERED_DELIVERY;
+            return f.has("buffered_delivery") ? null : BufferedDelivery.DEFAULT;
         }
         Fields b = new Fields(f.values(), m, f.path("buffered_delivery"), BUFFERED_KEYS);
         Boolean enabled = b.bool("enabled");
@@ -128,7 +128,7 @@ final class SloClassBinder {
         if (Boolean.FALSE.equals(enabled)) {
             return null;
         }
-        BufferedDelivery d = SloClass.DEFAULT_BUFFERED_DELIVERY;
+        BufferedDelivery d = BufferedDelivery.DEFAULT;
         return new BufferedDelivery(minChunks == null ? d.minChunks() : minChunks.intValue(),
                 perBurst == null ? d.maxChunksPerBurst() : perBurst.intValue());
     }
