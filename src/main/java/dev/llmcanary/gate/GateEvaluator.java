@@ -123,7 +123,7 @@ public final class GateEvaluator {
         Map<String, Double> limits = new LinkedHashMap<>();
         for (RunResult r : runs) {
             for (SloCheck s : r.sloChecks() == null ? List.<SloCheck>of() : r.sloChecks()) {
-                if ("ttft".equals(s.name())) {
+                if ("ttft".equals(s.name()) && s.actual() != null) {
                     limits.put(r.canary(), s.threshold());
                     ttft.computeIfAbsent(r.canary(), k -> new ArrayList<>()).add(s.actual());
                 }
@@ -230,6 +230,10 @@ public final class GateEvaluator {
                 TEST, r.pValue(), c.tolerance(), c.alpha());
     }
 
+    /**
+     * The measured figures of the runs. Withheld ones are {@code null} and left out: an incomplete answer has no e2e
+     * or tokens/s, a buffered one no tokens/s or gaps, so neither is compared as a measurement.
+     */
     static double[] values(GateMetric m, List<RunResult> runs) {
         return runs.stream().filter(r -> r.outcome() != dev.llmcanary.canary.run.Outcome.ERROR && r.timings() != null)
                 .map(r -> switch (m) {

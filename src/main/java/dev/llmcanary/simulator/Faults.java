@@ -14,12 +14,14 @@ import java.util.Map;
  * @param oversize  content size in bytes of token chunk K, by K
  * @param saturatedHoldMs for {@code saturated}, how long the server reports saturation after this request ends;
  *                  negative when the request does not saturate the server
+ * @param bufferedChunks for {@code buffered}, how many token chunks a buffering proxy holds back and writes at once
+ *                  ({@link Integer#MAX_VALUE}: the whole response in one write); 0 when the stream is not buffered
  */
 record Faults(Map<Integer, Long> stallMs, Map<Integer, Long> idleMs, int closeAt, int reorderAt, int duplicateIndexAt, int idChangeAt,
               int malformedAt, boolean noDone, boolean noFinish, boolean contentAfterFinish,
               Map<Integer, Integer> oversize, int status, long slowHeadersMs, String contentType, int errorAt,
               int errorEventAt, boolean bareDone, int invalidUtf8At, boolean splitUtf8, boolean usageLow,
-              boolean refusal, boolean pii, long saturatedHoldMs) {
+              boolean refusal, boolean pii, long saturatedHoldMs, int bufferedChunks) {
 
     /** How long a {@code saturated} request keeps the server saturated after it ends, unless it says otherwise. */
     static final long DEFAULT_SATURATED_HOLD_MS = 10_000;
@@ -58,6 +60,7 @@ record Faults(Map<Integer, Long> stallMs, Map<Integer, Long> idleMs, int closeAt
         boolean refusal = false;
         boolean pii = false;
         long saturatedHold = -1;
+        int buffered = 0;
         for (String raw : specs) {
             String spec = raw.trim();
             if (spec.isEmpty()) {
@@ -92,6 +95,7 @@ record Faults(Map<Integer, Long> stallMs, Map<Integer, Long> idleMs, int closeAt
                     case "refusal" -> refusal = true;
                     case "pii" -> pii = true;
                     case "saturated" -> saturatedHold = colon < 0 ? DEFAULT_SATURATED_HOLD_MS : argument(spec);
+                    case "buffered" -> buffered = colon < 0 ? Integer.MAX_VALUE : bufferedChunks(spec);
                     default -> throw new IllegalArgumentException("unknown fault '" + spec + "'");
                 }
             } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
@@ -108,7 +112,15 @@ record Faults(Map<Integer, Long> stallMs, Map<Integer, Long> idleMs, int closeAt
         return new Faults(Map.copyOf(stall), Map.copyOf(idle), closeAt, reorderAt, duplicateAt, idChangeAt, malformedAt, noDone,
                 noFinish, afterFinish, Map.copyOf(oversize), status, slowHeadersMs(slowHeaders), contentType,
                 errorAt, errorEventAt, bareDone, invalidAt, splitUtf8, usageLow, refusal, pii,
-                saturatedHold < 0 ? -1 : saturatedHold);
+                saturatedHold < 0 ? -1 : saturatedHold, buffered);
+    }
+
+    private static int bufferedChunks(String spec) {
+        long n = argument(spec);
+        if (n < 1 || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("fault '" + spec + "' must hold at least 1 token chunk");
+        }
+        return (int) n;
     }
 
     private static long slowHeadersMs(long ms) {

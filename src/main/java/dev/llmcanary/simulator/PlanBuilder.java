@@ -40,6 +40,50 @@ final class PlanBuilder {
      * @param roleChunk   resolved role-chunk choice
      */
     StreamPlan build(Reply reply, List<String> reasoning, int promptTokens, UsageMode usageMode, boolean roleChunk) {
+        StreamPlan plan = unbuffered(reply, reasoning, promptTokens, usageMode, roleChunk);
+        return faults.bufferedChunks() > 0 ? buffered(plan, faults.bufferedChunks()) : plan;
+    }
+
+    /**
+     * What a buffering proxy (nginx with {@code proxy_buffering on}) delivers: the events held back and written in one
+     * socket write every {@code n} token chunks, when the last of them is due; what remains (finish, usage,
+     * {@code [DONE]}) goes with the final write, and a close still closes after writing what was held.
+     */
+    static StreamPlan buffered(StreamPlan plan, int n) {
+        List<SimEvent> out = new ArrayList<>();
+        Buffer held = Buffer.buffer();
+        ChunkKind kind = null;
+        long due = plan.headersDueNanos();
+        int tokens = 0;
+        for (SimEvent e : plan.events()) {
+            due = e.dueNanos();
+            if (e.close()) {
+                flush(out, held, kind, due);
+                out.add(e);
+                return new StreamPlan(plan.headersDueNanos(), out);
+            }
+            for (Buffer part : e.parts()) {
+                held.appendBuffer(part);
+            }
+            kind = kind == ChunkKind.TOKEN ? kind : e.kind();
+            if (e.kind() == ChunkKind.TOKEN && ++tokens % n == 0) {
+                flush(out, held, kind, due);
+                held = Buffer.buffer();
+                kind = null;
+            }
+        }
+        flush(out, held, kind, due);
+        return new StreamPlan(plan.headersDueNanos(), out);
+    }
+
+    private static void flush(List<SimEvent> out, Buffer held, ChunkKind kind, long due) {
+        if (held.length() > 0) {
+            out.add(SimEvent.write(kind, due, held));
+        }
+    }
+
+    private StreamPlan unbuffered(Reply reply, List<String> reasoning, int promptTokens, UsageMode usageMode,
+                                  boolean roleChunk) {
         long headers = (profile.headersDelayMs() + faults.slowHeadersMs()) * MS;
         long t = Math.max(headers, profile.ttftMs() * MS + jitter());
         if (faults.bareDone()) {

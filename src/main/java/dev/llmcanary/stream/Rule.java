@@ -4,6 +4,7 @@ package dev.llmcanary.stream;
 public enum Rule {
     HTTP_STATUS, CONTENT_TYPE, MALFORMED_EVENT, OUT_OF_ORDER, CONTENT_AFTER_FINISH, MISSING_FINISH_REASON,
     MISSING_DONE, PREMATURE_CLOSE, STALL, NO_TOKENS, OVERSIZE_EVENT, USAGE_INCONSISTENT, STREAM_ERROR, INVALID_UTF8,
+    /** Fewer bursts than the SLO class allows: a proxy or the server buffered the stream. */ BUFFERED_DELIVERY,
     /** A first-token or total timeout cut the stream (the reason names the phase). */
     TIMEOUT,
     /** The engine cut the stream because no token came within the stall abort limit (the gap itself is a {@code stall}). */

@@ -14,8 +14,17 @@ package dev.llmcanary.stream;
  * @param maxChunkTimestamps how many token-chunk arrival times are kept for the timeline and gap figures
  * @param cumulative         delta or cumulative text for flavors where servers differ
  * @param tokensEventEvery   the listener hears {@code tokensEmitted} every this many token-bearing chunks
+ * @param bufferedDelivery   when a stream arriving in too few bursts is {@code buffered_delivery}; {@code null}: never
  */
 public record StreamOptions(Flavor flavor, boolean requireDone, int choices, long stallNanos, long stallAbortNanos,
                             int maxEventBytes, long maxTotalBytes, int maxChunkTimestamps, Cumulative cumulative,
-                            int tokensEventEvery) {
+                            int tokensEventEvery, BufferedDelivery bufferedDelivery) {
+
+    /** Options that never judge how the stream was delivered. */
+    public StreamOptions(Flavor flavor, boolean requireDone, int choices, long stallNanos, long stallAbortNanos,
+                         int maxEventBytes, long maxTotalBytes, int maxChunkTimestamps, Cumulative cumulative,
+                         int tokensEventEvery) {
+        this(flavor, requireDone, choices, stallNanos, stallAbortNanos, maxEventBytes, maxTotalBytes,
+                maxChunkTimestamps, cumulative, tokensEventEvery, null);
+    }
 }

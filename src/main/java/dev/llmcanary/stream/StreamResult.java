@@ -19,8 +19,10 @@ import java.util.List;
  * @param bytes          body bytes received
  * @param events         SSE data events received
  * @param aborted        whether the engine cut the stream short (stall abort, oversize)
+ * @param ended          how the stream ended, and so whether the answer is complete
  */
 public record StreamResult(StreamTrace trace, List<Violation> violations, String content, String reasoning,
                            int toolCallChunks, String finishReason, String rawFinishReason, Usage usage,
-                           String responseId, int httpStatus, long bytes, int events, boolean aborted) {
+                           String responseId, int httpStatus, long bytes, int events, boolean aborted,
+                           StreamEnd ended) {
 }

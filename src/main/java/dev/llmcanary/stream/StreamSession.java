@@ -274,12 +274,53 @@ public final class StreamSession {
         }
         if (!headersRejected) {
             endOfStreamRules(atNanos);
+            bufferedDelivery(atNanos);
         }
         String finishReason = FinishReasons.normalise(rawFinishReason);
         result = new StreamResult(trace.build(), validator.violations(), content.toString(),
                 reasoning == null ? null : reasoning.toString(), toolCallChunks, finishReason, rawFinishReason, usage,
-                responseId, httpStatus, bytes, events, aborted);
+                responseId, httpStatus, bytes, events, aborted, ending());
         return result;
+    }
+
+    /** How the stream ended; a cut names its cause by the violation that made the engine cut. */
+    private StreamEnd ending() {
+        if (headersRejected) {
+            return StreamEnd.REJECTED;
+        }
+        if (done) {
+            return StreamEnd.DONE;
+        }
+        if (aborted) {
+            return validator.has(Rule.TIMEOUT) ? StreamEnd.TIMED_OUT
+                    : validator.has(Rule.OVERSIZE_EVENT) ? StreamEnd.OVERSIZE : StreamEnd.ABORTED;
+        }
+        if (finishSeen) {
+            // the answer is whole; a missing [DONE] or a reset after the finish is its own violation
+            return StreamEnd.FINISHED;
+        }
+        if (failure != null || !ended) {
+            return StreamEnd.CLOSED;
+        }
+        return options.requireDone() || expectsFinishReason() ? StreamEnd.TRUNCATED : StreamEnd.ENDED;
+    }
+
+    /**
+     * {@code buffered_delivery} when the class judges delivery and the token chunks came in too few bursts. Checked on
+     * every end, cut or not: a buffering proxy is often what a stall or an abort was waiting on.
+     */
+    private void bufferedDelivery(long at) {
+        BufferedDelivery rule = options.bufferedDelivery();
+        int chunks = trace.tokenChunks();
+        if (rule != null && rule.buffered(chunks, trace.bursts())) {
+            validator.report(Rule.BUFFERED_DELIVERY, StreamMetrics.tokensInBursts(outputTokens(), trace.bursts())
+                    + " (" + chunks + " token chunks, more than " + rule.maxChunksPerBurst()
+                    + " per burst): a proxy or the server buffered the stream", at);
+        }
+    }
+
+    private int outputTokens() {
+        return usage != null && usage.completionTokens() != null ? usage.completionTokens() : trace.tokenChunks();
     }
 
     private void endOfStreamRules(long at) {

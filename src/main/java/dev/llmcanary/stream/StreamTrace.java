@@ -22,9 +22,18 @@ package dev.llmcanary.stream;
  * @param maxGapNanos     the largest gap between consecutive token-bearing chunks, over all of them
  * @param requestWriteCompleted the write of the request completed (its future succeeded): the upper edge; the
  *                        server may already have answered by then on a busy event loop, so nothing is measured from it
+ * @param bursts          how many bursts the token chunks arrived in, over all of them: a burst starts with a token
+ *                        chunk more than {@link #BURST_NANOS} after the previous burst's start. Arrivals are stamped
+ *                        once per received buffer, so the chunks of one buffer share a stamp and are one burst.
  */
 public record StreamTrace(long start, long requestWritten, long headers, long firstByte, long firstChunk,
                           long firstToken, long firstContent, long lastToken, long finish, long usage, long done,
                           long closed, long[] tokenArrivals, int tokenChunks, long maxGapNanos,
-                          long requestWriteCompleted) {
+                          long requestWriteCompleted, int bursts) {
+
+    /**
+     * The clock's honest resolution for arrivals, 1 ms: closer stamps come from one read of the socket (or reads in
+     * the same event-loop turn), not from the server's pace, so no rate or gap is derived from them.
+     */
+    public static final long BURST_NANOS = 1_000_000;
 }

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Collects one stream's timestamps as they happen and freezes them into a {@link StreamTrace}. Keeps at most
  * {@code maxChunkTimestamps} token arrivals (the first ones) so memory per stream stays bounded; the largest gap is
- * tracked over all token chunks.
+ * tracked over all token chunks, and so are the bursts (see {@link StreamTrace#bursts()}).
  */
 final class TraceBuilder {
     private final long start;
@@ -29,6 +29,8 @@ final class TraceBuilder {
     private int chunksSinceToken;
     private long maxGap;
     private int maxGapEndChunk;
+    private long burstStart = -1;
+    private int bursts;
 
     TraceBuilder(long start, int maxArrivals) {
         this.start = start;
@@ -71,6 +73,10 @@ final class TraceBuilder {
         }
         lastToken = at;
         chunksSinceToken = 0;
+        if (burstStart < 0 || at - burstStart > StreamTrace.BURST_NANOS) {
+            bursts++;
+            burstStart = at;
+        }
         if (kept < maxArrivals) {
             if (kept == arrivals.length) {
                 arrivals = Arrays.copyOf(arrivals, Math.min(maxArrivals, arrivals.length * 2));
@@ -155,6 +161,10 @@ final class TraceBuilder {
         return tokenChunks;
     }
 
+    int bursts() {
+        return bursts;
+    }
+
     long maxGap() {
         return maxGap;
     }
@@ -167,6 +177,6 @@ final class TraceBuilder {
     StreamTrace build() {
         return new StreamTrace(start, requestWritten, headers, firstByte, firstChunk, firstToken, firstContent,
                 lastToken, finish, usage, done, closed, Arrays.copyOf(arrivals, kept), tokenChunks, maxGap,
-                requestWriteCompleted);
+                requestWriteCompleted, bursts);
     }
 }

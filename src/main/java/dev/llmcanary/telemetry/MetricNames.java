@@ -19,9 +19,9 @@ public final class MetricNames {
     public static final String TTFT = "llm_canary_ttft";
     /** {@code llm_canary_inter_token_latency_seconds{pool,model,slo_class}}: one observation per chunk gap. */
     public static final String INTER_TOKEN_LATENCY = "llm_canary_inter_token_latency";
-    /** {@code llm_canary_e2e_seconds{pool,model,slo_class}}: last token − request written. */
+    /** {@code llm_canary_e2e_seconds{pool,model,slo_class}}: last token − request written; complete answers. */
     public static final String E2E = "llm_canary_e2e";
-    /** {@code llm_canary_output_tokens_per_second{pool,model,slo_class}}. */
+    /** {@code llm_canary_output_tokens_per_second{pool,model,slo_class}}: complete, measurable answers only. */
     public static final String OUTPUT_TOKENS_PER_SECOND = "llm_canary_output_tokens_per_second";
     /** {@code llm_canary_output_tokens_total{pool,model}}: every run's, whatever started it (tokens spent). */
     public static final String OUTPUT_TOKENS = "llm_canary_output_tokens";

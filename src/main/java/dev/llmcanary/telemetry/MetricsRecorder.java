@@ -92,7 +92,8 @@ public final class MetricsRecorder implements RunSink {
         if (t.outputTokensPerSecond() != null) {
             h.tokensPerSecond.record(t.outputTokensPerSecond());
         }
-        if (r.timeline() != null) {
+        // e2e and tokens/s are null for an incomplete answer, the gap figures for a buffered one: not observations
+        if (r.timeline() != null && t.interTokenP50() != null) {
             double[] ticks = r.timeline().tokenChunks();
             for (int i = 1; i < ticks.length; i++) {
                 h.gaps.record((long) ((ticks[i] - ticks[i - 1]) * 1_000_000), TimeUnit.NANOSECONDS);

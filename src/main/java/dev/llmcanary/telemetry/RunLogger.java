@@ -84,7 +84,9 @@ public final class RunLogger implements RunSink {
             put(f, "ttft_ms", ms(r.timings().ttft()));
             put(f, "e2e_ms", ms(r.timings().e2e()));
             put(f, "tokens_per_second", r.timings().outputTokensPerSecond());
+            put(f, "figures_withheld", r.timings().figuresWithheld());
         }
+        put(f, "ended", r.ended() == null ? null : r.ended().label());
         if (r.tokens() != null) {
             f.put("output_tokens", r.tokens().output());
             f.put("output_tokens_estimated", r.tokens().outputEstimated());

@@ -40,6 +40,7 @@ function header(run, settings) {
       fact('Started', new Date(run.startedAt).toLocaleString()),
       fact('HTTP status', run.httpStatus ?? '—'),
       fact('Finish reason', run.finishReason ?? '—'),
+      fact('Ended', run.ended ?? '—'),
       fact('Run id', run.runId),
       fact('Trace id', run.traceId ? (link ? h('a', {href: link, id: 'trace-link', rel: 'noopener'}, run.traceId)
         : run.traceId) : '—')));
@@ -59,8 +60,11 @@ function figures(run) {
     ['gap p50 / p95 / max', `${seconds(t.interTokenP50)} / ${seconds(t.interTokenP95)} / ${seconds(t.interTokenMax)}`],
     ['output tokens', tok.output == null ? '—' : `${tok.output}${tok.outputEstimated ? ' (estimated)' : ''}`],
     ['prompt tokens', tok.prompt ?? '—'], ['bytes / events', `${run.bytes} / ${run.events}`]];
+  // a withheld figure is not a measurement: it shows as a dash, and this row says why
+  if (t.figuresWithheld) rows.splice(7, 0, ['withheld', t.figuresWithheld]);
   return h('table', {class: 'list compact figures-table'}, h('caption', {}, 'Figures'),
-    h('tbody', {}, rows.map(([k, v]) => h('tr', {}, h('th', {scope: 'row'}, k), h('td', {}, v)))));
+    h('tbody', {}, rows.map(([k, v]) => h('tr', {'data-figure': k === 'withheld' ? 'withheld' : null},
+      h('th', {scope: 'row'}, k), h('td', {}, v)))));
 }
 
 function timeline(run, stallMs, cls) {
@@ -78,6 +82,11 @@ function timeline(run, stallMs, cls) {
 }
 
 function gapSection(run, stallMs) {
+  const t = run.timings || {};
+  if (t.figuresWithheld?.includes('burst')) {
+    return h('p', {id: 'gaps-withheld'}, `Gaps withheld (${t.figuresWithheld}): the token chunks came in bursts, `
+      + 'so the gaps between them are a buffer\'s, not the model\'s pace.');
+  }
   const chunks = run.timeline?.tokenChunks || [];
   const list = gaps(chunks);
   if (list.length === 0) return h('p', {}, 'Fewer than two token chunks: no gaps.');

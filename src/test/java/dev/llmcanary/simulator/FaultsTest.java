@@ -46,6 +46,10 @@ class FaultsTest {
                             assertThat(f.saturatedHoldMs()).isEqualTo(10_000);
                             assertThat(f.stallMs()).containsExactly(java.util.Map.entry(1, SimLoad.SATURATED_QUEUE_MS));
                         }),
+                Arguments.of("buffered: the whole response in one write", List.of("buffered"),
+                        (Consumer<Faults>) f -> assertThat(f.bufferedChunks()).isEqualTo(Integer.MAX_VALUE)),
+                Arguments.of("buffered:N flushes every N token chunks", List.of("buffered:16"),
+                        (Consumer<Faults>) f -> assertThat(f.bufferedChunks()).isEqualTo(16)),
                 Arguments.of("saturated with a hold, on top of a first-token stall", List.of("saturated:250",
                         "stall@1:100"), (Consumer<Faults>) f -> {
                             assertThat(f.saturatedHoldMs()).isEqualTo(250);
@@ -67,7 +71,8 @@ class FaultsTest {
                 Arguments.of("missing argument", "slow_headers", "fault 'slow_headers' needs an argument :N"),
                 Arguments.of("bad number", "stall@x:10", "malformed fault 'stall@x:10'"),
                 Arguments.of("status not an error", "status:200", "fault status must be 4xx or 5xx"),
-                Arguments.of("saturated hold not a number", "saturated:long", "malformed fault 'saturated:long'"));
+                Arguments.of("saturated hold not a number", "saturated:long", "malformed fault 'saturated:long'"),
+                Arguments.of("buffered holds nothing", "buffered:0", "fault 'buffered:0' must hold at least 1 token chunk"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -2,6 +2,7 @@ package dev.llmcanary.canary.config;
 
 import dev.llmcanary.canary.SloClass;
 import dev.llmcanary.canary.Thresholds;
+import dev.llmcanary.stream.BufferedDelivery;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,8 @@ final class SloClassBinder {
 
     private static final List<String> CLASS_KEYS = List.of("description", "ttft_seconds", "e2e_seconds",
             "min_output_tokens_per_second", "stall_seconds", "stall_abort_seconds", "timeout_seconds", "objective",
-            "latency_percentile", "headers_timeout_seconds", "first_token_timeout_seconds");
+            "latency_percentile", "headers_timeout_seconds", "first_token_timeout_seconds", "buffered_delivery");
+    private static final List<String> BUFFERED_KEYS = List.of("enabled", "min_chunks", "max_chunks_per_burst");
 
     /**
      * What was bound: the valid classes, and the names of every class defined (valid or not). {@code complete} is
@@ -77,6 +79,7 @@ final class SloClassBinder {
         Double percentile = f.number("latency_percentile", d -> d > 0 && d < 1, "between 0 and 1 (exclusive)");
         Double headersTimeout = f.positive("headers_timeout_seconds");
         Double firstTokenTimeout = f.positive("first_token_timeout_seconds");
+        BufferedDelivery buffered = bufferedDelivery(f);
         double total = timeout == null ? DEFAULT_TIMEOUT_SECONDS : timeout;
         // The phases are nested (headers before the first token before the end), so their limits must be too.
         if (firstTokenTimeout != null && firstTokenTimeout > total) {
@@ -106,7 +109,37 @@ final class SloClassBinder {
         Thresholds t = new Thresholds(ttft, e2e, minTps, stallValue, abortValue, total, headersTimeout,
                 firstTokenTimeout);
         return new SloClass(name, t, objective == null ? DEFAULT_OBJECTIVE : objective,
-                percentile == null ? DEFAULT_LATENCY_PERCENTILE : percentile);
+                percentile == null ? DEFAULT_LATENCY_PERCENTILE : percentile, buffered);
+    }
+
+    /**
+     * {@code buffered_delivery: {enabled, min_chunks, max_chunks_per_burst}}: on with the defaults when absent;
+     * {@code null} (not judged) when {@code enabled: false} or invalid (the error is reported).
+     */
+    private static BufferedDelivery bufferedDelivery(Fields f) {
+        YamlNode.Mapping m = f.mapping("buffered_delivery");
+        if (m == null) {
+            return f.has("buffered_delivery") ? null : BufferedDelivery.DEFAULT;
+        }
+        Fields b = new Fields(f.values(), m, f.path("buffered_delivery"), BUFFERED_KEYS);
+        Boolean enabled = b.bool("enabled");
+        Long minChunks = wholeAtLeast(b, "min_chunks", 2);
+        Long perBurst = wholeAtLeast(b, "max_chunks_per_burst", 1);
+        if (Boolean.FALSE.equals(enabled)) {
+            return null;
+        }
+        BufferedDelivery d = BufferedDelivery.DEFAULT;
+        return new BufferedDelivery(minChunks == null ? d.minChunks() : minChunks.intValue(),
+                perBurst == null ? d.maxChunksPerBurst() : perBurst.intValue());
+    }
+
+    private static Long wholeAtLeast(Fields f, String key, int min) {
+        Long v = f.integer(key);
+        if (v != null && (v < min || v > 1_000_000)) {
+            f.error(key, "must be between " + min + " and 1000000, got " + v);
+            return null;
+        }
+        return v;
     }
 
     private static int errorCount(Fields f) {

@@ -13,6 +13,7 @@ import dev.llmcanary.guardrail.Guardrail;
 import dev.llmcanary.guardrail.GuardrailVerdict;
 import dev.llmcanary.stream.Flavor;
 import dev.llmcanary.stream.Rule;
+import dev.llmcanary.stream.StreamEnd;
 import dev.llmcanary.stream.StreamMetrics;
 import dev.llmcanary.stream.StreamOptions;
 import dev.llmcanary.stream.StreamResult;
@@ -147,7 +148,8 @@ public final class CanaryRunner {
         Flavor flavor = pool.flavor();
         StreamOptions options = new StreamOptions(flavor, pool.requiresDone(), 1, seconds(thresholds.stallSeconds()),
                 seconds(thresholds.stallAbortSeconds()), settings.maxEventBytes(), settings.maxTotalBytes(),
-                settings.maxChunkTimestamps(), pool.cumulative(), settings.tokensEventEvery());
+                settings.maxChunkTimestamps(), pool.cumulative(), settings.tokensEventEvery(),
+                cat.sloClassOf(canary).bufferedDelivery());
         StreamRequest request = new StreamRequest(target.endpoint().baseUrl(), flavor.path(target.model()),
                 headers(runId, canary, pool, observed), RequestBodies.build(canary, flavor, target.model()),
                 settings.connectTimeout(), millis(thresholds.timeoutSeconds()), millis(thresholds.headersTimeout()),
@@ -267,8 +269,9 @@ public final class CanaryRunner {
             return new RunResult(runId, t.canary().id(), t.pool().name(), t.endpoint().name(), t.model(), sloClass,
                     flavor, startedAt, Outcome.ERROR, text.clean(attempt.error().message()),
                     text.clean(attempt.error().kind()), null, null,
-                    new TokenCounts(0, true, 0, null, bucket), null, null, null, List.of(), List.of(), List.of(),
-                    traceId, null, 0, 0, null, null, null, attempt.connectRetries());
+                    new TokenCounts(0, true, 0, null, bucket), null, null, null, List.of(),
+                    SloEvaluator.incomplete(thresholds, StreamEnd.NO_RESPONSE), List.of(),
+                    traceId, null, 0, 0, null, null, null, attempt.connectRetries()).endedBy(StreamEnd.NO_RESPONSE);
         }
         StreamResult sr = attempt.result();
         StreamTrace tr = sr.trace();
@@ -279,7 +282,7 @@ public final class CanaryRunner {
         for (Violation v : sr.violations()) {
             violations.add(new ViolationView(v.rule().label(), text.clean(v.reason()), millis(v.atNanos() - ref)));
         }
-        List<SloCheck> slo = SloEvaluator.check(thresholds, m);
+        List<SloCheck> slo = SloEvaluator.check(thresholds, m, sr.ended());
         List<GuardrailVerdict> verdicts = answered(sr) ? guardrails(t.canary(), sr, text) : List.of();
 
         int promptTokens = m.promptTokens() != null ? m.promptTokens() : ContextBucket.estimateTokens(promptChars);
@@ -288,7 +291,7 @@ public final class CanaryRunner {
         RunTimings timings = new RunTimings(attempt.connectSeconds(),
                 m.timeToHeaders(), m.timeToFirstChunk(), m.ttft(), m.ttftFromStart(), m.timeToFirstContent(), m.e2e(),
                 m.tpot(), m.outputTokensPerSecond(), m.gapP50(), m.gapP95(), m.gapMax(), m.interTokenGaps().length,
-                attempt.poolWaitSeconds());
+                attempt.poolWaitSeconds(), m.withheld());
 
         Outcome outcome = Outcome.PASS;
         String reason = null;
@@ -321,7 +324,8 @@ public final class CanaryRunner {
                 text.clean(sr.finishReason()), text.clean(sr.rawFinishReason()), text.clean(sr.responseId()),
                 violations, slo, verdicts, traceId,
                 sha256Prefix(sr.content()), sr.bytes(), sr.events(), timeline(tr, ref), completion,
-                retryAfterSeconds(sr.httpStatus(), attempt.retryAfter(), startedAt), attempt.connectRetries());
+                retryAfterSeconds(sr.httpStatus(), attempt.retryAfter(), startedAt), attempt.connectRetries())
+                .endedBy(sr.ended());
     }
 
     /** Only a 429 or 503 answer's {@code Retry-After} means "wait before asking again". */

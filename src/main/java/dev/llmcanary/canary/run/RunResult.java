@@ -2,6 +2,7 @@ package dev.llmcanary.canary.run;
 
 import dev.llmcanary.evidence.Evidence;
 import dev.llmcanary.guardrail.GuardrailVerdict;
+import dev.llmcanary.stream.StreamEnd;
 
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +24,8 @@ import java.util.List;
  *                       (never a re-sent request; TTFT is measured from the request write, so retries never inflate it)
  * @param trigger    what started the run; only {@link Trigger#SCHEDULE} runs feed SLO compliance, alerts and the
  *                   histograms those read
+ * @param ended      how the stream ended ({@code done}, {@code aborted}, {@code truncated}, …); only a complete
+ *                   answer has an e2e time and a decode rate. {@code null} on runs stored before it was recorded
  */
 public record RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
                         String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
@@ -31,7 +34,37 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                         List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
                         String completionSha256, long bytes, int events, Timeline timeline, String completion,
                         Integer retryAfterSeconds, Evidence evidence, boolean duringLoadProbe,
-                        int connectRetries, Trigger trigger) {
+                        int connectRetries, Trigger trigger, StreamEnd ended) {
+
+    /** A result without a recorded ending. */
+    public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
+                     String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
+                     Integer httpStatus, RunTimings timings, TokenCounts tokens, String finishReason,
+                     String rawFinishReason, String responseId, List<ViolationView> violations,
+                     List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
+                     String completionSha256, long bytes, int events, Timeline timeline, String completion,
+                     Integer retryAfterSeconds, Evidence evidence, boolean duringLoadProbe,
+                     int connectRetries, Trigger trigger) {
+        this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
+                timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
+                completionSha256, bytes, events, timeline, completion, retryAfterSeconds, evidence, duringLoadProbe,
+                connectRetries, trigger, null);
+    }
+
+    /** A scheduled run's result without a recorded ending. */
+    public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
+                     String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
+                     Integer httpStatus, RunTimings timings, TokenCounts tokens, String finishReason,
+                     String rawFinishReason, String responseId, List<ViolationView> violations,
+                     List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
+                     String completionSha256, long bytes, int events, Timeline timeline, String completion,
+                     Integer retryAfterSeconds, Evidence evidence, boolean duringLoadProbe,
+                     int connectRetries) {
+        this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
+                timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
+                completionSha256, bytes, events, timeline, completion, retryAfterSeconds, evidence, duringLoadProbe,
+                connectRetries, Trigger.SCHEDULE, null);
+    }
 
     /** A scheduled run's result without server evidence, outside any load probe. */
     public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
@@ -80,7 +113,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks,
                 guardrails, traceId, completionSha256, bytes, events, timeline, completion, retryAfterSeconds, e,
-                duringLoadProbe, connectRetries, trigger);
+                duringLoadProbe, connectRetries, trigger, ended);
     }
 
     /** This result, marked as finished while a load probe ran on its pool. */
@@ -88,7 +121,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, true, connectRetries, trigger);
+                retryAfterSeconds, evidence, true, connectRetries, trigger, ended);
     }
 
     /** This result, as started by {@code t}. */
@@ -96,7 +129,15 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, t);
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, t, ended);
+    }
+
+    /** This result, saying how its stream ended. */
+    public RunResult endedBy(StreamEnd how) {
+        return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
+                errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
+                sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, how);
     }
 
     /** Whether this run speaks for the fleet's service level (SLO compliance, alerts, the histograms they read). */
@@ -115,6 +156,6 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, Outcome.CANCELLED, why,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger);
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended);
     }
 }

@@ -134,6 +134,17 @@ class ConfigLoaderErrorsTest {
                                 + " expected a PromQL query string, got a number")),
                 arguments("bad priority", "bad-priority", List.of(
                         "bad-priority/c.yaml:4:11: priority: unknown value \"high\"; valid: normal, low")),
+                arguments("bad buffered_delivery", "bad-buffered-delivery", List.of(
+                        "bad-buffered-delivery/slo-classes.yaml:4:37: slo_classes.interactive.buffered_delivery"
+                                + ".min_chunks: must be between 2 and 1000000, got 1",
+                        "bad-buffered-delivery/slo-classes.yaml:4:62: slo_classes.interactive.buffered_delivery"
+                                + ".max_chunks_per_burst: must be between 1 and 1000000, got 0",
+                        "bad-buffered-delivery/slo-classes.yaml:9:7: slo_classes.streaming.buffered_delivery"
+                                + ".max_bursts: unknown key; allowed: enabled, min_chunks, max_chunks_per_burst",
+                        "bad-buffered-delivery/slo-classes.yaml:8:16: slo_classes.streaming.buffered_delivery"
+                                + ".enabled: expected a boolean (true or false), got a string",
+                        "bad-buffered-delivery/slo-classes.yaml:12:24: slo_classes.batch.buffered_delivery:"
+                                + " expected a mapping, got a boolean")),
                 arguments("several errors in three files at once", "several-errors", List.of(
                         "several-errors/slo-classes.yaml:5:26: slo_classes.interactive.stall_abort_seconds:"
                                 + " stall_abort_seconds (5.0) must be greater than stall_seconds (10.0)",

@@ -11,6 +11,7 @@ import dev.llmcanary.evidence.FigureRule;
 import dev.llmcanary.evidence.MetricsDialect;
 import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.canary.SloClass;
+import dev.llmcanary.stream.BufferedDelivery;
 import dev.llmcanary.canary.Thresholds;
 import dev.llmcanary.stream.Cumulative;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,38 @@ class ConfigLoaderTest {
         assertThat(catalog.sloClasses().get("streaming")).isEqualTo(
                 new SloClass("streaming", new Thresholds(null, null, 20.0, 5, 30, 120), 0.99, 0.95));
         assertThat(catalog.loadedAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void bufferedDeliveryIsJudgedByDefaultAndPerClass() throws IOException {
+        Files.createDirectories(tmp.resolve("canaries"));
+        Files.writeString(tmp.resolve("canaries/slo-classes.yaml"), """
+                slo_classes:
+                  streaming: {ttft_seconds: 0.8}
+                  interactive:
+                    e2e_seconds: 2
+                    buffered_delivery: {min_chunks: 16, max_chunks_per_burst: 2}
+                  batch:
+                    e2e_seconds: 60
+                    buffered_delivery: {enabled: false}
+                """);
+        Catalog catalog = load(Map.of("c.yaml", CHAT));
+
+        assertThat(catalog.sloClasses().get("streaming").bufferedDelivery()).isEqualTo(BufferedDelivery.DEFAULT)
+                .isEqualTo(new BufferedDelivery(8, 4));
+        assertThat(catalog.sloClasses().get("interactive").bufferedDelivery()).isEqualTo(new BufferedDelivery(16, 2));
+        assertThat(catalog.sloClasses().get("batch").bufferedDelivery()).isNull();
+    }
+
+    @Test
+    void theShippedClassesJudgeDeliveryExceptBatch() throws IOException {
+        writeFiles(Map.of("c.yaml", CHAT));
+        LoadResult result = loader().load(tmp.resolve("canaries"), null, Path.of("canaries/slo-classes.yaml"));
+        assertThat(result.errors()).isEmpty();
+        Map<String, SloClass> classes = result.catalog().sloClasses();
+        assertThat(classes.get("interactive").bufferedDelivery()).isEqualTo(BufferedDelivery.DEFAULT);
+        assertThat(classes.get("streaming").bufferedDelivery()).isEqualTo(BufferedDelivery.DEFAULT);
+        assertThat(classes.get("batch").bufferedDelivery()).isNull();
     }
 
     @Test
