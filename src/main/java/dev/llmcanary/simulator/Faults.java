@@ -12,12 +12,14 @@ import java.util.Map;
  * @param oversize  content size in bytes of token chunk K, by K
  * @param saturatedHoldMs for {@code saturated}, how long the server reports saturation after this request ends;
  *                  negative when the request does not saturate the server
+ * @param contextTokens for {@code context:N}, the server's context size: a longer prompt is refused with HTTP 400 and
+ *                  llama.cpp's message, as a small-context server does; 0 when unlimited
  */
 record Faults(Map<Integer, Long> stallMs, int closeAt, int reorderAt, int duplicateIndexAt, int idChangeAt,
               int malformedAt, boolean noDone, boolean noFinish, boolean contentAfterFinish,
               Map<Integer, Integer> oversize, int status, long slowHeadersMs, String contentType, int errorAt,
               int errorEventAt, boolean bareDone, int invalidUtf8At, boolean splitUtf8, boolean usageLow,
-              boolean refusal, boolean pii, long saturatedHoldMs) {
+              boolean refusal, boolean pii, long saturatedHoldMs, int contextTokens) {
 
     /** How long a {@code saturated} request keeps the server saturated after it ends, unless it says otherwise. */
     static final long DEFAULT_SATURATED_HOLD_MS = 10_000;
@@ -52,6 +54,7 @@ record Faults(Map<Integer, Long> stallMs, int closeAt, int reorderAt, int duplic
         boolean refusal = false;
         boolean pii = false;
         long saturatedHold = -1;
+        int contextTokens = 0;
         for (String raw : specs) {
             String spec = raw.trim();
             if (spec.isEmpty()) {
@@ -85,6 +88,7 @@ record Faults(Map<Integer, Long> stallMs, int closeAt, int reorderAt, int duplic
                     case "refusal" -> refusal = true;
                     case "pii" -> pii = true;
                     case "saturated" -> saturatedHold = colon < 0 ? DEFAULT_SATURATED_HOLD_MS : argument(spec);
+                    case "context" -> contextTokens = (int) argument(spec);
                     default -> throw new IllegalArgumentException("unknown fault '" + spec + "'");
                 }
             } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
@@ -101,7 +105,7 @@ record Faults(Map<Integer, Long> stallMs, int closeAt, int reorderAt, int duplic
         return new Faults(Map.copyOf(stall), closeAt, reorderAt, duplicateAt, idChangeAt, malformedAt, noDone,
                 noFinish, afterFinish, Map.copyOf(oversize), status, slowHeadersMs(slowHeaders), contentType,
                 errorAt, errorEventAt, bareDone, invalidAt, splitUtf8, usageLow, refusal, pii,
-                saturatedHold < 0 ? -1 : saturatedHold);
+                saturatedHold < 0 ? -1 : saturatedHold, contextTokens);
     }
 
     private static long slowHeadersMs(long ms) {
