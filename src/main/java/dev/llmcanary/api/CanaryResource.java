@@ -57,7 +57,7 @@ public class CanaryResource {
 
     @POST
     @Path("/{id}/runs")
-    @TriggerAuth
+    @jakarta.annotation.security.RolesAllowed(Roles.TRIGGER)
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Run a canary now on its targets (optionally narrowed) and return every full result")
     public CompletionStage<TriggerResponse> run(
