@@ -66,7 +66,7 @@ public class CanaryResource {
 
     @POST
     @Path("/{id}/runs")
-    @TriggerAuth
+    @jakarta.annotation.security.RolesAllowed(Roles.TRIGGER)
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Run a canary now on its targets (optionally narrowed) and return every full result",
             description = "The trigger is admitted as a whole through each pool's limits (quiet windows, "

@@ -52,7 +52,7 @@ public class GateResource {
     }
 
     @POST
-    @TriggerAuth
+    @jakarta.annotation.security.RolesAllowed(Roles.TRIGGER)
     @SecurityRequirement(name = "bearer")
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Start a gate: 202 + Location; with ?wait= 200 (pass) or 412 (fail/inconclusive) when it"

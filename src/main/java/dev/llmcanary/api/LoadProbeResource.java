@@ -49,7 +49,8 @@ public class LoadProbeResource {
     }
 
     @POST
-    @AdminAuth
+    @jakarta.annotation.security.RolesAllowed(Roles.ADMIN)
+    @org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement(name = "bearer")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a load probe of a scenario (admin token); 202 with its id and Location")
     public Response start(StartRequest body, @jakarta.ws.rs.core.Context UriInfo uri) {
@@ -109,7 +110,8 @@ public class LoadProbeResource {
 
     @DELETE
     @Path("/{id}")
-    @AdminAuth
+    @jakarta.annotation.security.RolesAllowed(Roles.ADMIN)
+    @org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement(name = "bearer")
     @Operation(summary = "Cancel a running load probe (admin token); partial results are kept, marked cancelled")
     public ProbeView cancel(@PathParam("id") String id) {
         checkId(id);
@@ -118,7 +120,8 @@ public class LoadProbeResource {
 
     @POST
     @Path("/{id}/baseline")
-    @AdminAuth
+    @jakarta.annotation.security.RolesAllowed(Roles.ADMIN)
+    @org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement(name = "bearer")
     @Operation(summary = "Make a finished load probe its scenario's baseline (admin token)")
     public ProbeView baseline(@PathParam("id") String id) {
         checkId(id);

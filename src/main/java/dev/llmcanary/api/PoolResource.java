@@ -42,7 +42,7 @@ public class PoolResource {
 
     @POST
     @Path("/{pool}/checks")
-    @TriggerAuth
+    @jakarta.annotation.security.RolesAllowed(Roles.TRIGGER)
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Check the health route and model list of every endpoint of a pool now")
     public CompletionStage<PoolChecksResponse> check(

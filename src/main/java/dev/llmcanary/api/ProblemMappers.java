@@ -1,5 +1,7 @@
 package dev.llmcanary.api;
 
+import jakarta.ws.rs.container.ResourceInfo;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -10,6 +12,55 @@ import java.util.stream.Collectors;
 
 /** Every error of the API leaves as {@code application/problem+json} with a status and a human detail. */
 public class ProblemMappers {
+
+    private final TokenAuthentication tokens;
+
+    public ProblemMappers(TokenAuthentication tokens) {
+        this.tokens = tokens;
+    }
+
+    /** No bearer token on an operation that needs one; or none is configured, so that permission is off. */
+    @ServerExceptionMapper
+    public Response unauthenticated(io.quarkus.security.UnauthorizedException e, ResourceInfo info) {
+        return refuse(info);
+    }
+
+    /** A bearer token that matches no configured token. */
+    @ServerExceptionMapper
+    public Response wrongToken(io.quarkus.security.AuthenticationFailedException e, ResourceInfo info) {
+        return refuse(info);
+    }
+
+    /** Authenticated, but the token's role is not enough (the trigger token on a load-probe operation). */
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e, ResourceInfo info) {
+        return respond(Problem.of(403, "Forbidden", Roles.ADMIN.equals(required(info))
+                ? "load probes need the admin token; the trigger token only runs canaries"
+                : "this operation needs another token"));
+    }
+
+    private Response refuse(ResourceInfo info) {
+        boolean admin = Roles.ADMIN.equals(required(info));
+        if (admin ? !tokens.configured(Roles.ADMIN) : !tokens.configured(Roles.TRIGGER)
+                && !tokens.configured(Roles.ADMIN)) {
+            return respond(Problem.of(403, "Forbidden", admin
+                    ? "load probes are disabled: no admin token is configured (set LLM_CANARY_ADMIN_TOKEN)"
+                    : "triggering runs is disabled: no API token is configured (set LLM_CANARY_API_TOKEN)"));
+        }
+        Response r = respond(Problem.of(401, "Unauthorized", admin
+                ? "a valid admin bearer token is required for load probes"
+                : "a valid bearer token is required to trigger runs"));
+        r.getHeaders().add(jakarta.ws.rs.core.HttpHeaders.WWW_AUTHENTICATE, TokenAuthentication.REALM);
+        return r;
+    }
+
+    /** The role the refused operation asks for ({@link Roles#TRIGGER} unless it names admin). */
+    private static String required(ResourceInfo info) {
+        jakarta.annotation.security.RolesAllowed roles = info == null || info.getResourceMethod() == null ? null
+                : info.getResourceMethod().getAnnotation(jakarta.annotation.security.RolesAllowed.class);
+        return roles != null && java.util.Arrays.asList(roles.value()).contains(Roles.ADMIN)
+                && !java.util.Arrays.asList(roles.value()).contains(Roles.TRIGGER) ? Roles.ADMIN : Roles.TRIGGER;
+    }
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {

@@ -58,10 +58,12 @@ public final class EvidenceCollector {
                 errors.add("before: no scrape in the " + seconds(settings.maxAge()) + " before the run");
             }
             CompletionStage<EvidenceFigures> after;
+            boolean[] afterFailed = {false};
             Scheduled s = schedule(settings, target);
             if (s.stage != null) {
                 after = s.stage.thenApply(scrape -> {
                     scrape.errors().forEach(e -> errors.add("after: " + e));
+                    afterFailed[0] = scrape.figures().isEmpty();
                     return scrape.figures().isEmpty() ? null : new EvidenceFigures(clock.instant(), scrape.figures());
                 });
             } else {
@@ -74,8 +76,8 @@ public final class EvidenceCollector {
                     after = CompletableFuture.completedFuture(null);
                 }
             }
-            return after.thenApply(a -> new Evidence(settings.describe(), before, a, Hints.of(symptom, before, a),
-                    errors));
+            return after.thenApply(a -> new Evidence(settings.describe(), before, a,
+                    Hints.of(symptom, before, a, afterFailed[0]), errors));
         }
 
         /** The newest scrape of the endpoint taken within {@code max_age} before the run, or {@code null}. */

@@ -32,6 +32,22 @@ public final class Hints {
      * @param symptom what went wrong, phrased to start a sentence, e.g. "TTFT over threshold" or "stall"
      */
     public static String of(String symptom, EvidenceFigures before, EvidenceFigures after) {
+        return of(symptom, before, after, false);
+    }
+
+    /**
+     * The hint, or {@code null} when no pattern matches or no figures were read.
+     *
+     * @param symptom          what went wrong, phrased to start a sentence
+     * @param afterUnreachable the scrape after the run was tried and read nothing: the server's state after the run
+     *                         is unknown, so a calm "before" must not be read as "idle" (a server that died during the
+     *                         run looked idle just before it); this outranks every other pattern
+     */
+    public static String of(String symptom, EvidenceFigures before, EvidenceFigures after, boolean afterUnreachable) {
+        if (afterUnreachable && after == null) {
+            return capitalized(symptom) + ", and the server's metrics could not be read after the run: it was"
+                    + " unreachable or too busy to answer, so load is neither confirmed nor ruled out";
+        }
         if (before == null && after == null) {
             return null;
         }

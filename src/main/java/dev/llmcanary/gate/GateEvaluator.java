@@ -223,9 +223,13 @@ public final class GateEvaluator {
                 + fmt(m, bf.p95());
         String test = String.format(Locale.ROOT, "p=%.3g", r.pValue());
         boolean worse = r.pValue() < c.alpha();
-        String reason = figures + (worse ? ": worse by more than " + pct(c.tolerance()) + " (" + test + " < "
-                + c.alpha() + ")" : ": not worse by more than " + pct(c.tolerance()) + " (" + test + " ≥ "
-                + c.alpha() + ")");
+        // The percentiles above are for reading; the verdict comes from a rank test over every sample of both sides,
+        // so the text names that test rather than suggesting the p50 or p95 was compared.
+        String tested = "; one-sided Mann-Whitney U rank test of all " + x.length + " candidate vs " + y.length
+                + " baseline samples, baseline shifted by " + (m.lowerIsBetter() ? "+" : "−") + pct(c.tolerance())
+                + ": ";
+        String reason = figures + tested + (worse ? "candidate distribution worse (" + test + " < " + c.alpha() + ")"
+                : "candidate distribution not worse (" + test + " ≥ " + c.alpha() + ")");
         return new CriterionResult(name, "comparative", worse ? Outcome.FAIL : Outcome.PASS, reason, cf, bf, null,
                 TEST, r.pValue(), c.tolerance(), c.alpha());
     }

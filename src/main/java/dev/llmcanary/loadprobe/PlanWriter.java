@@ -41,6 +41,13 @@ public final class PlanWriter {
         plan.put("model", s.model());
         ArrayNode mix = plan.putArray("promptMix");
         s.promptMix().forEach(p -> mix.addObject().put("bucket", p.bucket()).put("weight", p.weight()));
+        if (s.maxPromptTokens() != null) {
+            plan.put("maxPromptTokens", s.maxPromptTokens());
+        }
+        if (!s.prompts().isEmpty()) {
+            ArrayNode prompts = plan.putArray("prompts");
+            s.prompts().forEach(prompts::add);
+        }
         plan.put("maxTokensMin", s.maxTokens().min());
         plan.put("maxTokensMax", s.maxTokens().max());
         Scenario.Arrival a = s.arrival();

@@ -53,9 +53,17 @@ public final class Verdicts {
                 }
             }
         }
-        if (run.aborted() != null) {
-            return new Verdict(Verdict.Outcome.INCONCLUSIVE, "run stopped early: " + run.aborted(), cmp, knee,
+        String rejected = rejected(run);
+        if (rejected != null && run.rejections().requestRefused()) {
+            // the server refuses the requests themselves (a prompt over its context, a bad model name): the probe
+            // measured the scenario's mismatch, not the server's capacity
+            return new Verdict(Verdict.Outcome.INCONCLUSIVE, rejected + ": the scenario's requests do not fit this"
+                    + " server (prompt size? set max_prompt_tokens or prompts), so nothing was measured", cmp, knee,
                     baselineKnee, baselineId);
+        }
+        if (run.aborted() != null) {
+            return new Verdict(Verdict.Outcome.INCONCLUSIVE, "run stopped early: " + run.aborted()
+                    + (rejected == null ? "" : "; " + rejected), cmp, knee, baselineKnee, baselineId);
         }
         if (run.count() < tol.minSamples()) {
             return new Verdict(Verdict.Outcome.INCONCLUSIVE, "too few samples: " + run.count() + " streams < "
@@ -63,12 +71,25 @@ public final class Verdicts {
         }
         List<String> failed = cmp.stream().filter(c -> !c.passed()).map(c -> c.name() + " vs " + c.against()).toList();
         if (!failed.isEmpty()) {
-            return new Verdict(Verdict.Outcome.REGRESSION, String.join(", ", failed), cmp, knee, baselineKnee,
-                    baselineId);
+            return new Verdict(Verdict.Outcome.REGRESSION, (rejected == null ? "" : rejected + "; ")
+                    + String.join(", ", failed), cmp, knee, baselineKnee, baselineId);
         }
         return new Verdict(Verdict.Outcome.PASS, baseline == null ? "SLO assertions held; no baseline yet"
                 : "SLO assertions held and within tolerance of baseline " + baselineId, cmp, knee, baselineKnee,
                 baselineId);
+    }
+
+    /** Streams the server turned away before any event make the verdict's first words once they are the majority. */
+    static final double MOSTLY = 0.5;
+
+    /** "the server rejected 38 of 40 requests (first answer: HTTP 400: …)", or {@code null} when few were. */
+    static String rejected(ProbeSummary run) {
+        ProbeSummary.Rejections r = run.rejections();
+        long total = run.count(); // every stream, failed ones included
+        if (r.count() == 0 || total == 0 || r.count() < MOSTLY * total) {
+            return null;
+        }
+        return "the server rejected " + r.count() + " of " + total + " requests (first answer: " + r.answer() + ")";
     }
 
     /** The highest stairs rate at which every assertion held (steps are checked in order; the first miss ends it). */

@@ -16,12 +16,14 @@ import java.util.Map;
  *                  negative when the request does not saturate the server
  * @param bufferedChunks for {@code buffered}, how many token chunks a buffering proxy holds back and writes at once
  *                  ({@link Integer#MAX_VALUE}: the whole response in one write); 0 when the stream is not buffered
+ * @param contextTokens for {@code context:N}, the server's context size: a longer prompt is refused with HTTP 400 and
+ *                  llama.cpp's message, as a small-context server does; 0 when unlimited
  */
 record Faults(Map<Integer, Long> stallMs, Map<Integer, Long> idleMs, int closeAt, int reorderAt, int duplicateIndexAt, int idChangeAt,
               int malformedAt, boolean noDone, boolean noFinish, boolean contentAfterFinish,
               Map<Integer, Integer> oversize, int status, long slowHeadersMs, String contentType, int errorAt,
               int errorEventAt, boolean bareDone, int invalidUtf8At, boolean splitUtf8, boolean usageLow,
-              boolean refusal, boolean pii, long saturatedHoldMs, int bufferedChunks) {
+              boolean refusal, boolean pii, long saturatedHoldMs, int bufferedChunks, int contextTokens) {
 
     /** How long a {@code saturated} request keeps the server saturated after it ends, unless it says otherwise. */
     static final long DEFAULT_SATURATED_HOLD_MS = 10_000;
@@ -61,6 +63,7 @@ record Faults(Map<Integer, Long> stallMs, Map<Integer, Long> idleMs, int closeAt
         boolean pii = false;
         long saturatedHold = -1;
         int buffered = 0;
+        int contextTokens = 0;
         for (String raw : specs) {
             String spec = raw.trim();
             if (spec.isEmpty()) {
@@ -96,6 +99,7 @@ record Faults(Map<Integer, Long> stallMs, Map<Integer, Long> idleMs, int closeAt
                     case "pii" -> pii = true;
                     case "saturated" -> saturatedHold = colon < 0 ? DEFAULT_SATURATED_HOLD_MS : argument(spec);
                     case "buffered" -> buffered = colon < 0 ? Integer.MAX_VALUE : bufferedChunks(spec);
+                    case "context" -> contextTokens = (int) argument(spec);
                     default -> throw new IllegalArgumentException("unknown fault '" + spec + "'");
                 }
             } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
@@ -112,7 +116,7 @@ record Faults(Map<Integer, Long> stallMs, Map<Integer, Long> idleMs, int closeAt
         return new Faults(Map.copyOf(stall), Map.copyOf(idle), closeAt, reorderAt, duplicateAt, idChangeAt, malformedAt, noDone,
                 noFinish, afterFinish, Map.copyOf(oversize), status, slowHeadersMs(slowHeaders), contentType,
                 errorAt, errorEventAt, bareDone, invalidAt, splitUtf8, usageLow, refusal, pii,
-                saturatedHold < 0 ? -1 : saturatedHold, buffered);
+                saturatedHold < 0 ? -1 : saturatedHold, buffered, contextTokens);
     }
 
     private static int bufferedChunks(String spec) {

@@ -192,6 +192,12 @@ public final class SimulatorServer {
             error(response, 400, e.getMessage(), "invalid_request_error", "invalid_sim_header");
             return;
         }
+        if (faults.contextTokens() > 0 && sim.promptTokens() > faults.contextTokens()) {
+            error(response, 400, "request (" + sim.promptTokens() + " tokens) exceeds the available context size ("
+                    + faults.contextTokens() + " tokens), try increasing it", "exceed_context_size_error",
+                    "context_length_exceeded");
+            return;
+        }
         String requestId = req.getHeader("x-request-id");
         if (requestId == null || requestId.isBlank()) {
             requestId = "sim-" + requestCounter.incrementAndGet();

@@ -67,17 +67,21 @@ export function age(iso, now = Date.now()) {
   return `${Math.round(sec / 86400)} d ago`;
 }
 
-/** The status words and the symbol shown next to them (colour is never the only signal). */
+/**
+ * The status words and the symbol shown next to them (colour is never the only signal). Symbols come from blocks
+ * every text font has (Latin, punctuation, arrows, geometric shapes, the check and ballot marks), never from the
+ * emoji blocks: on a machine without an emoji font those render as empty boxes.
+ */
 export const STATUS = {
   pass: {label: 'pass', symbol: '✓'},
   fail: {label: 'fail', symbol: '✗'},
   error: {label: 'error', symbol: '!'},
-  skipped: {label: 'skipped', symbol: '⏸'},
+  skipped: {label: 'skipped', symbol: '‖'},
   none: {label: 'no run yet', symbol: '·'},
   inconclusive: {label: 'inconclusive', symbol: '?'},
   regression: {label: 'regression', symbol: '✗'},
   running: {label: 'running', symbol: '…'},
-  cancelled: {label: 'cancelled', symbol: '⏹'},
+  cancelled: {label: 'cancelled', symbol: '■'},
   failed: {label: 'failed', symbol: '!'},
   done: {label: 'done', symbol: '✓'},
 };

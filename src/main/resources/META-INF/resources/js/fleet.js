@@ -71,12 +71,20 @@ function renderGrid(container, fleet) {
     h('thead', {}, h('tr', {},
       h('th', {scope: 'col'}, 'Pool'), h('th', {scope: 'col'}, 'Model'),
       classes.map(k => h('th', {scope: 'col'}, k.name, h('br'), h('span', {class: 'thr'}, thresholdText(k)))))),
-    h('tbody', {}, [...rows.values()].map(r => h('tr', {},
-      h('th', {scope: 'row'}, r.pool, circuitNote(r.circuits)),
+    h('tbody', {}, byPool(rows).map(({r, span}) => h('tr', {'data-pool': r.pool},
+      // a pool's name heads its group of model rows once, not on every row
+      span ? h('th', {scope: 'rowgroup', rowspan: span, class: 'pool'}, r.pool, circuitNote(r.circuits)) : null,
       h('th', {scope: 'row', class: 'model'}, r.model),
       classes.map(k => h('td', {}, r.byClass[k.name] ? cellContent(r.byClass[k.name], k) : h('span', {class: 'na'}, '—')))))));
   container.replaceChildren(table);
   if (focusedCell) container.querySelector(`[data-cell="${CSS.escape(focusedCell)}"]`)?.focus();
+}
+
+/** Rows ordered by pool, the first of each pool carrying how many rows its pool heading spans (0 for the rest). */
+function byPool(rows) {
+  const list = [...rows.values()].sort((a, b) => a.pool.localeCompare(b.pool));
+  const count = pool => list.filter(o => o.pool === pool).length;
+  return list.map((r, i) => ({r, span: i > 0 && list[i - 1].pool === r.pool ? 0 : count(r.pool)}));
 }
 
 function thresholdText(k) {
@@ -88,10 +96,13 @@ function thresholdText(k) {
   return parts.join(' · ');
 }
 
+/** A text-font arrow, not the emoji lightning bolt (see STATUS in dom.js). */
+export const CIRCUIT_SYMBOL = '↯';
+
 function circuitNote(circuits) {
   if (!circuits || circuits.length === 0) return null;
   return h('div', {class: 'circuit'}, circuits.map(c => h('span', {class: 'badge st-error'},
-    h('span', {'aria-hidden': 'true'}, '⚡'), ' ',
+    h('span', {'aria-hidden': 'true'}, CIRCUIT_SYMBOL), ' ',
     c.circuit !== 'closed' ? `circuit ${c.circuit.replace('_', '-')}: ${c.endpoint}`
       : `rate-limited: ${c.endpoint}`)));
 }

@@ -105,21 +105,46 @@ function gapSection(run, stallMs) {
     })))];
 }
 
+/** Chunk numbers are whole: the x axis only steps by whole numbers and labels them without decimals. */
+const WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000];
+
 function drawGapChart(run, stallMs) {
   const el = document.getElementById('gap-chart');
   if (!el) return;
   const list = gaps(run.timeline.tokenChunks);
   const xs = list.map(g => g.chunk);
-  const data = [xs, list.map(g => g.ms)];
+  const ms = list.map(g => g.ms);
+  const maxGap = Math.max(...ms);
+  const sorted = [...ms].sort((a, b) => a - b);
+  const p50 = sorted[Math.ceil(sorted.length / 2) - 1];
+  // The scale follows the data: on a healthy run the 10-20 ms bars fill the chart, and the stall threshold (often
+  // seconds) is drawn only when a gap comes near it; otherwise the note under the chart names it.
+  const showThreshold = stallMs != null && maxGap >= stallMs / 2;
+  const yMax = Math.max(showThreshold ? stallMs : 0, maxGap) * 1.1 || 1;
+  const data = [xs, ms];
+  // the legend shows summary values, not the hover values uPlot prints as "--" when no cursor is over the chart
   const series = [{label: 'token chunk'},
-    {label: 'gap (ms)', stroke: '#1f4e8c', fill: 'rgba(31,78,140,0.25)', paths: uPlot.paths.bars({size: [0.8, 40]})}];
-  if (stallMs != null) {
+    {label: `gap (ms): p50 ${p50.toFixed(1)}, max ${maxGap.toFixed(1)}`, stroke: '#1f4e8c',
+      fill: 'rgba(31,78,140,0.25)', paths: uPlot.paths.bars({size: [0.8, 40]})}];
+  if (showThreshold) {
     data.push(xs.map(() => stallMs));
-    series.push({label: 'stall threshold (ms)', stroke: '#b3261e', dash: [6, 4], points: {show: false}});
+    series.push({label: `stall threshold: ${stallMs.toFixed(0)} ms`, stroke: '#b3261e', dash: [6, 4],
+      points: {show: false}});
   }
+  el.dataset.yMax = String(yMax);
+  el.dataset.thresholdShown = String(showThreshold);
   const width = Math.max(320, Math.min(el.parentElement.clientWidth || 900, 1100));
-  new uPlot({width, height: 220, series, scales: {x: {time: false}},
-    axes: [{label: 'token chunk'}, {label: 'gap before it (ms)'}]}, data, el);
+  new uPlot({width, height: 220, series, legend: {live: false},
+    scales: {x: {time: false, range: (u, min, max) => [min - 0.5, max + 0.5]}, y: {range: () => [0, yMax]}},
+    axes: [{label: 'token chunk', incrs: WHOLE_STEPS, values: (u, splits) => {
+      const labels = splits.map(v => Number.isInteger(v) ? String(v) : '');
+      el.dataset.xTicks = JSON.stringify(labels.filter(l => l !== ''));
+      return labels;
+    }}, {label: 'gap before it (ms)'}]}, data, el);
+  if (!showThreshold && stallMs != null) {
+    el.after(h('p', {class: 'note', id: 'gap-threshold-note'}, `The stall threshold of ${millis(stallMs)} is above `
+      + `this scale (largest gap ${millis(maxGap)}).`));
+  }
 }
 
 function violations(run) {
@@ -134,8 +159,15 @@ function sloChecks(run) {
   if (!run.sloChecks?.length) return h('p', {}, 'None (the run did not reach the checks, or its class sets none).');
   return h('table', {class: 'list'}, h('thead', {}, h('tr', {},
     ['check', 'threshold', 'actual', 'result', 'reason'].map(t => h('th', {scope: 'col'}, t)))),
-  h('tbody', {}, run.sloChecks.map(c => h('tr', {}, h('td', {}, c.name), h('td', {}, number(c.threshold, 3)),
-    h('td', {}, number(c.actual, 3)), h('td', {}, badge(c.passed ? 'pass' : 'fail')), h('td', {}, c.reason || '')))));
+  h('tbody', {}, run.sloChecks.map(c => h('tr', {'data-check': c.name}, h('td', {}, c.name),
+    h('td', {}, checkValue(c.name, c.threshold)), h('td', {}, checkValue(c.name, c.actual)),
+    h('td', {}, badge(c.passed ? 'pass' : 'fail')), h('td', {}, c.reason || '')))));
+}
+
+/** An SLO check's threshold or figure with its unit: rates in tokens/s, everything else is a duration. */
+export function checkValue(name, v) {
+  if (v === null || v === undefined) return '—';
+  return name.endsWith('_per_second') ? `${number(v)} tok/s` : seconds(v);
 }
 
 function guardrails(run) {

@@ -120,7 +120,7 @@ class GateApiTest {
         given().when().get(r.<String>path("runs[0].href")).then().statusCode(200).body("runId", equalTo(runId));
         given().accept(ContentType.TEXT).when().get("/api/gates/" + id).then().statusCode(200)
                 .body(containsString("state: finished\nverdict: pass\npassed: true\n"));
-        given().when().get("/q/metrics").then()
+        given().accept("application/openmetrics-text").when().get("/q/metrics").then()
                 .body(containsString("llm_canary_gate_verdicts_total{suite=\"quick\",verdict=\"pass\"}"));
     }
 

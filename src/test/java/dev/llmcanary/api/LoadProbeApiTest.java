@@ -153,7 +153,9 @@ class LoadProbeApiTest {
     }
 
     private static String metric(String series) {
-        String body = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        // OpenMetrics renders label sets without the text format's trailing comma
+        String body = given().accept("application/openmetrics-text").get("/q/metrics").then().statusCode(200)
+                .extract().asString();
         return body.lines().filter(l -> l.startsWith(series + " ")).map(l -> l.substring(series.length() + 1))
                 .findFirst().orElse(null);
     }

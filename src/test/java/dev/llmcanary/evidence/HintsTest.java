@@ -57,4 +57,21 @@ class HintsTest {
     void hint(String name, String symptom, EvidenceFigures before, EvidenceFigures after, String expected) {
         assertThat(Hints.of(symptom, before, after)).isEqualTo(expected);
     }
+
+    static Stream<Arguments> unreachableAfter() {
+        return Stream.of(
+                arguments("idle before, dead after: unreachable, not idle", "stall",
+                        figures("requests_running", 0, "requests_waiting", 0, "kv_cache_usage_ratio", 0.02)),
+                arguments("saturated before, dead after: still unreachable first", "TTFT over threshold",
+                        figures("requests_waiting", 37)),
+                arguments("no before either", "stall", null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unreachableAfter")
+    void aFailedAfterScrapeSaysUnreachableNeverIdle(String name, String symptom, EvidenceFigures before) {
+        String hint = Hints.of(symptom, before, null, true);
+        assertThat(hint).contains("could not be read after the run").contains("unreachable")
+                .doesNotContain("idle").doesNotContain("not load");
+    }
 }

@@ -56,7 +56,9 @@ class GateEvaluatorTest {
         assertThat(ttft.outcome()).isEqualTo(Outcome.FAIL);
         assertThat(ttft.candidate().p50()).isGreaterThan(ttft.baseline().p50() * 1.2);
         assertThat(ttft.pValue()).isLessThan(0.01);
-        assertThat(ttft.reason()).contains("vs baseline").contains("worse by more than 10.0 %")
+        assertThat(ttft.reason()).contains("vs baseline")
+                .contains("one-sided Mann-Whitney U rank test of all 30 candidate vs 30 baseline samples,"
+                        + " baseline shifted by +10.0 %: candidate distribution worse (p=")
                 .contains(String.format(java.util.Locale.ROOT, "%.4f s", ttft.candidate().p50()))
                 .contains(String.format(java.util.Locale.ROOT, "%.4f s", ttft.baseline().p50()));
         assertThat(v.reason()).startsWith("ttft: ");
@@ -68,6 +70,9 @@ class GateEvaluatorTest {
         GateVerdict v = GateEvaluator.evaluate(SUITE, Runs.sample("cand", 30, 0.051, 1),
                 Runs.sample("base", 30, 0.05, 2), null);
         assertThat(criterion(v, "ttft").outcome()).isEqualTo(Outcome.PASS);
+        assertThat(criterion(v, "ttft").reason()).as("names the rank test over whole samples, not a percentile")
+                .contains("Mann-Whitney U rank test of all 30 candidate vs 30 baseline samples")
+                .contains("candidate distribution not worse (p=").doesNotContain("not worse by more than");
     }
 
     @Test

@@ -144,6 +144,30 @@ class ProbeProcessTest {
     }
 
     @Test
+    void aSmallContextServerRejectsTheProbeSaysWhyAndCappedPromptsFit(@TempDir Path dir) throws Exception {
+        // the simulator plays a server with a 64-token context; the <=1k bucket draws prompts of 16..1024 tokens
+        Map<String, String> smallContext = Map.of("x-sim-profile", NORMAL, "x-sim-fault", "context:64",
+                "authorization", "Bearer sk-probe-secret-123");
+        Scenario uncapped = Scenarios.constant(5, Duration.ofSeconds(2), SLO, new Scenario.AbortGuards(100, null, 1000),
+                1);
+        JsonNode summary = run(uncapped, smallContext, dir.resolve("uncapped")).summary().orElseThrow();
+
+        ProbeSummary sum = ProbeSummary.from(summary);
+        assertThat(sum.rejections().count()).as(summary.toString()).isGreaterThan(sum.count() / 2);
+        assertThat(summary.at("/firstRejection/status").asInt()).isEqualTo(400);
+        assertThat(summary.at("/firstRejection/body").asText())
+                .contains("exceeds the available context size (64 tokens)").doesNotContain("sk-probe-secret-123");
+
+        Scenario s = uncapped;
+        Scenario capped = new Scenario(s.id(), s.source(), null, s.pool(), s.model(), s.api(), s.promptMix(),
+                s.maxTokens(), s.arrival(), s.duration(), s.assertions(), null, s.abort(), s.regression(), 48,
+                List.of());
+        JsonNode fits = run(capped, smallContext, dir.resolve("capped")).summary().orElseThrow();
+        assertThat(ProbeSummary.from(fits).errorCount()).as(fits.toString()).isZero();
+        assertThat(fits.has("firstRejection")).isFalse();
+    }
+
+    @Test
     void cancelStopsTheChildLeavesNoProcessAndKeepsPartialResults(@TempDir Path dir) throws Exception {
         Scenario s = Scenarios.constant(5, Duration.ofSeconds(60), SLO, Scenario.AbortGuards.DEFAULT, 5);
         ProbeProcess p = ProbeProcess.start(RUNNER, dir, new PlanWriter(JSON).plan(s, Scenarios.pool(url),

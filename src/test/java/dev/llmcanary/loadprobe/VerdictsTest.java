@@ -27,6 +27,15 @@ class VerdictsTest {
 
     private static final ProbeSummary BASE = run(150, 0, 0.2, 5, 200, null);
 
+    /** A run of 40 streams, {@code rejected} of them turned away before any event, with the server's first answer. */
+    private static ProbeSummary rejected(long rejected, Integer status, String message, String aborted) {
+        double errPct = 100.0 * rejected / 40;
+        return new ProbeSummary(40, rejected, errPct, 0.1, 0.2, 0.24, 0.3, 2.0, 5, 200, 40.0, aborted, 30, List.of(),
+                new ProbeSummary.Rejections(rejected, status, message));
+    }
+
+    private static final String CONTEXT = "request (1024 tokens) exceeds the available context size (256 tokens)";
+
     static Stream<Arguments> cases() {
         return Stream.of(
                 arguments("unchanged run passes", run(150, 0, 0.21, 5, 200, null), BASE, "pass", "SLO assertions held and within tolerance of baseline b1"),
@@ -38,7 +47,25 @@ class VerdictsTest {
                 arguments("error rate up 2 points (also over SLO)", run(150, 2, 0.2, 5, 200, null), BASE, "regression", "error_percent vs slo, error_percent vs baseline"),
                 arguments("aborted run is inconclusive", run(150, 0, 0.2, 5, 200, "abort: error rate 60.0 % > 50.0 %"), BASE, "inconclusive", "run stopped early: abort: error rate 60.0 % > 50.0 %"),
                 arguments("cancelled run is inconclusive", run(150, 0, 0.2, 5, 200, "cancelled"), BASE, "inconclusive", "run stopped early: cancelled"),
-                arguments("too few samples", run(10, 0, 0.2, 5, 200, null), BASE, "inconclusive", "too few samples: 10 streams < 20"));
+                arguments("too few samples", run(10, 0, 0.2, 5, 200, null), BASE, "inconclusive", "too few samples: 10 streams < 20"),
+                arguments("requests refused by the server (context overflow): inconclusive, says so",
+                        rejected(38, 400, CONTEXT, null), BASE, "inconclusive", "the server rejected 38 of 40 requests"
+                                + " (first answer: HTTP 400: " + CONTEXT + "): the scenario's requests do not fit this"
+                                + " server (prompt size? set max_prompt_tokens or prompts), so nothing was measured"),
+                arguments("refused and aborted: the refusal is the reason", rejected(40, 400, CONTEXT,
+                        "abort: error rate 100.0 % > 50.0 %"), BASE, "inconclusive", "the server rejected 40 of 40"
+                        + " requests (first answer: HTTP 400: " + CONTEXT + "): the scenario's requests do not fit"
+                        + " this server (prompt size? set max_prompt_tokens or prompts), so nothing was measured"),
+                arguments("mostly overloaded (HTTP 503): a regression that names the answer",
+                        rejected(30, 503, "server overloaded", null), BASE, "regression", "the server rejected 30 of"
+                                + " 40 requests (first answer: HTTP 503: server overloaded); error_percent vs slo,"
+                                + " error_percent vs baseline"),
+                arguments("mostly refused connections, no answer to the retry", rejected(30, null,
+                        "no answer: ConnectException", "abort: error rate 75.0 % > 50.0 %"), BASE, "inconclusive",
+                        "run stopped early: abort: error rate 75.0 % > 50.0 %; the server rejected 30 of 40 requests"
+                                + " (first answer: no answer: ConnectException)"),
+                arguments("a few rejections are just errors", rejected(1, 400, CONTEXT, null), BASE, "regression",
+                        "error_percent vs slo, error_percent vs baseline"));
     }
 
     @ParameterizedTest(name = "{0}")

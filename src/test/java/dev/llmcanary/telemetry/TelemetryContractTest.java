@@ -16,14 +16,19 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * The telemetry contract: metric names, labels and threshold buckets as Prometheus scrapes them, the span and event
@@ -110,6 +115,49 @@ class TelemetryContractTest {
         String body = given().accept("application/openmetrics-text; version=1.0.0").when().get("/metrics")
                 .then().statusCode(200).extract().asString();
         assertThat(body).contains("trace_id=\"" + r.traceId() + "\"");
+    }
+
+    /** What Prometheus 2.x sends by default (scrape_protocols OpenMetricsText1.0.0, 0.0.1, PrometheusText0.0.4). */
+    static final String PROMETHEUS_ACCEPT = "application/openmetrics-text;version=1.0.0,"
+            + "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
+    static Stream<Arguments> scrapes() {
+        return Stream.of(
+                arguments("Prometheus' Accept list on /metrics", "/metrics", PROMETHEUS_ACCEPT, true),
+                arguments("Prometheus' Accept list on /q/metrics", "/q/metrics", PROMETHEUS_ACCEPT, true),
+                arguments("bare OpenMetrics on /q/metrics (was 406)", "/q/metrics", "application/openmetrics-text",
+                        true),
+                arguments("OpenMetrics 1.0.0 on /q/metrics", "/q/metrics", "application/openmetrics-text; version=1.0.0",
+                        true),
+                arguments("text ranked first on /metrics", "/metrics",
+                        "text/plain;version=0.0.4,application/openmetrics-text;q=0.5", false),
+                arguments("no Accept on /q/metrics", "/q/metrics", null, false),
+                arguments("JSON only: text, never 406", "/q/metrics", "application/json", false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scrapes")
+    void bothScrapePathsNegotiateAlikeAndKeepExemplarsOnlyWhereOpenMetricsAllows(String name, String path,
+                                                                                String accept, boolean openMetrics)
+            throws Exception {
+        RunResult r = run(Canaries.canary("exemplar-rule").profile(FAST), "sim-h100", "sim-vllm");
+        var request = given();
+        if (accept != null) {
+            request = request.header("Accept", accept);
+        }
+        var response = request.when().get(path).then().statusCode(200).extract();
+        String body = response.asString();
+        if (openMetrics) {
+            assertThat(response.contentType()).startsWith("application/openmetrics-text; version=1.0.0");
+            assertThat(body).contains("trace_id=\"" + r.traceId() + "\"").endsWith("# EOF\n");
+            assertThat(body.lines().filter(l -> !l.startsWith("#") && l.contains(" # {")))
+                    .isNotEmpty()
+                    .allSatisfy(l -> assertThat(l.substring(0, l.indexOf(' ')).replaceAll("\\{.*", ""))
+                            .as(l).matches(".*(_bucket|_total)"));
+        } else {
+            assertThat(response.contentType()).startsWith("text/plain");
+            assertThat(body).doesNotContain(" # {");
+        }
     }
 
     @Test

@@ -216,10 +216,96 @@ class StatusPageBrowserTest {
         assertThat(driver.findElement(By.id("gap-distribution")).getText()).contains("above the stall threshold");
         await().atMost(Duration.ofSeconds(5)).until(() ->
                 !driver.findElements(By.cssSelector("#gap-chart canvas")).isEmpty());
+        // a gap near the threshold: the threshold line is drawn and the scale reaches it
+        WebElement chart = driver.findElement(By.id("gap-chart"));
+        assertThat(chart.getAttribute("data-threshold-shown")).isEqualTo("true");
+        assertThat(Double.parseDouble(chart.getAttribute("data-y-max"))).isGreaterThanOrEqualTo(1000);
         assertThat(driver.findElement(By.id("trace-link")).getAttribute("href"))
                 .isEqualTo("https://traces.test/trace/" + r.traceId());
         ((JavascriptExecutor) driver).executeScript("document.getElementById('timeline').scrollIntoView()");
         screenshot("run-detail.png");
+    }
+
+    @Test
+    void aHealthyRunsGapChartFollowsItsDataWithWholeChunkTicksLegendValuesAndUnits() throws Exception {
+        Target target = Canaries.canary("ui-healthy").profile(FAST).on(catalog.get(), "sim-h100", "sim-openai");
+        RunResult r = runner.run(target).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        double[] chunks = r.timeline().tokenChunks();
+        double maxGap = 0;
+        for (int i = 1; i < chunks.length; i++) {
+            maxGap = Math.max(maxGap, chunks[i] - chunks[i - 1]);
+        }
+        double stallMs = given().get("/api/fleet").then().statusCode(200).extract().jsonPath()
+                .getDouble("classes.find { it.name == '" + r.sloClass() + "' }.stallSeconds") * 1000;
+        assertThat(maxGap).as("a healthy run's gaps are far below the stall threshold").isLessThan(stallMs / 2);
+
+        open("/#/runs/" + r.runId());
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                !driver.findElements(By.cssSelector("#gap-chart canvas")).isEmpty());
+        WebElement chart = driver.findElement(By.id("gap-chart"));
+        double yMax = Double.parseDouble(chart.getAttribute("data-y-max"));
+        assertThat(yMax).as("the scale follows the gaps, not the stall threshold")
+                .isGreaterThanOrEqualTo(maxGap).isLessThan(stallMs / 2);
+        assertThat(chart.getAttribute("data-threshold-shown")).isEqualTo("false");
+        assertThat(driver.findElement(By.id("gap-threshold-note")).getText()).contains("above this scale");
+        // chunk numbers are whole: every x tick drawn is an integer
+        String ticks = chart.getAttribute("data-x-ticks");
+        assertThat(ticks).isNotBlank();
+        assertThat(ticks.replaceAll("[\\[\\]\"]", "").split(",")).isNotEmpty()
+                .allSatisfy(t -> assertThat(t).matches("\\d+"));
+        // the legend carries values (no "--" placeholders of a cursor that is not there)
+        String legend = driver.findElement(By.cssSelector("#gaps .u-legend")).getText();
+        assertThat(legend).doesNotContain("--").containsPattern("p50 \\d+\\.\\d, max \\d+\\.\\d");
+        // every SLO check's threshold and figure carry a unit
+        List<WebElement> checks = driver.findElements(By.cssSelector("#slo-checks tbody tr"));
+        assertThat(checks).isNotEmpty();
+        for (WebElement row : checks) {
+            List<WebElement> td = row.findElements(By.tagName("td"));
+            assertThat(List.of(td.get(1).getText(), td.get(2).getText())).as(row.getText())
+                    .allSatisfy(v -> assertThat(v).matches("[0-9.]+ (ms|s|tok/s)"));
+        }
+    }
+
+    @Test
+    void statusSymbolsComeFromTextFontsNotEmoji() {
+        open("/");
+        @SuppressWarnings("unchecked")
+        List<String> symbols = (List<String>) ((JavascriptExecutor) driver).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                Promise.all([import('/js/dom.js'), import('/js/fleet.js')])
+                  .then(([dom, fleet]) => done([...Object.values(dom.STATUS).map(s => s.symbol), fleet.CIRCUIT_SYMBOL]))
+                  .catch(e => done(['failed: ' + e]));
+                """);
+        assertThat(symbols).hasSizeGreaterThan(5).allSatisfy(sym -> assertThat(sym.codePoints().allMatch(
+                StatusPageBrowserTest::inATextFont)).as("symbol %s (U+%04X)", sym, sym.codePointAt(0)).isTrue());
+    }
+
+    /** Latin, punctuation, arrows, maths, geometric shapes and the check/ballot marks every text font carries. */
+    private static boolean inATextFont(int cp) {
+        return cp < 0x250 || (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x2190 && cp <= 0x22FF)
+                || (cp >= 0x25A0 && cp <= 0x25FF) || cp == 0x2713 || cp == 0x2717;
+    }
+
+    @Test
+    void aPoolNameHeadsItsModelRowsOnce() {
+        open("/");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !cellIds().isEmpty());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> grid = (Map<String, Object>) ((JavascriptExecutor) driver).executeScript("""
+                const rows = [...document.querySelectorAll('#fleet-table tbody tr')];
+                const heads = [...document.querySelectorAll('#fleet-table tbody th.pool')];
+                return {rows: rows.length, rowPools: rows.map(r => r.dataset.pool),
+                  heads: heads.map(h => h.firstChild.textContent),
+                  spans: heads.map(h => Number(h.getAttribute('rowspan')))};
+                """);
+        List<String> heads = (List<String>) grid.get("heads");
+        List<String> rowPools = (List<String>) grid.get("rowPools");
+        assertThat(heads).as("one heading per pool").doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(new HashSet<>(rowPools));
+        assertThat(rowPools.size()).as("a pool with several models exists in the shipped config")
+                .isGreaterThan(heads.size());
+        assertThat(((List<Long>) grid.get("spans")).stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(((Number) grid.get("rows")).longValue());
     }
 
     @Test

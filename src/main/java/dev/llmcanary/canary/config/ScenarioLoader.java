@@ -31,7 +31,12 @@ import java.util.stream.Stream;
 public final class ScenarioLoader {
 
     private static final List<String> KEYS = List.of("id", "description", "pool", "model", "api", "prompt_mix",
-            "max_tokens", "arrival", "duration", "assertions", "off_peak", "abort", "regression");
+            "max_prompt_tokens", "prompts", "max_tokens", "arrival", "duration", "assertions", "off_peak", "abort",
+            "regression");
+    /** The smallest prompt cap that still leaves a prompt: the runner's smallest bucket starts at 16 tokens. */
+    static final int MIN_PROMPT_TOKENS = 16;
+    /** Explicit prompts: enough to vary the requests, few enough to keep the plan file small. */
+    static final int MAX_PROMPTS = 100;
     private static final List<String> MAX_TOKENS_KEYS = List.of("min", "max");
     private static final List<String> ARRIVAL_KEYS = List.of("type", "rate", "from", "to", "step", "steps",
             "step_duration", "poisson");
@@ -124,6 +129,14 @@ public final class ScenarioLoader {
         }
         Scenario.Api api = api(f, pool);
         List<Scenario.PromptShare> mix = promptMix(f);
+        Integer maxPromptTokens = maxPromptTokens(f, mix);
+        List<String> prompts = prompts(f);
+        if (prompts != null && !prompts.isEmpty() && f.has("prompt_mix")) {
+            f.error("prompts", "set either prompts or prompt_mix, not both");
+        }
+        if (prompts != null && !prompts.isEmpty() && f.has("max_prompt_tokens")) {
+            f.error("max_prompt_tokens", "caps the prompt_mix sizes; explicit prompts are sent as written");
+        }
         Scenario.MaxTokens maxTokens = maxTokens(f);
         Scenario.Arrival arrival = arrival(f);
         Duration duration = positiveDuration(f, "duration");
@@ -138,13 +151,14 @@ public final class ScenarioLoader {
         Scenario.AbortGuards abort = abort(f);
         Scenario.Tolerances tolerances = tolerances(f);
         if (id == null || pool == null || model == null || api == null || mix == null || maxTokens == null
+                || prompts == null || (f.has("max_prompt_tokens") && maxPromptTokens == null)
                 || arrival == null || assertions == null || abort == null || tolerances == null
                 || (arrival.kind() != Scenario.Arrival.Kind.STAIRS && duration == null)
                 || (f.has("off_peak") && offPeak == null)) {
             return null;
         }
         Scenario s = new Scenario(id, source, description, pool.name(), model, api, mix, maxTokens, arrival, duration,
-                assertions, offPeak, abort, tolerances);
+                assertions, offPeak, abort, tolerances, maxPromptTokens, prompts);
         if (offPeak != null && s.plannedDuration().compareTo(offPeak.maxDuration()) > 0) {
             f.error("off_peak", "max_duration " + Durations.format(offPeak.maxDuration())
                     + " is shorter than the run (" + Durations.format(s.plannedDuration()) + ")");
@@ -229,6 +243,63 @@ public final class ScenarioLoader {
             return null;
         }
         return ok ? out : null;
+    }
+
+    /** The prompt-size cap, checked against every bucket of the mix: a bucket that starts above it has no prompt. */
+    private static Integer maxPromptTokens(Fields f, List<Scenario.PromptShare> mix) {
+        if (!f.has("max_prompt_tokens")) {
+            return null;
+        }
+        Long v = f.integer("max_prompt_tokens");
+        if (v == null) {
+            return null;
+        }
+        if (v < MIN_PROMPT_TOKENS) {
+            f.error("max_prompt_tokens", "must be at least " + MIN_PROMPT_TOKENS + ", got " + v);
+            return null;
+        }
+        YamlNode.Mapping m = f.mapping("prompt_mix");
+        if (mix != null && m != null) {
+            for (Scenario.PromptShare p : mix) {
+                int lowest = Scenario.PromptShare.minTokens(p.bucket());
+                if (p.weight() > 0 && lowest > v) {
+                    YamlNode.Entry e = m.entries().get(p.bucket());
+                    f.values().problems().at(e, Fields.child(f.path("prompt_mix"), p.bucket()), "starts at " + lowest
+                            + " prompt tokens, above max_prompt_tokens " + v + "; remove it or raise the cap");
+                    return null;
+                }
+            }
+        }
+        return v.intValue();
+    }
+
+    /** Explicit prompts, sent as written; an empty list when the key is absent, {@code null} after an error. */
+    private static List<String> prompts(Fields f) {
+        if (!f.has("prompts")) {
+            return List.of();
+        }
+        YamlNode.Sequence seq = f.sequence("prompts");
+        if (seq == null) {
+            return null;
+        }
+        if (seq.items().isEmpty() || seq.items().size() > MAX_PROMPTS) {
+            f.error("prompts", "must list between 1 and " + MAX_PROMPTS + " prompts, got " + seq.items().size());
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < seq.items().size(); i++) {
+            String path = Fields.index(f.path("prompts"), i);
+            String text = f.values().string(seq.items().get(i), path);
+            if (text == null) {
+                return null;
+            }
+            if (text.isBlank()) {
+                f.values().error(seq.items().get(i), path, "must not be empty");
+                return null;
+            }
+            out.add(text);
+        }
+        return out;
     }
 
     private static Scenario.MaxTokens maxTokens(Fields f) {

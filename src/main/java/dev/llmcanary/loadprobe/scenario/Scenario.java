@@ -11,13 +11,27 @@ import java.util.List;
  * @param source      the file it came from, e.g. {@code scenarios/sim-constant.yaml}
  * @param promptMix   context buckets with weights (weights sum to more than 0)
  * @param offPeak     when the scheduler may start it on its own, or {@code null} for on demand only
+ * @param maxPromptTokens caps the prompt size of every bucket of {@code promptMix} (a server with a small context
+ *                    rejects the upper part of even the smallest bucket), or {@code null}
+ * @param prompts     prompts to send as written, one drawn per request, instead of the synthetic bucket prompts;
+ *                    empty when the mix is used
  */
 public record Scenario(String id, String source, String description, String pool, String model, Api api,
                        List<PromptShare> promptMix, MaxTokens maxTokens, Arrival arrival, Duration duration,
-                       Assertions assertions, OffPeak offPeak, AbortGuards abort, Tolerances regression) {
+                       Assertions assertions, OffPeak offPeak, AbortGuards abort, Tolerances regression,
+                       Integer maxPromptTokens, List<String> prompts) {
 
     public Scenario {
         promptMix = List.copyOf(promptMix);
+        prompts = prompts == null ? List.of() : List.copyOf(prompts);
+    }
+
+    /** A scenario of synthetic prompts from the mix, uncapped. */
+    public Scenario(String id, String source, String description, String pool, String model, Api api,
+                    List<PromptShare> promptMix, MaxTokens maxTokens, Arrival arrival, Duration duration,
+                    Assertions assertions, OffPeak offPeak, AbortGuards abort, Tolerances regression) {
+        this(id, source, description, pool, model, api, promptMix, maxTokens, arrival, duration, assertions, offPeak,
+                abort, regression, null, List.of());
     }
 
     /** The request kind: chat {@code messages} to {@code /v1/chat/completions} or a {@code prompt} to {@code /v1/completions}. */
@@ -26,6 +40,16 @@ public record Scenario(String id, String source, String description, String pool
     /** The prompt sizes sent: one of {@code <=1k}, {@code 1k-4k}, {@code 4k-16k}, {@code >16k} with a weight. */
     public record PromptShare(String bucket, double weight) {
         public static final List<String> BUCKETS = List.of("<=1k", "1k-4k", "4k-16k", ">16k");
+
+        /** The smallest prompt of a bucket, in tokens: the runner's own edges (gatling {@code Prompts.range}). */
+        public static int minTokens(String bucket) {
+            return switch (bucket) {
+                case "<=1k" -> 16;
+                case "1k-4k" -> 1025;
+                case "4k-16k" -> 4097;
+                default -> 16385;
+            };
+        }
     }
 
     /** {@code max_tokens} drawn uniformly from {@code [min, max]} per request. */

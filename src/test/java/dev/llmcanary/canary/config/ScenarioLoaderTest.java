@@ -53,6 +53,19 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aSmallContextServerGetsCappedOrExplicitPrompts(@TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("capped.yaml"), VALID + "max_prompt_tokens: 128\n");
+        java.nio.file.Files.writeString(dir.resolve("explicit.yaml"), VALID.replace("id: s1", "id: s2")
+                + "prompts: [\"Say hi\", \"Count to five\"]\n");
+        ScenarioLoader.Result r = loader.load(dir, catalog);
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.scenarios().find("s1").orElseThrow().maxPromptTokens()).isEqualTo(128);
+        Scenario explicit = r.scenarios().find("s2").orElseThrow();
+        assertThat(explicit.prompts()).containsExactly("Say hi", "Count to five");
+        assertThat(explicit.maxPromptTokens()).isNull();
+    }
+
+    @Test
     void missingDirectoryIsNoScenarios(@TempDir Path dir) {
         ScenarioLoader.Result r = loader.load(dir.resolve("absent"), catalog);
         assertThat(r.ok()).isTrue();
@@ -71,7 +84,24 @@ class ScenarioLoaderTest {
         return Stream.of(
                 arguments("unknown key", VALID + "colour: red\n",
                         "scenarios/s.yaml:6:1: colour: unknown key; allowed: id, description, pool, model, api,"
-                                + " prompt_mix, max_tokens, arrival, duration, assertions, off_peak, abort, regression"),
+                                + " prompt_mix, max_prompt_tokens, prompts, max_tokens, arrival, duration, assertions,"
+                                + " off_peak, abort, regression"),
+                arguments("prompt cap below the smallest prompt", VALID + "max_prompt_tokens: 8\n",
+                        "scenarios/s.yaml:6:20: max_prompt_tokens: must be at least 16, got 8"),
+                arguments("a bucket that starts above the prompt cap", VALID
+                                + "prompt_mix: { \"<=1k\": 3, \"1k-4k\": 1 }\nmax_prompt_tokens: 256\n",
+                        "scenarios/s.yaml:6:26: prompt_mix.1k-4k: starts at 1025 prompt tokens, above"
+                                + " max_prompt_tokens 256; remove it or raise the cap"),
+                arguments("prompts and prompt_mix together", VALID
+                                + "prompt_mix: { \"<=1k\": 1 }\nprompts: [\"Say hi\"]\n",
+                        "scenarios/s.yaml:7:10: prompts: set either prompts or prompt_mix, not both"),
+                arguments("prompts and a prompt cap together", VALID + "prompts: [\"Say hi\"]\nmax_prompt_tokens: 64\n",
+                        "scenarios/s.yaml:7:20: max_prompt_tokens: caps the prompt_mix sizes; explicit prompts are"
+                                + " sent as written"),
+                arguments("empty prompt list", VALID + "prompts: []\n",
+                        "scenarios/s.yaml:6:10: prompts: must list between 1 and 100 prompts, got 0"),
+                arguments("blank prompt", VALID + "prompts: [\"Say hi\", \" \"]\n",
+                        "scenarios/s.yaml:6:21: prompts[1]: must not be empty"),
                 arguments("pool without OpenAI flavor", VALID.replace("sim-h100", "sim-triton"),
                         "scenarios/s.yaml:2:7: pool: pool \"sim-triton\" speaks triton-generate; load probes need"
                                 + " openai-chat or openai-completions"),

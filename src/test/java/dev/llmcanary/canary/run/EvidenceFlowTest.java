@@ -189,13 +189,39 @@ class EvidenceFlowTest {
         RunResult plain = runWithout(pool, "sim-vllm", "stall@3:600");
 
         assertThat(r.evidence().after()).isNull();
-        assertThat(r.evidence().hint()).isNull();
+        assertThat(r.evidence().hint()).isEqualTo("Stall, and the server's metrics could not be read after the run:"
+                + " it was unreachable or too busy to answer, so load is neither confirmed nor ruled out");
         assertThat(r.evidence().errors()).contains("after: server metrics: unavailable: connection refused");
         assertThat(r.outcome()).isEqualTo(plain.outcome());
         assertThat(r.violations()).extracting(ViolationView::rule)
                 .containsExactlyElementsOf(plain.violations().stream().map(ViolationView::rule).toList());
         assertThat(r.tokens().output()).isEqualTo(plain.tokens().output());
         assertThat(plain.evidence()).isNull();
+    }
+
+    @Test
+    void aServerThatDiesAfterAnIdleScrapeIsCalledUnreachableNotIdle() throws Exception {
+        // the metrics page of an idle server, served by a server of ours that can die between two scrapes
+        String idlePage = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/metrics/vllm")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        HttpServer metrics = vertx.createHttpServer()
+                .requestHandler(req -> req.response().putHeader("content-type", "text/plain").end(idlePage))
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        EvidenceSettings settings = evidence(MetricsDialect.VLLM, "/metrics/vllm", metrics.actualPort(), TIMEOUT);
+        Pool pool = pool("openai-chat", "sim-vllm", settings);
+        run(pool, "sim-vllm", null);
+        ScrapeTarget target = new ScrapeTarget(pool.name(), "sim-0", pool.endpoints().get(0).baseUrl());
+        await().atMost(Duration.ofSeconds(5)).until(() -> collector.begin(settings, target, Instant.now())
+                .before() != null);
+        metrics.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        RunResult r = run(pool, "sim-vllm", "stall@3:600");
+
+        assertThat(r.evidence().before().values()).containsEntry("requests_waiting", 0.0);
+        assertThat(r.evidence().after()).isNull();
+        assertThat(r.evidence().hint()).contains("could not be read after the run").contains("unreachable")
+                .doesNotContain("idle").doesNotContain("not load");
     }
 
     @Test

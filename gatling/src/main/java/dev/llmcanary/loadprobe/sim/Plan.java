@@ -18,13 +18,17 @@ import java.util.Map;
  * @param output     directory for {@code summary.json}, the Gatling results and the {@code stop} file
  * @param streamsFile when set, one CSV line per successful stream ({@code request id, start, first token, usage}
  *                    in {@code System.nanoTime()}) for the benchmark's comparison with the simulator's truth
+ * @param maxPromptTokens caps every bucket's prompt size (a small-context server), or {@code null}
+ * @param prompts     prompts sent as written instead of the bucket mix; empty for the mix
  */
 public record Plan(String scenario, String pool, String url, Map<String, String> headers, String api, String model,
                    List<PromptShare> promptMix, int maxTokensMin, int maxTokensMax, Arrival arrival,
                    double durationSeconds, Assertions assertions, Abort abort, double timeoutSeconds,
-                   double rateShare, String output, long seed, String streamsFile) {
+                   double rateShare, String output, long seed, String streamsFile, Integer maxPromptTokens,
+                   List<String> prompts) {
 
     public Plan {
+        prompts = prompts == null ? List.of() : List.copyOf(prompts);
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         promptMix = promptMix == null || promptMix.isEmpty() ? List.of(new PromptShare("<=1k", 1)) : List.copyOf(promptMix);
         rateShare = rateShare <= 0 ? 1 : rateShare;

@@ -5,7 +5,8 @@ import java.util.SplittableRandom;
 
 /**
  * Draws a prompt size from the plan's context-bucket mix and cuts a synthetic prompt of about that many tokens
- * (about four characters per token) from one prebuilt text, so building a request allocates one substring.
+ * (about four characters per token) from one prebuilt text, so building a request allocates one substring. A cap
+ * ({@code maxPromptTokens}) keeps every bucket within a small server context; explicit prompts replace the mix.
  */
 final class Prompts {
 
@@ -13,15 +14,26 @@ final class Prompts {
     private final String text;
     private final List<Plan.PromptShare> mix;
     private final double totalWeight;
+    private final int cap;
+    private final List<String> explicit;
 
     Prompts(List<Plan.PromptShare> mix) {
+        this(mix, null, List.of());
+    }
+
+    Prompts(List<Plan.PromptShare> mix, Integer maxPromptTokens, List<String> explicit) {
         this.mix = mix;
+        this.explicit = List.copyOf(explicit);
         this.totalWeight = mix.stream().mapToDouble(Plan.PromptShare::weight).sum();
-        int maxTokens = mix.stream().mapToInt(p -> range(p.bucket())[1]).max().orElse(1024);
+        this.cap = maxPromptTokens == null ? Integer.MAX_VALUE : maxPromptTokens;
+        int maxTokens = Math.min(cap, mix.stream().mapToInt(p -> range(p.bucket())[1]).max().orElse(1024));
         this.text = WORDS.repeat(maxTokens * 4 / WORDS.length() + 1);
     }
 
     String next(SplittableRandom random) {
+        if (!explicit.isEmpty()) {
+            return explicit.get(random.nextInt(explicit.size()));
+        }
         double pick = random.nextDouble() * totalWeight;
         Plan.PromptShare chosen = mix.get(mix.size() - 1);
         for (Plan.PromptShare p : mix) {
@@ -32,7 +44,9 @@ final class Prompts {
             }
         }
         int[] r = range(chosen.bucket());
-        int tokens = r[0] + random.nextInt(r[1] - r[0] + 1);
+        int high = Math.min(r[1], cap);
+        int low = Math.min(r[0], high);
+        int tokens = low + random.nextInt(high - low + 1);
         return text.substring(0, tokens * 4);
     }
 

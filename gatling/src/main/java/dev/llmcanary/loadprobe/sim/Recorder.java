@@ -33,6 +33,7 @@ public final class Recorder {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicReference<String> abort = new AtomicReference<>();
     private volatile LatencyHistogram lastSecond = new LatencyHistogram();
+    private volatile Map<String, Object> firstRejection;
     private volatile long lastCount;
 
     public Recorder(Plan plan) {
@@ -85,6 +86,11 @@ public final class Recorder {
     /** Why the run should stop now ({@code cancelled}, an abort guard), or {@code null}. */
     public String abortReason() {
         return abort.get();
+    }
+
+    /** What the server answered to a request like the first rejected stream ({@code status}, {@code body}). */
+    void firstRejection(Map<String, Object> answer) {
+        firstRejection = answer;
     }
 
     public void abort(String reason) {
@@ -159,6 +165,9 @@ public final class Recorder {
             stepJson.add(s);
         }
         m.put("steps", stepJson);
+        if (firstRejection != null) {
+            m.put("firstRejection", firstRejection);
+        }
         return m;
     }
 

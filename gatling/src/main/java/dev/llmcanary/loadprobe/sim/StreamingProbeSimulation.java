@@ -56,7 +56,8 @@ public class StreamingProbeSimulation extends Simulation {
     private final Plan plan = readPlan();
     private final Recorder recorder = new Recorder(plan);
     private final java.util.Queue<String> streams = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final Prompts prompts = new Prompts(plan.promptMix());
+    private final Prompts prompts = new Prompts(plan.promptMix(), plan.maxPromptTokens(), plan.prompts());
+    private final Rejections rejections = new Rejections(plan);
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "probe-progress");
         t.setDaemon(true);
@@ -123,6 +124,7 @@ public class StreamingProbeSimulation extends Simulation {
     @Override
     public void after() {
         ticker.shutdownNow();
+        rejections.first(timeout).ifPresent(recorder::firstRejection);
         try {
             recorder.writeSummary(Path.of(plan.output() == null ? "target/probe" : plan.output(), "summary.json"));
             if (plan.streamsFile() != null) {
@@ -151,8 +153,14 @@ public class StreamingProbeSimulation extends Simulation {
             // type crashes the stream before any event; only Gatling's own report names the status): a stream
             // without any event is "no_event" (HTTP error status, wrong content type, refused or at once closed
             // connection); one with events but no token is "no_token" (e.g. only error events).
-            recorder.error(at, ended >= limit ? "stall" : malformed ? "malformed" : events == 0 ? "no_event"
-                    : "no_token");
+            String errorClass = ended >= limit ? "stall" : malformed ? "malformed" : events == 0 ? "no_event"
+                    : "no_token";
+            recorder.error(at, errorClass);
+            if (errorClass.equals("no_event")) {
+                // Gatling hides the status and body of a rejected stream: ask once, with the same request, for the
+                // server's own words (one extra request per probe, never one per rejection)
+                rejections.rejected(s.getString("body"));
+            }
         } else if (malformed) {
             recorder.error(at, "malformed");
         } else if (!s.contains("tUsage")) {
