@@ -1,5 +1,8 @@
 package dev.llmcanary.boot;
 
+import dev.llmcanary.canary.run.UntrustedText;
+import dev.llmcanary.loadprobe.RejectionText;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -128,6 +131,12 @@ public class LoadProbes {
     /** Starts a probe of the scenario; throws {@link ProbeRejected} with the HTTP status when it cannot. */
     public ProbeView start(String scenarioId, Overrides overrides, String trigger) {
         return start(scenarioId, overrides, trigger, Map.of());
+    }
+
+    /** The pool's API key value, the one secret a probe sends, for masking what the server echoes back. */
+    private java.util.List<String> keyOf(String poolName) {
+        return catalog.current().flatMap(c -> c.pool(poolName)).map(Pool::apiKeyEnv).map(System::getenv)
+                .map(java.util.List::of).orElse(java.util.List.of());
     }
 
     /** As {@link #start(String, Overrides, String)} with extra request headers (tests: simulator profiles). */
@@ -419,6 +428,8 @@ public class LoadProbes {
                 verdictId = Verdict.Outcome.INCONCLUSIVE.id();
             } else {
                 JsonNode summary = out.summary().get();
+                // the server's answer to a rejected request is untrusted: extracted and masked before anything reads it
+                RejectionText.clean(summary, UntrustedText.of(keyOf(s.pool()), s.prompts()));
                 ProbeSummary sum = ProbeSummary.from(summary);
                 state = "cancelled".equals(sum.aborted()) || r.cancelled().get() != null ? "cancelled" : "done";
                 Optional<StoredProbe> base = store.baseline(s.id());

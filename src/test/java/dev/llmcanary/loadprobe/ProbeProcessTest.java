@@ -157,6 +157,17 @@ class ProbeProcessTest {
         assertThat(summary.at("/firstRejection/status").asInt()).isEqualTo(400);
         assertThat(summary.at("/firstRejection/body").asText())
                 .contains("exceeds the available context size (64 tokens)").doesNotContain("sk-probe-secret-123");
+        // what the service makes of it: the server's message, masked, and a verdict that names it
+        RejectionText.clean(summary, dev.llmcanary.canary.run.UntrustedText.of(List.of("sk-probe-secret-123"),
+                List.of()));
+        assertThat(summary.at("/firstRejection").has("body")).isFalse();
+        ProbeSummary judged = ProbeSummary.from(summary);
+        assertThat(judged.rejections().answer()).startsWith("HTTP 400: request (")
+                .endsWith("exceeds the available context size (64 tokens), try increasing it");
+        Verdict v = Verdicts.judge(uncapped, judged, null, null);
+        assertThat(v.outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
+        assertThat(v.reason()).startsWith("the server rejected ").contains("(first answer: HTTP 400: request (")
+                .endsWith("so nothing was measured");
 
         Scenario s = uncapped;
         Scenario capped = new Scenario(s.id(), s.source(), null, s.pool(), s.model(), s.api(), s.promptMix(),
