@@ -178,8 +178,8 @@ class ConfigReloadTest {
         assertThat(reloader.lastErrors()).isEmpty();
         assertThat(reloader.lastScenarioErrors()).extracting(Object::toString)
                 .anyMatch(e -> e.endsWith("broken.yaml:6:1: colour: unknown key; allowed: id, description, pool,"
-                        + " model, api, prompt_mix, max_tokens, arrival, duration, assertions, off_peak, abort,"
-                        + " regression"));
+                        + " model, api, prompt_mix, max_prompt_tokens, prompts, max_tokens, arrival, duration,"
+                        + " assertions, off_peak, abort, regression"));
         given().get("/api/canaries").then().body("id", hasItem("extra"));
         assertThat(scenarios.get().find("sim-chat-constant")).as("the last good scenarios stay").isPresent();
         assertThat(scenarios.get().find("broken")).isEmpty();

@@ -18,6 +18,10 @@ import java.util.function.Function;
  */
 final class UntrustedTexts {
 
+    /** Header names whose values are credentials (Authorization, X-Api-Key, a session cookie, …). */
+    static final java.util.regex.Pattern CREDENTIAL_HEADER = java.util.regex.Pattern.compile(
+            "auth|key|token|secret|cookie|session|passw|credential", java.util.regex.Pattern.CASE_INSENSITIVE);
+
     /** A bound on cached canaries per snapshot, for callers that build a fresh definition per run. */
     private static final int MAX_CACHED = 512;
 
@@ -62,7 +66,13 @@ final class UntrustedTexts {
     private static UntrustedText build(List<String> keys, CanaryDefinition canary) {
         List<String> secrets = new ArrayList<>(keys);
         if (canary.headers() != null) {
-            secrets.addAll(canary.headers().values()); // a gateway that echoes headers echoes these too
+            // a gateway that echoes headers echoes these too; only credential-like headers are secrets, or a plain
+            // value such as "x-sim-fault: buffered" would blank that word out of every reason
+            canary.headers().forEach((name, value) -> {
+                if (CREDENTIAL_HEADER.matcher(name).find()) {
+                    secrets.add(value);
+                }
+            });
         }
         List<String> prompts = new ArrayList<>();
         if (canary.prompt() != null) {

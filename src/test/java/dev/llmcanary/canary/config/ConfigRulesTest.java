@@ -194,7 +194,7 @@ class ConfigRulesTest {
                         "canaries/slo-classes.yaml:2:7: slo_classes.a.ttft: unknown key; allowed: description,"
                                 + " ttft_seconds, e2e_seconds, min_output_tokens_per_second, stall_seconds,"
                                 + " stall_abort_seconds, timeout_seconds, objective, latency_percentile,"
-                                + " headers_timeout_seconds, first_token_timeout_seconds"),
+                                + " headers_timeout_seconds, first_token_timeout_seconds, buffered_delivery"),
                 arguments("first-token timeout above the total",
                         "slo_classes:\n  a: {timeout_seconds: 10, first_token_timeout_seconds: 20}\n",
                         "canaries/slo-classes.yaml:2:57: slo_classes.a.first_token_timeout_seconds:"

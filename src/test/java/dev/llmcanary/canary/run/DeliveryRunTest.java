@@ -171,8 +171,8 @@ class DeliveryRunTest {
         return Stream.of(
                 arguments("cut at the stall abort limit", "stall@3:5000",
                         new ThresholdOverrides(null, null, null, 0.2, 0.6, null), "aborted", "stall"),
-                arguments("truncated: the body ended without a finish reason or [DONE]", "no_finish,no_done",
-                        null, "truncated", "premature_close"),
+                arguments("truncated: the body ended cleanly without a finish reason or [DONE]", "no_finish,no_done",
+                        null, "truncated", "missing_finish_reason"),
                 arguments("closed by the server mid-stream", "close@5", null, "closed", "premature_close"),
                 arguments("cut by the total timeout", "stall@3:5000",
                         new ThresholdOverrides(null, null, null, null, null, 0.5), "timed_out", "timeout"));
