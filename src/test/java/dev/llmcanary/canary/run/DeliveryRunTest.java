@@ -192,7 +192,8 @@ class DeliveryRunTest {
         assertThat(r.timings().e2e()).isNull();
         assertThat(r.timings().tpot()).isNull();
         assertThat(r.timings().outputTokensPerSecond()).isNull();
-        assertThat(r.timings().figuresWithheld()).isEqualTo("answer incomplete (" + ended + ")");
+        // a burst before the cut may add its own reason ("; 2 tokens in 1 burst"): the incompleteness comes first
+        assertThat(r.timings().figuresWithheld()).startsWith("answer incomplete (" + ended + ")");
 
         SloCheck e2e = r.sloChecks().stream().filter(s -> s.name().equals("e2e")).findFirst().orElseThrow();
         assertThat(e2e.passed()).isFalse();
@@ -207,7 +208,7 @@ class DeliveryRunTest {
         JsonNode node = json.readTree(json.writeValueAsString(r));
         assertThat(node.get("ended").asText()).isEqualTo(ended);
         assertThat(node.get("timings").get("e2e").isNull()).isTrue();
-        assertThat(node.get("timings").get("figuresWithheld").asText()).isEqualTo("answer incomplete (" + ended + ")");
+        assertThat(node.get("timings").get("figuresWithheld").asText()).startsWith("answer incomplete (" + ended + ")");
         assertThat(json.readValue(json.writeValueAsString(r), RunResult.class).ended()).isEqualTo(r.ended());
     }
 
