@@ -43,7 +43,8 @@ import static org.hamcrest.Matchers.nullValue;
 @TestProfile(EndpointGuardFlowTest.ShortBreaker.class)
 class EndpointGuardFlowTest {
 
-    private static final String FAST = "ttft_ms=0;itl_ms=1;jitter_ms=0;tokens=8";
+    /** 5 ms between tokens: a healthy pace that a loaded machine cannot squeeze into one read (buffered_delivery). */
+    private static final String FAST = "ttft_ms=0;itl_ms=5;jitter_ms=0;tokens=8";
     private static final String POOL = "sim-h100";
     private static final String ENDPOINT = "sim-0";
 
