@@ -97,7 +97,8 @@ class EndpointGuardFlowTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> guard.circuit() == EndpointGuard.Circuit.HALF_OPEN);
         given().when().get("/api/pools").then().statusCode(200)
                 .body("find { it.name == 'sim-h100' }.endpoints[0].circuit", equalTo("half_open"));
-        assertThat(run(Canaries.canary("ft-ok").profile(FAST)).outcome()).isEqualTo(Outcome.PASS);
+        RunResult ok = run(Canaries.canary("ft-ok").profile(FAST));
+        assertThat(ok.outcome()).as(ok.reason()).isEqualTo(Outcome.PASS);
         assertThat(guard.circuit()).isEqualTo(EndpointGuard.Circuit.CLOSED);
 
         // A 429 carries its Retry-After (the simulator sends 2 s) and holds the endpoint's scheduled runs back.
