@@ -257,6 +257,13 @@ public interface CanaryConfig {
         @WithDefault("10000")
         int bufferSize();
 
+        /**
+         * How long a result write may take before the store counts as down and the result is buffered: the single
+         * result worker (metrics, guardrails, every job's completion) never waits on a database longer than this.
+         */
+        @WithDefault("1s")
+        Duration writeBudget();
+
         /** How often buffered results are retried (and, at start, the schema migration). */
         @WithDefault("10s")
         Duration retryInterval();

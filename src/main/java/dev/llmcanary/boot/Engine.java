@@ -170,7 +170,7 @@ public class Engine {
     RunStore runStore(Database db, ObjectMapper json, CanaryConfig config, MeterRegistry registry, StoreStatus status) {
         CanaryConfig.Store s = config.store();
         return new RunStore(db, json, new Retention(s.retention().successes(), s.retention().failures(),
-                s.retention().maxRuns()), s.bufferSize(), registry, status);
+                s.retention().maxRuns()), s.bufferSize(), registry, status, s.writeBudget());
     }
 
     @Produces

@@ -12,16 +12,27 @@ import org.jboss.logging.Logger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Writes every finished run to the database, synchronously on the result worker, so a run is committed before the
- * runner reports it finished. While the database is unreachable, results wait in a bounded buffer (the canaries keep
- * running) and {@link #flush()} — called periodically — writes them once it is back; results that find the buffer
- * full are dropped and counted.
+ * Writes every finished run to the database before the runner reports it finished, but never waits on it longer than
+ * the write budget: a database that stops answering (a blackholed network holds a pooled connection's read until the
+ * socket timeout, 15 s) would otherwise hold the single result worker, and with it every job's next tick. A write
+ * that misses the budget marks the store down and its result goes to the buffer; if the late write lands after all,
+ * the flush finds the row already there. While the database is unreachable, results wait in a bounded buffer (the
+ * canaries keep running) and {@link #flush()} — called periodically — writes them once it is back; results that find
+ * the buffer full are dropped and counted.
  */
 public final class RunStore implements RunSink {
 
@@ -30,6 +41,8 @@ public final class RunStore implements RunSink {
     private static final String KEPT_SHORT = "outcome IN ('pass', 'cancelled')";
     /** Rows deleted per statement, so a purge never holds a long transaction (or a statement past its timeout). */
     static final int PURGE_BATCH = 5_000;
+    /** {@code llm-canary.store.write-budget}'s default. */
+    public static final Duration DEFAULT_WRITE_BUDGET = Duration.ofSeconds(1);
 
     private final Database db;
     private final RunRows rows;
@@ -43,16 +56,35 @@ public final class RunStore implements RunSink {
     private final Counter prunedByAge;
     private final Counter prunedBySize;
     private final StoreStatus status;
+    private final Duration writeBudget;
+    /** One write at a time; a write hung on the database fills the short queue and later ones are buffered. */
+    private final ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(16), r -> {
+                Thread t = new Thread(r, "llm-canary-store-writer");
+                t.setDaemon(true);
+                return t;
+            });
 
-    /** A store with a status of its own (tests). */
+    /** A store with a status of its own and the default write budget (tests). */
     public RunStore(Database db, ObjectMapper json, Retention retention, int bufferCapacity, MeterRegistry registry) {
         this(db, json, retention, bufferCapacity, registry, new StoreStatus(registry, java.time.Clock.systemUTC()));
     }
 
-    /** @param status shared with the scheduler's claims: a store known down is not written to, results are buffered */
+    /** A store with the default write budget. */
     public RunStore(Database db, ObjectMapper json, Retention retention, int bufferCapacity, MeterRegistry registry,
                     StoreStatus status) {
+        this(db, json, retention, bufferCapacity, registry, status, DEFAULT_WRITE_BUDGET);
+    }
+
+    /**
+     * @param status      shared with the scheduler's claims: a store known down is not written to, results are
+     *                    buffered
+     * @param writeBudget how long a result write may take before the store counts as down and the result is buffered
+     */
+    public RunStore(Database db, ObjectMapper json, Retention retention, int bufferCapacity, MeterRegistry registry,
+                    StoreStatus status, Duration writeBudget) {
         this.status = status;
+        this.writeBudget = writeBudget;
         this.prunedByAge = pruned(registry, "age");
         this.prunedBySize = pruned(registry, "size");
         this.db = db;
@@ -71,17 +103,48 @@ public final class RunStore implements RunSink {
     public void accept(RunResult r) {
         if (!degraded.get() && status.up()) {
             try {
-                write(r);
+                writeWithinBudget(r);
                 status.ok();
                 return;
+            } catch (TimeoutException e) {
+                status.failed("result write (no answer within " + writeBudget.toMillis() + " ms)", null);
+                degrade("no answer within " + writeBudget.toMillis() + " ms");
             } catch (SQLException | RuntimeException e) {
                 status.failed("result write", e);
-                if (degraded.compareAndSet(false, true)) {
-                    LOG.warnf("run store unavailable, buffering results (%s)", e.getClass().getSimpleName());
-                }
+                degrade(e.getClass().getSimpleName());
             }
         }
         enqueue(r);
+    }
+
+    private void degrade(String why) {
+        if (degraded.compareAndSet(false, true)) {
+            LOG.warnf("run store unavailable, buffering results (%s)", why);
+        }
+    }
+
+    /** The write on the writer thread, waited for at most the budget. */
+    private void writeWithinBudget(RunResult r) throws SQLException, TimeoutException {
+        Future<?> done;
+        try {
+            done = writer.submit(() -> {
+                write(r);
+                return null;
+            });
+        } catch (RejectedExecutionException e) {
+            throw new TimeoutException("a previous write is still waiting on the database");
+        }
+        try {
+            done.get(writeBudget.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TimeoutException("interrupted");
+        }
     }
 
     /**

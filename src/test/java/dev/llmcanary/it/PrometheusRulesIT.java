@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -198,6 +199,11 @@ class PrometheusRulesIT {
         try (Stream<Path> files = Files.list(REPO.resolve("deploy/grafana/dashboards"))) {
             for (Path f : files.sorted().toList()) {
                 JsonNode d = JSON.readTree(f.toFile());
+                // Every declared template variable becomes "All" (.*), so a new variable cannot slip through as
+                // a literal "$name" that matches nothing.
+                List<String> variables = new ArrayList<>();
+                d.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
+                variables.sort(Comparator.comparingInt(String::length).reversed());
                 List<JsonNode> panels = new ArrayList<>();
                 d.path("panels").forEach(p -> {
                     panels.add(p);
@@ -205,10 +211,13 @@ class PrometheusRulesIT {
                 });
                 for (JsonNode p : panels) {
                     p.path("targets").forEach(t -> {
-                        String expr = t.path("expr").asText();
-                        expressions.add(expr.replace("$pool", ".*").replace("$model", ".*")
-                                .replace("$slo_class", ".*").replace("$__rate_interval", "1m")
-                                .replace("$__interval", "1m").replace("$__range", "5m"));
+                        String expr = t.path("expr").asText().replace("$__rate_interval", "1m")
+                                .replace("$__interval", "1m").replace("$__range", "5m");
+                        for (String v : variables) {
+                            expr = expr.replace("$" + v, ".*");
+                        }
+                        assertThat(expr).as("%s: a variable the dashboard does not declare", f).doesNotContain("$");
+                        expressions.add(expr);
                     });
                 }
             }

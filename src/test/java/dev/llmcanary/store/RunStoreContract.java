@@ -30,6 +30,8 @@ import java.util.stream.Stream;
 
 import static dev.llmcanary.store.Runs.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** The run store's behaviour, run against each database the service supports (H2 and PostgreSQL subclasses). */
@@ -319,6 +321,35 @@ abstract class RunStoreContract {
 
         assertThat(status.up()).isFalse();
         assertThat(own.get(MetricNames.STORE_UP).gauge().value()).isZero();
+    }
+
+    @Test
+    void aWriteTheDatabaseDoesNotAnswerIsBufferedAfterTheBudgetAndStoredOnceLater() throws SQLException {
+        SimpleMeterRegistry own = new SimpleMeterRegistry();
+        StoreStatus status = new StoreStatus(own, java.time.Clock.systemUTC());
+        RunStore shared = new RunStore(db(), Runs.JSON, RETENTION, 3, own, status, Duration.ofMillis(200));
+        shared.flush();
+        dataSource.hang();
+        RunResult r = run("hung", "c", "p", "m", Outcome.PASS, NOW);
+        try {
+            // Without the budget this call waits for the database (here: forever; a blackholed PostgreSQL: 15 s).
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> shared.accept(r));
+
+            assertThat(status.up()).as("store counted down").isFalse();
+            assertThat(status.snapshot().reason()).contains("no answer within 200 ms");
+            assertThat(shared.buffered()).isEqualTo(1);
+            int attempts = dataSource.attempts();
+            shared.accept(run("next", "c", "p", "m", Outcome.PASS, NOW.plusSeconds(1)));
+            assertThat(dataSource.attempts()).as("later results do not wait on the hung database").isEqualTo(attempts);
+        } finally {
+            dataSource.answer();
+        }
+        // The late write lands, and the flush finds the row already there.
+        await().atMost(Duration.ofSeconds(30)).until(() -> queries.get("hung").isPresent());
+        assertThat(shared.flush()).isTrue();
+        assertThat(status.up()).isTrue();
+        assertThat(queries.find(query(null, null, null, null, 10, null)).runs()).extracting(StoredRun::runId)
+                .containsExactlyInAnyOrder("hung", "next");
     }
 
     @Test

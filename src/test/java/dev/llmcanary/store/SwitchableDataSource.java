@@ -13,6 +13,7 @@ final class SwitchableDataSource implements DataSource {
     private final DataSource delegate;
     private volatile boolean down;
     private volatile int attempts;
+    private volatile java.util.concurrent.CountDownLatch hang;
 
     SwitchableDataSource(DataSource delegate) {
         this.delegate = delegate;
@@ -22,6 +23,20 @@ final class SwitchableDataSource implements DataSource {
         this.down = down;
     }
 
+    /** Connections hang (a blackholed network) until {@link #answer()}. */
+    void hang() {
+        hang = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    /** Hanging connections go on. */
+    void answer() {
+        java.util.concurrent.CountDownLatch h = hang;
+        hang = null;
+        if (h != null) {
+            h.countDown();
+        }
+    }
+
     int attempts() {
         return attempts;
     }
@@ -29,6 +44,15 @@ final class SwitchableDataSource implements DataSource {
     @Override
     public Connection getConnection() throws SQLException {
         attempts++;
+        java.util.concurrent.CountDownLatch h = hang;
+        if (h != null) {
+            try {
+                h.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted", "08001");
+            }
+        }
         if (down) {
             throw new SQLException("Connection refused", "08001");
         }
