@@ -74,6 +74,9 @@ class StoreOutageIT {
                   - name: %s
                     device_type: cpu
                     flavor: openai-chat
+                    # Room for all ten: the pool's own cap (default 4) would skip ticks for load, not for the outage,
+                    # whenever a loaded machine slows the runs down; this test measures what the outage costs.
+                    max_concurrent_canaries: 10
                     endpoints:
                       - name: %s
                         url: ${llm-canary.simulator.url}
