@@ -1,4 +1,4 @@
--- Load probes (README "Load probes"): one row per probe with its summary, verdict and zipped HTML report, so any
+-- Load probes (docs/load-probes.md): one row per probe with its summary, verdict and zipped HTML report, so any
 -- replica sharing the database can serve them. BYTEA is PostgreSQL's binary type and an H2 alias of VARBINARY.
 CREATE TABLE load_probes (
     probe_id      VARCHAR(64)  NOT NULL PRIMARY KEY,

@@ -40,7 +40,7 @@ public interface CanaryConfig {
     /** Durable run history (the database is chosen with the {@code quarkus.datasource."h2"/"pg"} settings). */
     Store store();
 
-    /** Graceful stop (README "Run store": shutdown). */
+    /** Graceful stop (docs/operations.md "Run store": shutdown). */
     Shutdown shutdown();
 
     interface Shutdown {
@@ -96,7 +96,7 @@ public interface CanaryConfig {
         Duration connectRetryBackoff();
     }
 
-    /** Deployment gates (README "Deployment gates"). */
+    /** Deployment gates (docs/gates.md). */
     Gates gates();
 
     interface Gates {
@@ -308,7 +308,7 @@ public interface CanaryConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** Claim each tick in the database so replicas sharing it split the runs (README "Several replicas"). */
+        /** Claim each tick in the database so replicas sharing it split the runs (docs/configuration.md "Several replicas"). */
         @WithDefault("auto")
         Claims claims();
 
@@ -352,7 +352,7 @@ public interface CanaryConfig {
         Duration timeout();
     }
 
-    /** Load probes: Gatling runs in a separate JVM (README "Load probes"). */
+    /** Load probes: Gatling runs in a separate JVM (docs/load-probes.md). */
     LoadProbes loadProbes();
 
     interface LoadProbes {

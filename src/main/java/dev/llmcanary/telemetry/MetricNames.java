@@ -3,7 +3,7 @@ package dev.llmcanary.telemetry;
 /**
  * Every metric name and label of llm-canary, defined once. Names are given without the suffixes Micrometer's
  * Prometheus registry adds: counters gain {@code _total}, timers are published in seconds as {@code _seconds}.
- * The Prometheus names are part of the product's contract (see the README's metrics list).
+ * The Prometheus names are part of the product's contract (see docs/observability.md, "Metrics").
  */
 public final class MetricNames {
 

@@ -10,7 +10,7 @@ export function gateListView(main) {
   return async () => {
     const {gates} = await getJson('/api/gates?limit=50');
     if (gates.length === 0) {
-      body.replaceChildren(h('p', {}, 'No gates yet. Start one with POST /api/gates (README "Deployment gates").'));
+      body.replaceChildren(h('p', {}, 'No gates yet. Start one with POST /api/gates (docs/gates.md).'));
       return;
     }
     body.replaceChildren(h('table', {class: 'list', id: 'gates-table'},

@@ -11,7 +11,7 @@ export function probeListView(main) {
   return async () => {
     const {probes} = await getJson('/api/load-probes?limit=50');
     if (probes.length === 0) {
-      body.replaceChildren(h('p', {}, 'No load probes yet. Start one with POST /api/load-probes (README "Load probes").'));
+      body.replaceChildren(h('p', {}, 'No load probes yet. Start one with POST /api/load-probes (docs/load-probes.md).'));
       return;
     }
     body.replaceChildren(h('table', {class: 'list', id: 'probes-table'},

@@ -178,7 +178,7 @@ function guardrails(run) {
     h('td', {}, g.reason || '')))));
 }
 
-/** The units of the normalized evidence figures (README "Server evidence"); other figures are shown as numbers. */
+/** The units of the normalized evidence figures (docs/observability.md "Server evidence"); other figures are shown as numbers. */
 const FIGURE_UNITS = {
   requests_running: v => `${figure(v, 0)} requests`,
   requests_waiting: v => `${figure(v, 0)} requests`,
