@@ -1,17 +1,15 @@
 package dev.llmcanary.loadprobe;
 
-import com.cronutils.model.time.ExecutionTime;
 import dev.llmcanary.loadprobe.scenario.Scenario;
+import dev.llmcanary.time.CronWindow;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.util.Optional;
 
 /**
- * Off-peak window arithmetic: a window opens each time the scenario's cron matches in its time zone (wall-clock, so
- * it follows daylight saving) and closes {@code max_duration} of elapsed time later. A run may start at {@code now}
- * only if it ends before the window closes.
+ * Off-peak windows: the scenario's cron and {@code max_duration} as a {@link CronWindow}. A run may start at
+ * {@code now} only if it ends before the window closes.
  */
 public final class OffPeakWindows {
 
@@ -23,14 +21,8 @@ public final class OffPeakWindows {
     }
 
     public static Optional<Window> current(Scenario.OffPeak offPeak, Instant now) {
-        ZonedDateTime local = now.atZone(offPeak.zone());
-        ExecutionTime times = ExecutionTime.forCron(offPeak.cron());
-        // lastExecution is strictly before its argument; one second later includes an opening at exactly now.
-        Optional<Instant> opened = times.lastExecution(local.plusSeconds(1)).map(ZonedDateTime::toInstant);
-        if (opened.isPresent() && opened.get().isAfter(now)) {
-            opened = times.lastExecution(local).map(ZonedDateTime::toInstant);
-        }
-        return opened.map(o -> new Window(o, o.plus(offPeak.maxDuration()))).filter(w -> now.isBefore(w.closes()));
+        return new CronWindow(offPeak.cron(), offPeak.zone(), offPeak.maxDuration()).at(now)
+                .map(o -> new Window(o.opens(), o.closes()));
     }
 
     /** The window to start in now, if {@code now} is inside one and a run of {@code runLength} ends before it closes. */

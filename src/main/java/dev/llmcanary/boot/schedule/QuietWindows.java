@@ -1,18 +1,14 @@
 package dev.llmcanary.boot.schedule;
 
-import com.cronutils.model.time.ExecutionTime;
 import dev.llmcanary.canary.Pool;
+import dev.llmcanary.time.CronWindow;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * Says whether a pool is inside one of its quiet windows now. A window opens at each time its cron matches in the
- * window's time zone (wall-clock time, so it follows daylight saving) and stays open for its duration of elapsed
- * time.
+ * Says whether a pool is inside one of its quiet windows now, and until when (each window a {@link CronWindow}).
  */
 public final class QuietWindows {
 
@@ -50,24 +46,15 @@ public final class QuietWindows {
 
     /** The end of the opening of {@code window} that contains {@code now}. */
     private static Instant end(Pool.QuietWindow window, Instant now) {
-        return opened(window, now).map(o -> o.plus(window.duration())).orElse(now);
+        return window(window).at(now).map(CronWindow.Opening::closes).orElse(now);
     }
 
     /** Whether {@code now} falls in the window. */
     public static boolean inside(Pool.QuietWindow window, Instant now) {
-        Optional<Instant> opened = opened(window, now);
-        return opened.isPresent() && now.isBefore(opened.get().plus(window.duration()));
+        return window(window).contains(now);
     }
 
-    /** The window's latest opening at or before {@code now}. */
-    private static Optional<Instant> opened(Pool.QuietWindow window, Instant now) {
-        ZonedDateTime local = now.atZone(window.zone());
-        ExecutionTime times = ExecutionTime.forCron(window.cron());
-        // lastExecution is strictly before its argument; one second later includes an opening at exactly now.
-        Optional<Instant> opened = times.lastExecution(local.plusSeconds(1)).map(ZonedDateTime::toInstant);
-        if (opened.isPresent() && opened.get().isAfter(now)) {
-            opened = times.lastExecution(local).map(ZonedDateTime::toInstant);
-        }
-        return opened;
+    private static CronWindow window(Pool.QuietWindow w) {
+        return new CronWindow(w.cron(), w.zone(), w.duration());
     }
 }
