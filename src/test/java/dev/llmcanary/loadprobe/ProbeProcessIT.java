@@ -23,9 +23,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Real load probes: the packaged Gatling runner ({@code gatling/target}, built by the root build) runs as a child
- * JVM against the simulator on loopback; summaries are parsed and judged.
+ * JVM against the simulator on loopback; summaries are parsed and judged. An integration test (failsafe, after
+ * {@code package}): each case starts child JVMs and takes up to two minutes in all.
  */
-class ProbeProcessTest {
+class ProbeProcessIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Runner RUNNER = new Runner(Path.of("gatling/target"), Runner.currentJava(),
