@@ -58,6 +58,8 @@ public final class StreamSession {
     private boolean ended;
     private String failure;
     private boolean aborted;
+    private long heldEnd;
+    private long heldLength;
     private boolean terminated;
     private long stallReportedForToken = -1;
     private StreamResult result;
@@ -261,6 +263,27 @@ public final class StreamSession {
         return terminated;
     }
 
+    /**
+     * The client's own event loop was held up for {@code lengthNanos}, until {@code endNanos} (a CPU-throttled pod, a
+     * starved machine): reads waited with it. When that hold overlaps the token arrivals, chunks the server wrote apart
+     * were read together by us, not bunched by the server or a proxy, so delivery is not judged: no
+     * {@code buffered_delivery} finding (the figures that need separate arrivals are withheld by the burst count
+     * either way). A hold that ended before the first token says nothing about delivery.
+     */
+    public void clientHeld(long endNanos, long lengthNanos) {
+        if (lengthNanos > 0) {
+            heldEnd = endNanos;
+            heldLength = lengthNanos;
+        }
+    }
+
+    /** Whether a reported hold of our own loop overlaps the token arrivals. */
+    private boolean heldDuringTokens() {
+        long first = trace.firstTokenAt();
+        long last = trace.lastTokenAt();
+        return heldLength > 0 && first >= 0 && heldEnd - first >= 0 && last - (heldEnd - heldLength) >= 0;
+    }
+
     /** Applies end-of-stream rules once and returns the result; idempotent (later calls return the same object). */
     public StreamResult finish(long atNanos) {
         if (result != null) {
@@ -312,7 +335,7 @@ public final class StreamSession {
     private void bufferedDelivery(long at) {
         BufferedDelivery rule = options.bufferedDelivery();
         int chunks = trace.tokenChunks();
-        if (rule != null && rule.buffered(chunks, trace.bursts())) {
+        if (rule != null && rule.buffered(chunks, trace.bursts()) && !heldDuringTokens()) {
             validator.report(Rule.BUFFERED_DELIVERY, StreamMetrics.tokensInBursts(outputTokens(), trace.bursts())
                     + " (" + chunks + " token chunks, more than " + rule.maxChunksPerBurst()
                     + " per burst): a proxy or the server buffered the stream", at);

@@ -165,6 +165,16 @@ final class TraceBuilder {
         return bursts;
     }
 
+    /** When the first token chunk arrived, -1 before one did. */
+    long firstTokenAt() {
+        return firstToken;
+    }
+
+    /** When the latest token chunk arrived, -1 before one did. */
+    long lastTokenAt() {
+        return lastToken;
+    }
+
     long maxGap() {
         return maxGap;
     }

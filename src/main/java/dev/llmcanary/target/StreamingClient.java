@@ -411,6 +411,10 @@ public final class StreamingClient implements AutoCloseable {
             if (promise.future().isComplete()) {
                 return false;
             }
+            EventLoopWork.Hold hold = loop == null ? null : loop.latestHold(start, now);
+            if (hold != null) {
+                session.clientHeld(hold.endNanos(), hold.lengthNanos());
+            }
             StreamResult result = session.finish(now);
             return promise.tryComplete(new Attempt(result, null, start, connected, retryAfter, connectRetries, newConnection));
         }
