@@ -41,8 +41,8 @@ public final class RunStore implements RunSink {
     private static final String KEPT_SHORT = "outcome IN ('pass', 'cancelled')";
     /** Rows deleted per statement, so a purge never holds a long transaction (or a statement past its timeout). */
     static final int PURGE_BATCH = 5_000;
-    /** {@code llm-canary.store.write-budget}'s default. */
-    public static final Duration DEFAULT_WRITE_BUDGET = Duration.ofSeconds(1);
+    /** The write budget of the convenience constructors. */
+    static final Duration PATIENT_WRITE_BUDGET = Duration.ofSeconds(30);
 
     private final Database db;
     private final RunRows rows;
@@ -65,15 +65,18 @@ public final class RunStore implements RunSink {
                 return t;
             });
 
-    /** A store with a status of its own and the default write budget (tests). */
+    /** A store with a status of its own and a patient write budget (tests and tools). */
     public RunStore(Database db, ObjectMapper json, Retention retention, int bufferCapacity, MeterRegistry registry) {
         this(db, json, retention, bufferCapacity, registry, new StoreStatus(registry, java.time.Clock.systemUTC()));
     }
 
-    /** A store with the default write budget. */
+    /**
+     * A store with a patient write budget (tests and tools: a loaded machine's slow write is still a write, not an
+     * outage). The service passes {@code llm-canary.store.write-budget}.
+     */
     public RunStore(Database db, ObjectMapper json, Retention retention, int bufferCapacity, MeterRegistry registry,
                     StoreStatus status) {
-        this(db, json, retention, bufferCapacity, registry, status, DEFAULT_WRITE_BUDGET);
+        this(db, json, retention, bufferCapacity, registry, status, PATIENT_WRITE_BUDGET);
     }
 
     /**
