@@ -58,8 +58,11 @@ public final class StreamSession {
     private boolean ended;
     private String failure;
     private boolean aborted;
-    private long heldEnd;
-    private long heldLength;
+    /** The fastest token pace a server plausibly streams at: a hold bunches at most one chunk per this much time. */
+    static final long HOLD_PER_CHUNK_NANOS = 1_000_000L;
+    /** How far from a hold's end (its late probe may run just before or after the piled-up reads) a burst is its. */
+    static final long HOLD_SLACK_NANOS = 2_000_000L;
+    private long[] holds = new long[0];
     private boolean terminated;
     private long stallReportedForToken = -1;
     private StreamResult result;
@@ -263,25 +266,26 @@ public final class StreamSession {
         return terminated;
     }
 
-    /**
-     * The client's own event loop was held up for {@code lengthNanos}, until {@code endNanos} (a CPU-throttled pod, a
-     * starved machine): reads waited with it. When that hold overlaps the token arrivals, chunks the server wrote apart
-     * were read together by us, not bunched by the server or a proxy, so delivery is not judged: no
-     * {@code buffered_delivery} finding (the figures that need separate arrivals are withheld by the burst count
-     * either way). A hold that ended before the first token says nothing about delivery.
-     */
-    public void clientHeld(long endNanos, long lengthNanos) {
-        if (lengthNanos > 0) {
-            heldEnd = endNanos;
-            heldLength = lengthNanos;
-        }
+    /** When the first and the latest token chunk arrived ({@code -1} before one did), for {@link #clientHeld}. */
+    public long firstTokenAt() {
+        return trace.firstTokenAt();
     }
 
-    /** Whether a reported hold of our own loop overlaps the token arrivals. */
-    private boolean heldDuringTokens() {
-        long first = trace.firstTokenAt();
-        long last = trace.lastTokenAt();
-        return heldLength > 0 && first >= 0 && heldEnd - first >= 0 && last - (heldEnd - heldLength) >= 0;
+    /** See {@link #firstTokenAt()}. */
+    public long lastTokenAt() {
+        return trace.lastTokenAt();
+    }
+
+    /**
+     * The client's own event loop was held up during these intervals ((start, end) pairs in nanoTime) while the tokens
+     * arrived (a CPU-throttled pod, a starved machine): reads waited with it, so chunks the server wrote apart were
+     * read together by us, right after the hold. A burst that began during a hold (or within
+     * {@link #HOLD_SLACK_NANOS} of its end) and is no larger than the hold can explain (one chunk per
+     * {@link #HOLD_PER_CHUNK_NANOS}: no server streams faster) is ours, and {@code buffered_delivery} judges only
+     * the other bursts. A 5 ms hiccup never excuses a whole answer that came in one burst.
+     */
+    public void clientHeld(long[] holds) {
+        this.holds = holds;
     }
 
     /** Applies end-of-stream rules once and returns the result; idempotent (later calls return the same object). */
@@ -335,11 +339,54 @@ public final class StreamSession {
     private void bufferedDelivery(long at) {
         BufferedDelivery rule = options.bufferedDelivery();
         int chunks = trace.tokenChunks();
-        if (rule != null && rule.buffered(chunks, trace.bursts()) && !heldDuringTokens()) {
+        int bursts = trace.bursts();
+        if (rule != null && rule.buffered(chunks, bursts) && holds.length > 0) {
+            // Judge only the bursts our own hold-ups do not explain.
+            long[] excused = excusedByOurHolds();
+            chunks -= (int) excused[0];
+            bursts -= (int) excused[1];
+        }
+        if (rule != null && rule.buffered(chunks, bursts)) {
             validator.report(Rule.BUFFERED_DELIVERY, StreamMetrics.tokensInBursts(outputTokens(), trace.bursts())
                     + " (" + chunks + " token chunks, more than " + rule.maxChunksPerBurst()
                     + " per burst): a proxy or the server buffered the stream", at);
         }
+    }
+
+    /** The token chunks and bursts our own loop's hold-ups explain, recomputed from the kept arrival stamps. */
+    private long[] excusedByOurHolds() {
+        long[] at = trace.tokenArrivals();
+        long chunks = 0;
+        long bursts = 0;
+        int i = 0;
+        while (i < at.length) {
+            int j = i + 1;
+            while (j < at.length && at[j] - at[i] <= StreamTrace.BURST_NANOS) {
+                j++;
+            }
+            if (ourHoldExplains(at[i], j - i)) {
+                chunks += j - i;
+                bursts++;
+            }
+            i = j;
+        }
+        return new long[] {chunks, bursts};
+    }
+
+    /**
+     * Whether a hold-up explains this burst: it began during the hold (as our stamps see it: from the last probe on
+     * time to just after the late one, whose reads may come first) and the hold lasted long enough to pile it up.
+     */
+    private boolean ourHoldExplains(long burstStart, int size) {
+        for (int k = 0; k + 1 < holds.length; k += 2) {
+            long start = holds[k];
+            long end = holds[k + 1];
+            if (burstStart - start >= 0 && end + HOLD_SLACK_NANOS - burstStart >= 0
+                    && end - start >= HOLD_PER_CHUNK_NANOS * (size - 1)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int outputTokens() {
