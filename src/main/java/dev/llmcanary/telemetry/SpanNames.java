@@ -21,6 +21,8 @@ public final class SpanNames {
     public static final AttributeKey<Boolean> GEN_AI_REQUEST_STREAM = AttributeKey.booleanKey("gen_ai.request.stream");
     public static final AttributeKey<Double> GEN_AI_REQUEST_TEMPERATURE = AttributeKey.doubleKey("gen_ai.request.temperature");
     public static final AttributeKey<Long> GEN_AI_REQUEST_SEED = AttributeKey.longKey("gen_ai.request.seed");
+    public static final AttributeKey<List<String>> GEN_AI_REQUEST_STOP_SEQUENCES =
+            AttributeKey.stringArrayKey("gen_ai.request.stop_sequences");
     public static final AttributeKey<String> GEN_AI_RESPONSE_ID = AttributeKey.stringKey("gen_ai.response.id");
     public static final AttributeKey<List<String>> GEN_AI_RESPONSE_FINISH_REASONS =
             AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
@@ -41,29 +43,38 @@ public final class SpanNames {
     public static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("llm_canary.outcome");
     /** What started the run: {@code schedule}, {@code api} or {@code gate}. */
     public static final AttributeKey<String> TRIGGER = AttributeKey.stringKey("llm_canary.trigger");
+    /** The finish reason of a run whose response ended without one (aborted, errored), as the conventions ask. */
+    public static final String FINISH_REASON_ERROR = "error";
     public static final AttributeKey<Boolean> OUTPUT_TOKENS_ESTIMATED =
             AttributeKey.booleanKey("llm_canary.output_tokens_estimated");
+    /** Output tokens estimated from token-bearing chunks when the server reported no usage (never 0). */
+    public static final AttributeKey<Long> OUTPUT_TOKENS_ESTIMATE =
+            AttributeKey.longKey("llm_canary.output_tokens_estimate");
     public static final AttributeKey<Double> TTFT_SECONDS = AttributeKey.doubleKey("llm_canary.ttft_seconds");
     /** Seconds the run queued for a connection of the canary's own client pool (not part of TTFT). */
     public static final AttributeKey<Double> POOL_WAIT_SECONDS = AttributeKey.doubleKey("llm_canary.pool_wait_seconds");
 
     /** Event: the first token-bearing chunk arrived. */
-    public static final String EVENT_FIRST_TOKEN = "first_token";
+    public static final String EVENT_FIRST_TOKEN = "llm_canary.first_token";
     /** Event every N token-bearing chunks, with {@link #TOKENS_EMITTED}. */
-    public static final String EVENT_TOKENS_EMITTED = "tokens_emitted";
+    public static final String EVENT_TOKENS_EMITTED = "llm_canary.tokens_emitted";
     public static final AttributeKey<Long> TOKENS_EMITTED = AttributeKey.longKey("llm_canary.tokens_emitted");
+    /** What {@link #TOKENS_EMITTED} counts: {@value #COUNTED_FROM_CHUNKS} (token-bearing chunks) while streaming. */
+    public static final AttributeKey<String> TOKENS_COUNTED_FROM =
+            AttributeKey.stringKey("llm_canary.tokens_emitted.counted_from");
+    public static final String COUNTED_FROM_CHUNKS = "chunks";
     /** Event: a stall was detected while streaming, with {@link #GAP_SECONDS}. */
-    public static final String EVENT_STALL = "stall";
+    public static final String EVENT_STALL = "llm_canary.stall";
     public static final AttributeKey<Double> GAP_SECONDS = AttributeKey.doubleKey("llm_canary.gap_seconds");
     /** Event: establishing the connection failed before the request was written and is retried, with its kind. */
-    public static final String EVENT_CONNECT_RETRY = "connect_retry";
+    public static final String EVENT_CONNECT_RETRY = "llm_canary.connect_retry";
     public static final AttributeKey<String> CONNECT_RETRY_KIND = AttributeKey.stringKey("llm_canary.connect_retry.kind");
     /** Event: a stream rule was broken, with {@link #RULE} and {@link #REASON}. */
-    public static final String EVENT_VIOLATION = "stream_violation";
+    public static final String EVENT_VIOLATION = "llm_canary.stream_violation";
     public static final AttributeKey<String> RULE = AttributeKey.stringKey("llm_canary.rule");
     public static final AttributeKey<String> REASON = AttributeKey.stringKey("llm_canary.reason");
     /** Event: a guardrail failed, with {@link #GUARDRAIL} and {@link #REASON}. */
-    public static final String EVENT_GUARDRAIL_FAILED = "guardrail_failed";
+    public static final String EVENT_GUARDRAIL_FAILED = "llm_canary.guardrail_failed";
     public static final AttributeKey<String> GUARDRAIL = AttributeKey.stringKey("llm_canary.guardrail");
 
     /** Server evidence of a failed or slow run: what it was read from and the hint, if a pattern matched. */
@@ -76,13 +87,20 @@ public final class SpanNames {
     /** Span: one deployment gate, from start to verdict; one event per criterion. */
     public static final String SPAN_GATE = "llm_canary.gate";
     /** Event on the gate span: one criterion's verdict. */
-    public static final String EVENT_GATE_CRITERION = "gate_criterion";
+    public static final String EVENT_GATE_CRITERION = "llm_canary.gate.criterion";
     public static final AttributeKey<String> GATE_ID = AttributeKey.stringKey("llm_canary.gate.id");
     public static final AttributeKey<String> GATE_SUITE = AttributeKey.stringKey("llm_canary.gate.suite");
     public static final AttributeKey<String> GATE_VERDICT = AttributeKey.stringKey("llm_canary.gate.verdict");
     public static final AttributeKey<Long> GATE_SCORE = AttributeKey.longKey("llm_canary.gate.score");
     public static final AttributeKey<String> GATE_CRITERION = AttributeKey.stringKey("llm_canary.gate.criterion");
     public static final AttributeKey<Double> GATE_P_VALUE = AttributeKey.doubleKey("llm_canary.gate.p_value");
+    /** The gate's baseline: {@code none}, {@code pool}, {@code window} or {@code gate}, and what it names. */
+    public static final AttributeKey<String> GATE_BASELINE_KIND = AttributeKey.stringKey("llm_canary.gate.baseline.kind");
+    public static final AttributeKey<String> GATE_BASELINE_REF = AttributeKey.stringKey("llm_canary.gate.baseline.ref");
+    public static final AttributeKey<Long> GATE_PLANNED_RUNS = AttributeKey.longKey("llm_canary.gate.planned_runs");
+
+    /** Our instrumentation scope, so backends can select the canary's own spans. */
+    public static final String SCOPE = "dev.llmcanary";
 
     private SpanNames() {
     }

@@ -18,11 +18,15 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import dev.llmcanary.canary.run.Trigger;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,15 +42,42 @@ import static dev.llmcanary.telemetry.SpanNames.*;
 public final class SpanObserver implements RunObserver {
 
     private final Tracer tracer;
+    private final TextMapPropagator propagator;
 
-    public SpanObserver(Tracer tracer) {
+    /**
+     * @param tracer     the tracer of our own instrumentation scope ({@link SpanNames#SCOPE})
+     * @param propagator the configured propagators ({@code quarkus.otel.propagators}), which write the headers sent
+     *                   to the target
+     */
+    public SpanObserver(Tracer tracer, TextMapPropagator propagator) {
         this.tracer = tracer;
+        this.propagator = propagator;
     }
 
+    /** With the default propagators of {@code quarkus.otel.propagators} (W3C trace context and baggage). */
+    public SpanObserver(Tracer tracer) {
+        this(tracer, TextMapPropagator.composite(W3CTraceContextPropagator.getInstance(),
+                W3CBaggagePropagator.getInstance()));
+    }
+
+    /** A scheduled run: the root of its own trace. */
     @Override
     public ObservedRun begin(String runId, Target target, long startNanos) {
-        // Span timestamps are wall-clock; stream moments are monotonic. One anchor per run converts between them.
-        long epochAnchor = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - startNanos;
+        return begin(runId, target, startNanos, Trigger.SCHEDULE);
+    }
+
+    /**
+     * Where the run's span belongs is decided here, never by whatever context the starting thread carries: a
+     * scheduled run is the root of its own trace; an on-demand run is a child of the API request that asked for it
+     * (its server span); a gate run is the root of its own trace, linked to the gate's span, which links back to it.
+     */
+    @Override
+    public ObservedRun begin(String runId, Target target, long startNanos, Trigger trigger) {
+        // Span timestamps are wall-clock; stream moments are monotonic. One anchor per run converts between them, at
+        // the wall clock's full precision (microseconds on Linux; currentTimeMillis would shift every event).
+        Instant wall = Instant.now();
+        long nanoNow = System.nanoTime();
+        long epochAnchor = wall.getEpochSecond() * 1_000_000_000L + wall.getNano() - nanoNow;
         CanaryDefinition c = target.canary();
         Flavor flavor = target.pool().flavor();
         String operation = flavor.chat() ? "chat" : "text_completion";
@@ -75,8 +106,23 @@ public final class SpanObserver implements RunObserver {
         if (c.seed() != null) {
             builder.setAttribute(GEN_AI_REQUEST_SEED, c.seed());
         }
+        if (!c.stop().isEmpty()) {
+            builder.setAttribute(GEN_AI_REQUEST_STOP_SEQUENCES, c.stop());
+        }
+        Span gate = trigger == Trigger.GATE ? GateTrace.gateOf(Context.current()) : null;
+        if (trigger == Trigger.API) {
+            builder.setParent(Context.current());
+        } else {
+            builder.setNoParent();
+        }
+        if (gate != null) {
+            builder.addLink(gate.getSpanContext());
+        }
         Span span = builder.startSpan();
-        return new Observed(span, epochAnchor);
+        if (gate != null) {
+            gate.addLink(span.getSpanContext(), Attributes.of(RUN_ID, runId));
+        }
+        return new Observed(span, epochAnchor, propagator);
     }
 
     /**
@@ -102,10 +148,12 @@ public final class SpanObserver implements RunObserver {
     private static final class Observed implements ObservedRun, StreamListener {
         private final Span span;
         private final long epochAnchor;
+        private final TextMapPropagator propagator;
 
-        Observed(Span span, long epochAnchor) {
+        Observed(Span span, long epochAnchor, TextMapPropagator propagator) {
             this.span = span;
             this.epochAnchor = epochAnchor;
+            this.propagator = propagator;
         }
 
         @Override
@@ -116,7 +164,7 @@ public final class SpanObserver implements RunObserver {
         @Override
         public Map<String, String> propagationHeaders() {
             Map<String, String> headers = new HashMap<>(2);
-            W3CTraceContextPropagator.getInstance().inject(Context.root().with(span), headers,
+            propagator.inject(Context.root().with(span), headers,
                     (carrier, key, value) -> carrier.put(key, value));
             return headers;
         }
@@ -133,7 +181,9 @@ public final class SpanObserver implements RunObserver {
 
         @Override
         public void tokensEmitted(int tokenChunks, long atNanos) {
-            span.addEvent(EVENT_TOKENS_EMITTED, Attributes.of(TOKENS_EMITTED, (long) tokenChunks),
+            // Usage arrives with the last chunk (if at all): while streaming, token-bearing chunks are the count.
+            span.addEvent(EVENT_TOKENS_EMITTED, Attributes.of(TOKENS_EMITTED, (long) tokenChunks,
+                            TOKENS_COUNTED_FROM, COUNTED_FROM_CHUNKS),
                     epochAnchor + atNanos, TimeUnit.NANOSECONDS);
         }
 
@@ -174,13 +224,21 @@ public final class SpanObserver implements RunObserver {
             }
             if (r.finishReason() != null) {
                 span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(r.finishReason()));
+            } else if (r.outcome() != Outcome.PASS && r.outcome().judged()) {
+                // The conventions' value for a response that ended without a finish reason of its own.
+                span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(FINISH_REASON_ERROR));
             }
             if (r.tokens().prompt() != null) {
                 span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, (long) r.tokens().prompt());
             }
-            if (r.outcome() != Outcome.ERROR) {
+            // gen_ai.usage.* holds only what the server reported; our chunk count is an estimate, kept apart, and
+            // absent for a run that never got an answer.
+            if (r.outcome() != Outcome.ERROR && !r.tokens().outputEstimated()) {
                 span.setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, (long) r.tokens().output());
-                span.setAttribute(OUTPUT_TOKENS_ESTIMATED, r.tokens().outputEstimated());
+            }
+            span.setAttribute(OUTPUT_TOKENS_ESTIMATED, r.tokens().outputEstimated());
+            if (r.tokens().outputEstimated() && r.tokens().output() > 0) {
+                span.setAttribute(OUTPUT_TOKENS_ESTIMATE, (long) r.tokens().output());
             }
             span.setAttribute(CONTEXT_BUCKET, r.tokens().contextBucket());
             span.setAttribute(OUTCOME, r.outcome().label());

@@ -185,9 +185,9 @@ class TelemetryContractTest {
         assertThat(a.get(AttributeKey.stringKey("llm_canary.slo_class"))).isEqualTo("streaming");
         assertThat(a.get(AttributeKey.stringKey("llm_canary.context_bucket"))).isEqualTo("<=1k");
         List<String> events = span.getEvents().stream().map(EventData::getName).toList();
-        assertThat(events).first().isEqualTo("first_token");
-        assertThat(events).filteredOn("tokens_emitted"::equals).hasSize(40 / 16);
-        assertThat(events).doesNotContain("stream_violation", "stall");
+        assertThat(events).first().isEqualTo(SpanNames.EVENT_FIRST_TOKEN);
+        assertThat(events).filteredOn(SpanNames.EVENT_TOKENS_EMITTED::equals).hasSize(40 / 16);
+        assertThat(events).doesNotContain(SpanNames.EVENT_VIOLATION, SpanNames.EVENT_STALL);
         // No child spans and no Vert.x client span: one span per run, a root.
         assertThat(runSpans(r.traceId()).count()).isEqualTo(1);
         assertThat(span.getParentSpanContext().isValid()).isFalse();
@@ -204,7 +204,7 @@ class TelemetryContractTest {
         assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
         assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(span.getStatus().getDescription()).contains("stall");
-        assertThat(span.getEvents()).extracting(EventData::getName).contains("stall", "stream_violation");
+        assertThat(span.getEvents()).extracting(EventData::getName).contains(SpanNames.EVENT_STALL, SpanNames.EVENT_VIOLATION);
         assertThat(span.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("stall");
     }
 
@@ -217,8 +217,8 @@ class TelemetryContractTest {
                 "sim-h100", "sim-openai");
 
         SpanData span = awaitSpan(r.traceId());
-        assertThat(span.getEvents()).extracting(EventData::getName).contains("stall", "stream_violation");
-        assertThat(span.getEvents()).filteredOn(e -> e.getName().equals("stream_violation"))
+        assertThat(span.getEvents()).extracting(EventData::getName).contains(SpanNames.EVENT_STALL, SpanNames.EVENT_VIOLATION);
+        assertThat(span.getEvents()).filteredOn(e -> e.getName().equals(SpanNames.EVENT_VIOLATION))
                 .extracting(e -> e.getAttributes().get(dev.llmcanary.telemetry.SpanNames.RULE))
                 .containsExactly("stall", "aborted");
         String body = given().when().get("/q/metrics").then().statusCode(200).extract().asString();

@@ -141,7 +141,7 @@ public final class CanaryRunner {
         String sloClass = canary.sloClass();
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
-        RunObserver.ObservedRun observed = observer.begin(runId, target, start);
+        RunObserver.ObservedRun observed = observer.begin(runId, target, start, trigger);
         // Text from the target is untrusted: cleaned before it reaches the span, the result and everything after.
         UntrustedText text = untrusted.of(cat, canary);
 
