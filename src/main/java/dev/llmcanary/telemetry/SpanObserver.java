@@ -103,6 +103,9 @@ public final class SpanObserver implements RunObserver {
         if (c.temperature() != null) {
             builder.setAttribute(GEN_AI_REQUEST_TEMPERATURE, c.temperature());
         }
+        if (c.topP() != null) {
+            builder.setAttribute(GEN_AI_REQUEST_TOP_P, c.topP());
+        }
         if (c.seed() != null) {
             builder.setAttribute(GEN_AI_REQUEST_SEED, c.seed());
         }
@@ -180,10 +183,9 @@ public final class SpanObserver implements RunObserver {
         }
 
         @Override
-        public void tokensEmitted(int tokenChunks, long atNanos) {
-            // Usage arrives with the last chunk (if at all): while streaming, token-bearing chunks are the count.
-            span.addEvent(EVENT_TOKENS_EMITTED, Attributes.of(TOKENS_EMITTED, (long) tokenChunks,
-                            TOKENS_COUNTED_FROM, COUNTED_FROM_CHUNKS),
+        public void tokensEmitted(int tokens, boolean fromUsage, long atNanos) {
+            span.addEvent(EVENT_TOKENS_EMITTED, Attributes.of(TOKENS_EMITTED, (long) tokens,
+                            TOKENS_COUNTED_FROM, fromUsage ? COUNTED_FROM_USAGE : COUNTED_FROM_CHUNKS),
                     epochAnchor + atNanos, TimeUnit.NANOSECONDS);
         }
 
@@ -221,6 +223,9 @@ public final class SpanObserver implements RunObserver {
         private void finish(RunResult r) {
             if (r.responseId() != null && !r.responseId().isEmpty()) {
                 span.setAttribute(GEN_AI_RESPONSE_ID, r.responseId());
+            }
+            if (r.responseModel() != null && !r.responseModel().isEmpty()) {
+                span.setAttribute(GEN_AI_RESPONSE_MODEL, r.responseModel());
             }
             if (r.finishReason() != null) {
                 span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(r.finishReason()));

@@ -325,7 +325,7 @@ public final class CanaryRunner {
                 violations, slo, verdicts, traceId,
                 sha256Prefix(sr.content()), sr.bytes(), sr.events(), timeline(tr, ref), completion,
                 retryAfterSeconds(sr.httpStatus(), attempt.retryAfter(), startedAt), attempt.connectRetries())
-                .endedBy(sr.ended());
+                .endedBy(sr.ended()).withResponseModel(text.clean(sr.responseModel()));
     }
 
     /** Only a 429 or 503 answer's {@code Retry-After} means "wait before asking again". */
