@@ -118,9 +118,8 @@ final class GenAiClientMetrics {
                 base == null ? "" : Integer.toString(GenAi.port(base)));
         Tags tags = s.tags();
         RunTimings t = r.timings();
-        // The whole operation as the client saw it, from the request written to the stream closed. A run that never
-        // wrote its request (refused, DNS, connect timeout) has no such span of time: it is counted by
-        // llm_canary_run_errors_total, not here.
+        // The whole operation as the client saw it: from the request written to the stream closed; for a run that
+        // could not start (refused, DNS, TLS, connect timeout), from the attempt's start until it gave up.
         if (r.timeline() != null && r.timeline().closed() != null) {
             String errorType = GenAi.errorType(r);
             double seconds = r.timeline().closed() / 1000;

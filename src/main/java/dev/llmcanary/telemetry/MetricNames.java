@@ -131,7 +131,10 @@ public final class MetricNames {
      * Micrometer's Prometheus form is gen_ai_client_operation_duration_seconds, gen_ai_client_token_usage, …
      * Fed by scheduled runs only; attributes are the conventions' (SpanNames.GEN_AI_*, SERVER_*, ERROR_TYPE).
      */
-    /** {@code gen_ai.client.operation.duration} (s): request written → stream closed, with error.type on failures. */
+    /**
+     * {@code gen_ai.client.operation.duration} (s): request written → stream closed (a run that could not start:
+     * attempt start → failure), with error.type on failures.
+     */
     public static final String GEN_AI_OPERATION_DURATION = "gen_ai.client.operation.duration";
     /** {@code gen_ai.client.token.usage} ({token}): input and output tokens the server reported (never estimates). */
     public static final String GEN_AI_TOKEN_USAGE = "gen_ai.client.token.usage";

@@ -149,6 +149,33 @@ class GenAiClientMetricsTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void aRunThatCouldNotConnectIsAnOperationWithItsTransportErrorType() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        var sim = catalog.get().pool("sim-h100").orElseThrow();
+        var nowhere = new dev.llmcanary.canary.Pool("nowhere", "cpu", sim.flavor(),
+                List.of(new dev.llmcanary.canary.Endpoint("nowhere-0", URI.create("http://127.0.0.1:" + closed))),
+                List.of("m-refused"), null, sim.requireDone(), sim.cumulative(), Map.of());
+        var d = Canaries.canary("genai-refused").build(dev.llmcanary.canary.Api.CHAT);
+        String[] refused = {"gen_ai_request_model", "m-refused", "error_type", "connection_refused"};
+        List<PromText.Sample> before = scrape();
+
+        RunResult r = runner.run(new Target(d, nowhere, nowhere.endpoints().get(0), "m-refused"), Trigger.SCHEDULE)
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(r.outcome()).isEqualTo(Outcome.ERROR);
+        List<PromText.Sample> after = scrape();
+
+        // from the attempt's start until it gave up: a measured span of time, not a made-up zero
+        assertThat(value(after, DURATION + "_count", refused) - value(before, DURATION + "_count", refused))
+                .isEqualTo(1);
+        assertThat(value(after, DURATION + "_sum", refused) - value(before, DURATION + "_sum", refused))
+                .isPositive();
+        assertThat(value(after, FIRST_CHUNK + "_count", "gen_ai_request_model", "m-refused")).isZero();
+    }
+
     @ParameterizedTest(name = "{0} run: no GenAI client observation")
     @EnumSource(value = Trigger.class, names = {"API", "GATE"})
     void gateAndOnDemandRunsDoNotFeedThem(Trigger trigger) throws Exception {
