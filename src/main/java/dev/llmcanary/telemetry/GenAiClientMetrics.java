@@ -63,7 +63,7 @@ final class GenAiClientMetrics {
     private final DoubleHistogram perChunk;
     private final LongHistogram tokens;
 
-    /** @param meters the OpenTelemetry meters; the instruments are taken from our own scope ({@link SpanNames#SCOPE}) */
+    /** @param meters the OpenTelemetry meters; the instruments come from our own scope ({@link SpanNames#SCOPE}) */
     GenAiClientMetrics(MeterRegistry registry, Supplier<Catalog> catalog, MeterProvider meters) {
         this.registry = registry;
         this.catalog = catalog;

@@ -25,7 +25,7 @@ public final class SpanNames {
     public static final AttributeKey<List<String>> GEN_AI_REQUEST_STOP_SEQUENCES =
             AttributeKey.stringArrayKey("gen_ai.request.stop_sequences");
     public static final AttributeKey<String> GEN_AI_RESPONSE_ID = AttributeKey.stringKey("gen_ai.response.id");
-    /** The model the stream said answered (OpenAI {@code model}, Triton {@code model_name}, llama.cpp {@code model}). */
+    /** The model the stream named (OpenAI {@code model}, Triton {@code model_name}, llama.cpp {@code model}). */
     public static final AttributeKey<String> GEN_AI_RESPONSE_MODEL = AttributeKey.stringKey("gen_ai.response.model");
     public static final AttributeKey<List<String>> GEN_AI_RESPONSE_FINISH_REASONS =
             AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");

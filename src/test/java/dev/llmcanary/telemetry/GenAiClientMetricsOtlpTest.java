@@ -104,7 +104,8 @@ class GenAiClientMetricsOtlpTest {
         MetricData tokens = m.get(GEN_AI_TOKEN_USAGE);
         assertThat(tokens.getUnit()).isEqualTo("{token}");
         assertThat(tokens.getHistogramData().getPoints()).extracting(
-                        p -> p.getAttributes().get(AttributeKey.stringKey("gen_ai.token.type")), HistogramPointData::getSum)
+                        p -> p.getAttributes().get(AttributeKey.stringKey("gen_ai.token.type")),
+                        HistogramPointData::getSum)
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("input", 12.0),
                         org.assertj.core.groups.Tuple.tuple("output", 64.0));
         assertThat(tokens.getHistogramData().getPoints()).allSatisfy(p -> assertThat(p.getBoundaries())
