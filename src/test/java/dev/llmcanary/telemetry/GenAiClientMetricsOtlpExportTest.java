@@ -84,7 +84,7 @@ class GenAiClientMetricsOtlpExportTest {
 
     @Test
     void aScheduledRunsGenAiMetricsLeaveWithDottedNamesUnitsAndBucketAdvice() throws Exception {
-        runner.run(Canaries.canary("otlp").profile("ttft_ms=5;itl_ms=2;jitter_ms=0;tokens=40;usage=separate")
+        var r = runner.run(Canaries.canary("otlp").profile("ttft_ms=5;itl_ms=2;jitter_ms=0;tokens=40;usage=separate")
                 .on(catalog.get(), "sim-h100", "sim-openai"), Trigger.SCHEDULE).toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
 
@@ -103,7 +103,10 @@ class GenAiClientMetricsOtlpExportTest {
         MetricData tokens = await().atMost(Duration.ofSeconds(20))
                 .until(() -> exported(MetricNames.GEN_AI_TOKEN_USAGE), Optional::isPresent).orElseThrow();
         assertThat(tokens.getUnit()).isEqualTo("{token}");
-        for (String name : List.of(MetricNames.GEN_AI_TIME_TO_FIRST_CHUNK, MetricNames.GEN_AI_TIME_PER_OUTPUT_CHUNK)) {
+        // the gaps are withheld when a starved machine read the answer in one burst: then there is no per-chunk time
+        List<String> times = r.timings().interTokenP50() == null ? List.of(MetricNames.GEN_AI_TIME_TO_FIRST_CHUNK)
+                : List.of(MetricNames.GEN_AI_TIME_TO_FIRST_CHUNK, MetricNames.GEN_AI_TIME_PER_OUTPUT_CHUNK);
+        for (String name : times) {
             assertThat(await().atMost(Duration.ofSeconds(20)).until(() -> exported(name), Optional::isPresent)
                     .orElseThrow().getUnit()).as(name).isEqualTo("s");
         }
