@@ -225,8 +225,9 @@ public class Engine {
 
     @Produces
     @Singleton
-    MetricsRecorder metricsRecorder(MeterRegistry registry, CatalogHolder catalog) {
-        return new MetricsRecorder(registry, catalog);
+    MetricsRecorder metricsRecorder(MeterRegistry registry, CatalogHolder catalog, OpenTelemetry otel) {
+        // the GenAI client metrics also go to OpenTelemetry (OTLP) when the build enables quarkus.otel.metrics
+        return new MetricsRecorder(registry, catalog, otel.getMeterProvider());
     }
 
     /** Forgets the state and series of pools, endpoints and canaries that a catalog change removed. */

@@ -52,6 +52,11 @@ public final class StreamSession {
     private String rawFinishReason;
     private Usage usage;
     private String responseId;
+    private String responseModel;
+    /** The output tokens the server's usage counted so far, once it streams usage with its tokens; else -1. */
+    private int streamedTokens = -1;
+    /** The token count at which the next {@code tokensEmitted} is due. */
+    private int nextTokensEvent;
     private boolean finishSeen;
     private boolean done;
     private boolean headersRejected;
@@ -77,6 +82,7 @@ public final class StreamSession {
         this.trace = new TraceBuilder(startNanos, options.maxChunkTimestamps());
         this.validator = new StreamValidator(options, this.listener);
         this.decoder = FlavorDecoder.of(options);
+        this.nextTokensEvent = options.tokensEventEvery();
         this.parser = new SseParser(options.maxEventBytes(), new SseParser.Handler() {
             @Override
             public void event(SseEvent event) {
@@ -306,7 +312,7 @@ public final class StreamSession {
         String finishReason = FinishReasons.normalise(rawFinishReason);
         result = new StreamResult(trace.build(), validator.violations(), content.toString(),
                 reasoning == null ? null : reasoning.toString(), toolCallChunks, finishReason, rawFinishReason, usage,
-                responseId, httpStatus, bytes, events, aborted, ending());
+                responseId, httpStatus, bytes, events, aborted, ending(), responseModel);
         return result;
     }
 
@@ -503,9 +509,7 @@ public final class StreamSession {
             if (count == 1) {
                 listener.firstToken(at);
             }
-            if (options.tokensEventEvery() > 0 && count % options.tokensEventEvery() == 0) {
-                listener.tokensEmitted(count, at);
-            }
+            tokensEvent(delta.usage(), count, at);
             if (inRange) {
                 validator.token(choice, count, at);
             }
@@ -545,6 +549,31 @@ public final class StreamSession {
         }
         if (responseId == null && delta.id() != null && !delta.id().isEmpty()) {
             responseId = delta.id();
+        }
+        if (responseModel == null && delta.model() != null && !delta.model().isBlank()) {
+            String m = delta.model();
+            responseModel = m.length() <= StreamResult.MAX_MODEL_CHARS ? m
+                    : m.substring(0, StreamResult.MAX_MODEL_CHARS);
+        }
+    }
+
+    /**
+     * Tokens, not chunks, where the server says: a usage count on a token-bearing chunk (continuous usage) is the
+     * count from then on (a chunk may hold several tokens); else the chunks are. Usage that only comes at the end
+     * (OpenAI's {@code include_usage} chunk, TGI's details) is too late for progress events.
+     */
+    private void tokensEvent(Usage u, int chunks, long at) {
+        int every = options.tokensEventEvery();
+        if (every <= 0) {
+            return;
+        }
+        if (u != null && u.completionTokens() != null && u.completionTokens() >= streamedTokens) {
+            streamedTokens = u.completionTokens();
+        }
+        int tokens = streamedTokens >= 0 ? streamedTokens : chunks;
+        if (tokens >= nextTokensEvent) {
+            listener.tokensEmitted(tokens, streamedTokens >= 0, at);
+            nextTokensEvent = (tokens / every + 1) * every;
         }
     }
 

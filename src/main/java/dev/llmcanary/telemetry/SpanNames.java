@@ -20,14 +20,19 @@ public final class SpanNames {
     public static final AttributeKey<Long> GEN_AI_REQUEST_MAX_TOKENS = AttributeKey.longKey("gen_ai.request.max_tokens");
     public static final AttributeKey<Boolean> GEN_AI_REQUEST_STREAM = AttributeKey.booleanKey("gen_ai.request.stream");
     public static final AttributeKey<Double> GEN_AI_REQUEST_TEMPERATURE = AttributeKey.doubleKey("gen_ai.request.temperature");
+    public static final AttributeKey<Double> GEN_AI_REQUEST_TOP_P = AttributeKey.doubleKey("gen_ai.request.top_p");
     public static final AttributeKey<Long> GEN_AI_REQUEST_SEED = AttributeKey.longKey("gen_ai.request.seed");
     public static final AttributeKey<List<String>> GEN_AI_REQUEST_STOP_SEQUENCES =
             AttributeKey.stringArrayKey("gen_ai.request.stop_sequences");
     public static final AttributeKey<String> GEN_AI_RESPONSE_ID = AttributeKey.stringKey("gen_ai.response.id");
+    /** The model the stream named (OpenAI {@code model}, Triton {@code model_name}, llama.cpp {@code model}). */
+    public static final AttributeKey<String> GEN_AI_RESPONSE_MODEL = AttributeKey.stringKey("gen_ai.response.model");
     public static final AttributeKey<List<String>> GEN_AI_RESPONSE_FINISH_REASONS =
             AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
     public static final AttributeKey<Long> GEN_AI_USAGE_INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
     public static final AttributeKey<Long> GEN_AI_USAGE_OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
+    /** On {@code gen_ai.client.token.usage}: {@code input} or {@code output}. */
+    public static final AttributeKey<String> GEN_AI_TOKEN_TYPE = AttributeKey.stringKey("gen_ai.token.type");
     public static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
     public static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
     public static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
@@ -56,13 +61,17 @@ public final class SpanNames {
 
     /** Event: the first token-bearing chunk arrived. */
     public static final String EVENT_FIRST_TOKEN = "llm_canary.first_token";
-    /** Event every N token-bearing chunks, with {@link #TOKENS_EMITTED}. */
+    /** Event each time the output tokens pass another multiple of N, with {@link #TOKENS_EMITTED} so far. */
     public static final String EVENT_TOKENS_EMITTED = "llm_canary.tokens_emitted";
     public static final AttributeKey<Long> TOKENS_EMITTED = AttributeKey.longKey("llm_canary.tokens_emitted");
-    /** What {@link #TOKENS_EMITTED} counts: {@value #COUNTED_FROM_CHUNKS} (token-bearing chunks) while streaming. */
+    /**
+     * What {@link #TOKENS_EMITTED} was counted from: {@value #COUNTED_FROM_USAGE} (the server's usage, streamed with
+     * its tokens) or {@value #COUNTED_FROM_CHUNKS} (token-bearing chunks, when usage comes at the end or never).
+     */
     public static final AttributeKey<String> TOKENS_COUNTED_FROM =
             AttributeKey.stringKey("llm_canary.tokens_emitted.counted_from");
     public static final String COUNTED_FROM_CHUNKS = "chunks";
+    public static final String COUNTED_FROM_USAGE = "usage";
     /** Event: a stall was detected while streaming, with {@link #GAP_SECONDS}. */
     public static final String EVENT_STALL = "llm_canary.stall";
     public static final AttributeKey<Double> GAP_SECONDS = AttributeKey.doubleKey("llm_canary.gap_seconds");

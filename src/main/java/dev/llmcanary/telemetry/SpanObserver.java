@@ -80,18 +80,18 @@ public final class SpanObserver implements RunObserver {
         long epochAnchor = wall.getEpochSecond() * 1_000_000_000L + wall.getNano() - nanoNow;
         CanaryDefinition c = target.canary();
         Flavor flavor = target.pool().flavor();
-        String operation = flavor.chat() ? "chat" : "text_completion";
+        String operation = GenAi.operation(flavor);
         URI base = target.endpoint().baseUrl();
         var builder = tracer.spanBuilder(operation + " " + target.model())
                 .setSpanKind(SpanKind.CLIENT)
                 .setStartTimestamp(epochAnchor + startNanos, TimeUnit.NANOSECONDS)
                 .setAttribute(GEN_AI_OPERATION, operation)
-                .setAttribute(GEN_AI_PROVIDER, provider(flavor))
+                .setAttribute(GEN_AI_PROVIDER, GenAi.provider(flavor))
                 .setAttribute(GEN_AI_REQUEST_MODEL, target.model())
                 .setAttribute(GEN_AI_REQUEST_MAX_TOKENS, (long) c.maxTokens())
                 .setAttribute(GEN_AI_REQUEST_STREAM, true)
                 .setAttribute(SERVER_ADDRESS, base.getHost())
-                .setAttribute(SERVER_PORT, (long) port(base))
+                .setAttribute(SERVER_PORT, (long) GenAi.port(base))
                 .setAttribute(CANARY, c.id())
                 .setAttribute(POOL, target.pool().name())
                 .setAttribute(ENDPOINT, target.endpoint().name())
@@ -102,6 +102,9 @@ public final class SpanObserver implements RunObserver {
         }
         if (c.temperature() != null) {
             builder.setAttribute(GEN_AI_REQUEST_TEMPERATURE, c.temperature());
+        }
+        if (c.topP() != null) {
+            builder.setAttribute(GEN_AI_REQUEST_TOP_P, c.topP());
         }
         if (c.seed() != null) {
             builder.setAttribute(GEN_AI_REQUEST_SEED, c.seed());
@@ -123,26 +126,6 @@ public final class SpanObserver implements RunObserver {
             gate.addLink(span.getSpanContext(), Attributes.of(RUN_ID, runId));
         }
         return new Observed(span, epochAnchor, propagator);
-    }
-
-    /**
-     * The GenAI {@code provider.name}: OpenAI-compatible flavors speak the {@code openai} API whatever the server;
-     * native flavors name their server.
-     */
-    static String provider(Flavor f) {
-        return switch (f) {
-            case OPENAI_CHAT, OPENAI_COMPLETIONS -> "openai";
-            case TGI_GENERATE -> "tgi";
-            case TRITON_GENERATE -> "triton";
-            case LLAMACPP_COMPLETION -> "llama.cpp";
-        };
-    }
-
-    private static int port(URI u) {
-        if (u.getPort() > 0) {
-            return u.getPort();
-        }
-        return "https".equals(u.getScheme()) ? 443 : 80;
     }
 
     private static final class Observed implements ObservedRun, StreamListener {
@@ -180,10 +163,9 @@ public final class SpanObserver implements RunObserver {
         }
 
         @Override
-        public void tokensEmitted(int tokenChunks, long atNanos) {
-            // Usage arrives with the last chunk (if at all): while streaming, token-bearing chunks are the count.
-            span.addEvent(EVENT_TOKENS_EMITTED, Attributes.of(TOKENS_EMITTED, (long) tokenChunks,
-                            TOKENS_COUNTED_FROM, COUNTED_FROM_CHUNKS),
+        public void tokensEmitted(int tokens, boolean fromUsage, long atNanos) {
+            span.addEvent(EVENT_TOKENS_EMITTED, Attributes.of(TOKENS_EMITTED, (long) tokens,
+                            TOKENS_COUNTED_FROM, fromUsage ? COUNTED_FROM_USAGE : COUNTED_FROM_CHUNKS),
                     epochAnchor + atNanos, TimeUnit.NANOSECONDS);
         }
 
@@ -221,6 +203,9 @@ public final class SpanObserver implements RunObserver {
         private void finish(RunResult r) {
             if (r.responseId() != null && !r.responseId().isEmpty()) {
                 span.setAttribute(GEN_AI_RESPONSE_ID, r.responseId());
+            }
+            if (r.responseModel() != null && !r.responseModel().isEmpty()) {
+                span.setAttribute(GEN_AI_RESPONSE_MODEL, r.responseModel());
             }
             if (r.finishReason() != null) {
                 span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(r.finishReason()));
@@ -260,8 +245,9 @@ public final class SpanObserver implements RunObserver {
                     span.addEvent(EVENT_GUARDRAIL_FAILED, Attributes.of(GUARDRAIL, g.name(), REASON, g.reason()));
                 }
             }
-            if (r.outcome() != Outcome.PASS && r.outcome().judged()) {
-                span.setAttribute(ERROR_TYPE, r.outcome() == Outcome.ERROR ? r.errorKind() : firstRule(r));
+            String errorType = GenAi.errorType(r);
+            if (errorType != null) {
+                span.setAttribute(ERROR_TYPE, errorType);
                 span.setStatus(StatusCode.ERROR, r.reason());
             }
         }
@@ -285,13 +271,6 @@ public final class SpanObserver implements RunObserver {
                     span.setAttribute(key, v);
                 }
             });
-        }
-
-        private static String firstRule(RunResult r) {
-            if (!r.violations().isEmpty()) {
-                return r.violations().get(0).rule();
-            }
-            return r.sloChecks().stream().anyMatch(c -> !c.passed()) ? "slo" : "guardrail";
         }
 
         @Override

@@ -134,7 +134,7 @@ class GateTraceTest {
         StringBuilder b = new StringBuilder("trace ").append(shortId.apply(gate.getTraceId())).append('\n');
         spans.getFinishedSpanItems().stream().filter(s -> s.getSpanId().equals(gate.getParentSpanId()))
                 .forEach(s -> b.append("└─ ").append(s.getName()).append(" [SERVER]\n"));
-        b.append("   └─ ").append(gate.getName()).append(" verdict=")
+        b.append("   └─ ").append(gate.getName()).append(" span=").append(gate.getSpanId()).append(" verdict=")
                 .append(gate.getAttributes().get(SpanNames.GATE_VERDICT)).append(" baseline=")
                 .append(gate.getAttributes().get(SpanNames.GATE_BASELINE_KIND)).append(':')
                 .append(gate.getAttributes().get(SpanNames.GATE_BASELINE_REF)).append(" status=")
@@ -146,8 +146,12 @@ class GateTraceTest {
         for (SpanData r : runs) {
             b.append("trace ").append(shortId.apply(r.getTraceId())).append(" (linked ⇄ gate)\n└─ ")
                     .append(r.getName()).append(" [CLIENT] pool=").append(r.getAttributes().get(SpanNames.POOL))
-                    .append(" outcome=").append(r.getAttributes().get(SpanNames.OUTCOME)).append(" parent=")
-                    .append(r.getParentSpanContext().isValid() ? r.getParentSpanId() : "none").append('\n');
+                    .append(" outcome=").append(r.getAttributes().get(SpanNames.OUTCOME))
+                    .append(r.getAttributes().get(SpanNames.ERROR_TYPE) == null ? ""
+                            : " error.type=" + r.getAttributes().get(SpanNames.ERROR_TYPE))
+                    .append(" parent=").append(r.getParentSpanContext().isValid() ? r.getParentSpanId() : "none")
+                    .append(" link→").append(r.getLinks().stream().map(l -> l.getSpanContext().getSpanId())
+                            .collect(Collectors.joining(","))).append('\n');
         }
         return b.toString();
     }
