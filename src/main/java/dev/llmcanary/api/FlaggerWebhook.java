@@ -55,7 +55,7 @@ public class FlaggerWebhook {
     }
 
     @POST
-    @Consumes(MediaType.WILDCARD)
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Flagger webhook: 200 when the gate passes, non-2xx otherwise")
     public Response hook(@jakarta.ws.rs.HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
         JsonNode p = parse(body);

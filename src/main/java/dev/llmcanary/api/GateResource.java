@@ -18,6 +18,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -25,7 +26,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -54,7 +54,7 @@ public class GateResource {
     @POST
     @jakarta.annotation.security.RolesAllowed(Roles.TRIGGER)
     @SecurityRequirement(name = "bearer")
-    @Consumes(MediaType.WILDCARD)
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a gate: 202 + Location; with ?wait= 200 (pass) or 412 (fail/inconclusive) when it"
             + " finishes in time")
     public Response start(
@@ -144,7 +144,8 @@ public class GateResource {
     /** 202 while running; 200 when a pipeline may proceed; {@code failStatus} with the verdict otherwise. */
     static Response answer(GateStatus s, int failStatus) {
         int code = !s.finished() ? 202 : s.passed() ? 200 : failStatus;
-        return Response.status(code).location(URI.create("/api/gates/" + s.id())).entity(s).build();
+        // a relative Location (RFC 9110): never built from the request's Host header
+        return Response.status(code).header(HttpHeaders.LOCATION, "/api/gates/" + s.id()).entity(s).build();
     }
 
     private JsonNode readBody(String body) {

@@ -17,10 +17,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,16 +43,31 @@ public class LoadProbeResource {
     }
 
     /** The request body of {@code POST /api/load-probes}: {@code rate} and {@code duration} (e.g. "30s") optional. */
-    public record StartRequest(String scenario, Double rate, String duration) {
+    @org.eclipse.microprofile.openapi.annotations.media.Schema(additionalProperties =
+            org.eclipse.microprofile.openapi.annotations.media.Schema.False.class)
+    public record StartRequest(
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true,
+                    description = "a scenario id from the scenarios directory") String scenario,
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "requests per second, at most"
+                    + " llm-canary.load-probes.max-rate") Double rate,
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "30s, 5m or 1h; at most"
+                    + " llm-canary.load-probes.max-duration", pattern = "\\d+(s|m|h)") String duration) {
     }
+
+    private static final List<String> FIELDS = List.of("scenario", "rate", "duration");
 
     @POST
     @jakarta.annotation.security.RolesAllowed(Roles.ADMIN)
     @org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement(name = "bearer")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a load probe of a scenario (admin token); 202 with its id and Location")
-    public Response start(StartRequest body, @jakarta.ws.rs.core.Context UriInfo uri) {
-        if (body == null || body.scenario() == null || body.scenario().isBlank()) {
+    @org.eclipse.microprofile.openapi.annotations.parameters.RequestBody(required = true, content =
+            @org.eclipse.microprofile.openapi.annotations.media.Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(implementation =
+                            StartRequest.class)))
+    public Response start(com.fasterxml.jackson.databind.JsonNode json) {
+        StartRequest body = read(json);
+        if (body.scenario() == null || body.scenario().isBlank()) {
             throw ProblemException.badRequest("body must name a scenario: {\"scenario\": \"id\"}");
         }
         Duration duration = null;
@@ -73,7 +86,9 @@ public class LoadProbeResource {
         }
         Overrides o = new Overrides(body.rate(), duration);
         ProbeView v = call(() -> probes.start(body.scenario(), o, "api"));
-        return Response.accepted(v).location(URI.create("/api/load-probes/" + v.id())).build();
+        // a relative Location (RFC 9110): never built from the request's Host header
+        return Response.accepted(v).header(jakarta.ws.rs.core.HttpHeaders.LOCATION, "/api/load-probes/" + v.id())
+                .build();
     }
 
     /** One probe in {@code GET /api/load-probes}: a {@link ProbeView} without its summary and verdict detail. */
@@ -131,8 +146,9 @@ public class LoadProbeResource {
     @GET
     @Path("/{id}/report")
     public Response reportRoot(@PathParam("id") String id) {
-        return Response.status(Response.Status.MOVED_PERMANENTLY).location(URI.create("/api/load-probes/" + id
-                + "/report/")).build();
+        checkId(id);
+        return Response.status(Response.Status.MOVED_PERMANENTLY).header(jakarta.ws.rs.core.HttpHeaders.LOCATION,
+                "/api/load-probes/" + id + "/report/").build();
     }
 
     @GET
@@ -149,6 +165,33 @@ public class LoadProbeResource {
                 .orElseThrow(() -> ProblemException.notFound("no report file '" + path + "' for load probe '" + id
                         + "'"));
         return Response.ok(bytes).type(dev.llmcanary.loadprobe.ReportArchive.contentType(path)).build();
+    }
+
+    /**
+     * Reads the start body strictly, like a gate's: an unknown field (a {@code url}, a misspelt {@code rates}) is a
+     * 400 naming it, never silently ignored while a probe starts with defaults.
+     */
+    private static StartRequest read(com.fasterxml.jackson.databind.JsonNode json) {
+        if (json == null || !json.isObject()) {
+            throw ProblemException.badRequest("the body must be a JSON object: {\"scenario\": \"id\", \"rate\"?,"
+                    + " \"duration\"?}");
+        }
+        GateRequests.only(json, "", FIELDS);
+        com.fasterxml.jackson.databind.JsonNode scenario = json.get("scenario");
+        com.fasterxml.jackson.databind.JsonNode rate = json.get("rate");
+        com.fasterxml.jackson.databind.JsonNode duration = json.get("duration");
+        if (scenario != null && !scenario.isNull() && !scenario.isTextual()) {
+            throw ProblemException.badRequest("scenario: must be a string");
+        }
+        if (rate != null && !rate.isNull() && !rate.isNumber()) {
+            throw ProblemException.badRequest("rate: must be a number");
+        }
+        if (duration != null && !duration.isNull() && !duration.isTextual()) {
+            throw ProblemException.badRequest("duration: must be a string such as 30s, 5m or 1h");
+        }
+        return new StartRequest(scenario == null || scenario.isNull() ? null : scenario.asText(),
+                rate == null || rate.isNull() ? null : rate.asDouble(),
+                duration == null || duration.isNull() ? null : duration.asText());
     }
 
     private static void checkId(String id) {
