@@ -65,7 +65,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
-        return respond(e.problem());
+        Response r = respond(e.problem());
+        if (r.getStatus() == 401) {
+            // RFC 9110: every 401 names its scheme (the Flagger webhook checks its token by hand)
+            r.getHeaders().add(jakarta.ws.rs.core.HttpHeaders.WWW_AUTHENTICATE, TokenAuthentication.REALM);
+        }
+        return r;
     }
 
     @ServerExceptionMapper

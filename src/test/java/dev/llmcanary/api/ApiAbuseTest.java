@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -47,20 +48,24 @@ class ApiAbuseTest {
     URL base;
 
     /** One abusive request and the problem it must get. */
-    record Case(String name, String method, String path, String auth, String contentType, String body, int status,
-                String detail) {
+    record Case(String name, String method, String path, String auth, String contentType, String body,
+                Map<String, String> headers, int status, String detail) {
         @Override
         public String toString() {
             return name;
         }
+
+        Case header(String name, String value) {
+            return new Case(this.name, method, path, auth, contentType, body, Map.of(name, value), status, detail);
+        }
     }
 
     static Case c(String name, String method, String path, String auth, int status, String detail) {
-        return new Case(name, method, path, auth, null, null, status, detail);
+        return new Case(name, method, path, auth, null, null, Map.of(), status, detail);
     }
 
     static Case post(String name, String path, String auth, String type, String body, int status, String detail) {
-        return new Case(name, "POST", path, auth, type, body, status, detail);
+        return new Case(name, "POST", path, auth, type, body, Map.of(), status, detail);
     }
 
     static Stream<Case> cases() {
@@ -69,6 +74,8 @@ class ApiAbuseTest {
                 c("canary run: no token", "POST", "/api/canaries/quick/runs", null, 401,
                         "a valid bearer token is required to trigger runs"),
                 c("canary run: wrong token", "POST", "/api/canaries/quick/runs", WRONG, 401,
+                        "a valid bearer token is required to trigger runs"),
+                c("canary run: not a bearer token", "POST", "/api/canaries/quick/runs", "Basic dXNlcjpwdw==", 401,
                         "a valid bearer token is required to trigger runs"),
                 c("pool check: no token", "POST", "/api/pools/gate-a/checks", null, 401,
                         "a valid bearer token is required to trigger runs"),
@@ -81,6 +88,9 @@ class ApiAbuseTest {
                 post("flagger: no token", "/api/gates/flagger", null, JSON, FLAGGER, 401,
                         "a valid bearer token (or metadata.token) is required to trigger gates"),
                 post("flagger: wrong token", "/api/gates/flagger", WRONG, JSON, FLAGGER, 401,
+                        "a valid bearer token (or metadata.token) is required to trigger gates"),
+                post("flagger: wrong metadata.token", "/api/gates/flagger", null, JSON, FLAGGER.replace(
+                        "\"mode\":\"passive\"", "\"mode\":\"passive\",\"token\":\"nope\""), 401,
                         "a valid bearer token (or metadata.token) is required to trigger gates"),
                 post("probe start: no token", "/api/load-probes", null, JSON, PROBE, 401,
                         "a valid admin bearer token is required for load probes"),
@@ -109,6 +119,10 @@ class ApiAbuseTest {
                 c("canary run: bad id", "POST", "/api/canaries/Not_A_Canary/runs", TRIGGER, 400,
                         "id: must be a canary id"),
                 c("canary run: unknown id", "POST", "/api/canaries/nope/runs", TRIGGER, 404, "no canary 'nope'"),
+                c("canary run: unknown pool", "POST", "/api/canaries/quick/runs?pool=nope", TRIGGER, 400,
+                        "no configured pool 'nope'"),
+                c("canary run: a URL as pool", "POST", "/api/canaries/quick/runs?pool=http://evil", TRIGGER, 400,
+                        "pool: must be a configured pool name"),
                 c("pool check: bad id", "POST", "/api/pools/Bad!Pool/checks", TRIGGER, 400,
                         "pool: must be a configured pool name"),
                 c("pool check: unknown id", "POST", "/api/pools/nope/checks", TRIGGER, 404, "no pool 'nope'"),
@@ -116,12 +130,17 @@ class ApiAbuseTest {
                 c("probe: unknown id", "GET", "/api/load-probes/" + UUID_, null, 404, "no load probe"),
                 c("probe cancel: bad id", "DELETE", "/api/load-probes/nope", ADMIN, 400,
                         "id must be a load probe id (UUID)"),
+                c("probe cancel: unknown id", "DELETE", "/api/load-probes/" + UUID_, ADMIN, 404, "unknown load probe"),
                 c("probe baseline: bad id", "POST", "/api/load-probes/nope/baseline", ADMIN, 400,
                         "id must be a load probe id (UUID)"),
+                c("probe baseline: unknown id", "POST", "/api/load-probes/" + UUID_ + "/baseline", ADMIN, 404,
+                        "unknown load probe"),
                 c("probe report: bad id", "GET", "/api/load-probes/nope/report", null, 400,
                         "id must be a load probe id (UUID)"),
                 c("probe report file: bad id", "GET", "/api/load-probes/nope/report/index.html", null, 400,
                         "id must be a load probe id (UUID)"),
+                c("probe report file: unknown probe", "GET", "/api/load-probes/" + UUID_ + "/report/index.html",
+                        null, 404, "no report file 'index.html'"),
                 c("probe report file: path escape", "GET", "/api/load-probes/" + UUID_ + "/report/..%2F..%2Fetc",
                         null, 400, "bad report path"),
                 c("no such operation", "GET", "/api/nothing-here", null, 404, "no such resource"),
@@ -136,22 +155,64 @@ class ApiAbuseTest {
                         "pool: must be a configured pool name"),
                 c("probe: huge id", "GET", "/api/load-probes/" + HUGE_ID, null, 400,
                         "id must be a load probe id (UUID)"),
+                c("probe cancel: huge id", "DELETE", "/api/load-probes/" + HUGE_ID, ADMIN, 400,
+                        "id must be a load probe id (UUID)"),
+                c("probe baseline: huge id", "POST", "/api/load-probes/" + HUGE_ID + "/baseline", ADMIN, 400,
+                        "id must be a load probe id (UUID)"),
+                c("probe report: huge id", "GET", "/api/load-probes/" + HUGE_ID + "/report/index.html", null, 400,
+                        "id must be a load probe id (UUID)"),
 
-                // --- numbers that do not parse: 400 naming the parameter, not 404 ---
+                // --- over the request limits: 414 and 431 problems, not the HTTP decoder's empty answers ---
+                c("run list: request line over 4096 bytes", "GET", "/api/runs?cursor=" + "a".repeat(5000), null,
+                        414, "more than the 4096 this service accepts"),
+                c("gate: id over the request-line limit", "GET", "/api/gates/" + "a".repeat(20_000), null,
+                        414, "more than the 4096 this service accepts"),
+                c("fleet: header block over 20 KiB", "GET", "/api/fleet", null, 431,
+                        "more than the 20480 this service accepts").header("X-Big", "a".repeat(30_000)),
+                c("gate start: huge Authorization header", "POST", "/api/gates", null, 431,
+                        "more than the 20480 this service accepts")
+                        .header("Authorization", "Bearer " + "a".repeat(30_000)),
+
+                // --- query parameters: numbers that do not parse are 400 naming the parameter, never 404 ---
                 c("gate list: limit beyond a long", "GET", "/api/gates?limit=99999999999999999999", null, 400,
                         "limit: must be a whole number, got \"99999999999999999999\""),
                 post("gate start: wait=abc", "/api/gates?wait=abc", TRIGGER, JSON, GATE, 400,
                         "wait: must be a whole number, got \"abc\""),
+                post("gate start: wait beyond an int", "/api/gates?wait=4294967296", TRIGGER, JSON, GATE, 400,
+                        "wait: must be a whole number, got \"4294967296\""),
+                post("gate start: wait below 0", "/api/gates?wait=-1", TRIGGER, JSON, GATE, 400,
+                        "wait: must be 0 or more"),
+                post("gate start: failStatus=500", "/api/gates?failStatus=500", TRIGGER, JSON, GATE, 400,
+                        "failStatus: must be 200 or 412"),
                 c("run list: limit=abc", "GET", "/api/runs?limit=abc", null, 400,
                         "limit: must be a whole number, got \"abc\""),
+                c("run list: limit=0", "GET", "/api/runs?limit=0", null, 400, "limit: must be greater than or equal to 1"),
+                c("run list: since not an instant", "GET", "/api/runs?since=yesterday", null, 400,
+                        "since: must be an ISO-8601 instant"),
+                c("run list: forged cursor", "GET", "/api/runs?cursor=AAAA", null, 400,
+                        "cursor: must be a cursor from a previous page"),
                 c("probe list: limit=1e3", "GET", "/api/load-probes?limit=1e3", null, 400,
                         "limit: must be a whole number, got \"1e3\""),
+                c("probe list: limit=101", "GET", "/api/load-probes?limit=101", null, 400,
+                        "limit: must be at most 100"),
+                c("gate list: limit=0", "GET", "/api/gates?limit=0", null, 400, "limit: must be at least 1"),
+                c("gate evaluate: no suite", "GET", "/api/gates/evaluate?pool=gate-a", null, 400,
+                        "suite and pool are required"),
+                c("gate evaluate: window=soon", "GET", "/api/gates/evaluate?suite=quick&pool=gate-a&window=soon",
+                        null, 400, "window: must be a duration"),
+                c("slo: window=1y", "GET", "/api/slo?window=1y", null, 400, "window: must be 1h, 24h, 7d or 30d"),
 
                 // --- malformed and unknown JSON ---
                 post("gate start: malformed JSON", "/api/gates", TRIGGER, JSON, "{\"suite\":", 400,
                         "malformed JSON body"),
+                post("gate start: no body", "/api/gates", TRIGGER, JSON, "", 400, "a JSON body is required"),
+                post("gate start: unknown field", "/api/gates", TRIGGER, JSON,
+                        "{\"suite\":\"quick\",\"candidate\":{\"pool\":\"gate-a\"},\"url\":\"http://x\"}", 400,
+                        "unknown field 'url'"),
                 post("flagger: malformed JSON", "/api/gates/flagger", TRIGGER, JSON, "{\"name\":", 400,
                         "malformed JSON body"),
+                post("flagger: unknown field", "/api/gates/flagger", TRIGGER, JSON,
+                        FLAGGER.replace("{\"name\"", "{\"url\":\"http://x\",\"name\""), 400, "unknown field 'url'"),
                 post("probe start: malformed JSON", "/api/load-probes", ADMIN, JSON, "{\"scenario\":", 400,
                         "malformed JSON body"),
                 post("probe start: unknown field", "/api/load-probes", ADMIN, JSON,
@@ -165,6 +226,8 @@ class ApiAbuseTest {
                 // --- wrong content type: 415 ---
                 post("gate start: text/plain", "/api/gates", TRIGGER, "text/plain", GATE, 415,
                         "unsupported Content-Type; send application/json"),
+                post("gate start: curl -d default (form encoded)", "/api/gates", TRIGGER,
+                        "application/x-www-form-urlencoded", GATE, 415, "unsupported Content-Type; send application/json"),
                 post("flagger: text/plain", "/api/gates/flagger", TRIGGER, "text/plain", FLAGGER, 415,
                         "unsupported Content-Type; send application/json"),
                 post("probe start: text/plain", "/api/load-probes", ADMIN, "text/plain", PROBE, 415,
@@ -175,6 +238,8 @@ class ApiAbuseTest {
                 // --- huge bodies: 413 ---
                 post("gate start: huge body", "/api/gates", TRIGGER, JSON, HUGE_BODY, 413,
                         "more than the 1048576 this service accepts"),
+                post("gate start: huge body without a token", "/api/gates", null, JSON, HUGE_BODY, 413,
+                        "more than the 1048576 this service accepts"),
                 post("flagger: huge body", "/api/gates/flagger", TRIGGER, JSON, HUGE_BODY, 413,
                         "more than the 1048576 this service accepts"),
                 post("probe start: huge body", "/api/load-probes", ADMIN, JSON, HUGE_BODY, 413,
@@ -184,10 +249,11 @@ class ApiAbuseTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void everyAbuseGetsItsStatusAndAProblem(Case c) {
-        RequestSpecification req = given().urlEncodingEnabled(false);
+        RequestSpecification req = given().urlEncodingEnabled(false).redirects().follow(false);
         if (c.auth() != null) {
             req.header("Authorization", c.auth());
         }
+        c.headers().forEach(req::header);
         if (c.contentType() != null) {
             req.contentType(c.contentType() + "; charset=UTF-8");
         }
@@ -202,8 +268,8 @@ class ApiAbuseTest {
         assertThat(r.<Integer>path("status")).isEqualTo(c.status());
         assertThat(r.<String>path("detail")).contains(c.detail());
         if (c.status() == 401) {
-            assertThat(c.path().startsWith("/api/gates/flagger") || r.header("WWW-Authenticate") != null)
-                    .as("WWW-Authenticate on a 401").isTrue();
+            assertThat(r.header("WWW-Authenticate")).as("WWW-Authenticate on a 401").isEqualTo(
+                    "Bearer realm=\"llm-canary\"");
         }
     }
 
@@ -235,15 +301,47 @@ class ApiAbuseTest {
     }
 
     /**
-     * Over-long request lines (414) and header blocks (431) are refused by Vert.x's HTTP decoder before any route or
-     * mapper runs, and Quarkus builds its HTTP server without a way to set Vert.x's invalid-request handler: the
-     * status is right, the body stays empty (docs/api.md says so). This pins the status so a change is noticed.
+     * A body over the limit sent chunked (no Content-Length to refuse it by): Quarkus stops reading at the limit and
+     * the answer is still a 413 problem, not an empty body.
      */
     @Test
-    void overLongRequestLinesAndHeaderBlocksAreRefusedByTheHttpDecoder() throws Exception {
-        assertThat(raw("GET /api/runs?x=" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"))
+    void aChunkedHugeBodyIsAProblemToo() throws Exception {
+        StringBuilder req = new StringBuilder("POST /api/gates HTTP/1.1\r\nHost: x\r\nAuthorization: " + TRIGGER
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+        String chunk = "x".repeat(64 * 1024);
+        for (int i = 0; i < 20; i++) {
+            req.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+        }
+        req.append("0\r\n\r\n");
+        String answer = raw(req.toString());
+        assertThat(answer).startsWith("HTTP/1.1 413").contains("application/problem+json").contains("\"status\":413");
+    }
+
+    /** A chunked body within the limit is read as before: the gate starts. */
+    @Test
+    void aChunkedBodyWithinTheLimitStillStartsAGate() throws Exception {
+        String answer = raw("POST /api/gates HTTP/1.1\r\nHost: x\r\nAuthorization: " + TRIGGER
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                + Integer.toHexString(GATE.length()) + "\r\n" + GATE + "\r\n0\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 202").contains("\"suite\":\"quick\"");
+    }
+
+    /**
+     * Between the API's limits and the HTTP decoder's hard stop (64 KiB) a request gets the 414/431 problem; beyond
+     * the hard stop Vert.x's decoder refuses it before any route runs, with the right status and an empty body (no
+     * hook exists for that answer; docs/api.md says so). Both pinned, so a change in either is noticed.
+     */
+    @Test
+    void overLongRequestLinesAndHeaderBlocksAreProblemsUpToTheDecodersHardStop() throws Exception {
+        assertThat(raw("GET /api/runs?x=" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 414").contains("application/problem+json").contains("\"status\":414");
+        assertThat(raw("GET /api/runs HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(30_000)
+                + "\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 431").contains("application/problem+json").contains("\"status\":431");
+
+        assertThat(raw("GET /api/runs?x=" + "a".repeat(70_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"))
                 .matches("(?s)HTTP/1\\.[01] 414 .*");
-        assertThat(raw("GET /api/runs HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(30_000) + "\r\n\r\n"))
+        assertThat(raw("GET /api/runs HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(70_000) + "\r\n\r\n"))
                 .matches("(?s)HTTP/1\\.[01] 431 .*");
     }
 
@@ -251,8 +349,12 @@ class ApiAbuseTest {
         try (Socket s = new Socket(base.getHost(), base.getPort())) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+            try {
+                out.write(request.getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (java.io.IOException e) {
+                // the server may answer and close before it has read all of an oversized request: read its answer
+            }
             InputStream in = s.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
