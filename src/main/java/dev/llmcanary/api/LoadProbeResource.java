@@ -18,6 +18,13 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -43,28 +50,35 @@ public class LoadProbeResource {
     }
 
     /** The request body of {@code POST /api/load-probes}: {@code rate} and {@code duration} (e.g. "30s") optional. */
-    @org.eclipse.microprofile.openapi.annotations.media.Schema(additionalProperties =
-            org.eclipse.microprofile.openapi.annotations.media.Schema.False.class)
+    @Schema(name = "LoadProbeStartRequest", additionalProperties = Schema.False.class)
     public record StartRequest(
-            @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true,
+            @Schema(required = true,
                     description = "a scenario id from the scenarios directory") String scenario,
-            @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "requests per second, at most"
+            @Schema(description = "requests per second, at most"
                     + " llm-canary.load-probes.max-rate") Double rate,
-            @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "30s, 5m or 1h; at most"
+            @Schema(description = "30s, 5m or 1h; at most"
                     + " llm-canary.load-probes.max-duration", pattern = "\\d+(s|m|h)") String duration) {
     }
 
-    private static final List<String> FIELDS = List.of("scenario", "rate", "duration");
+    private static final List<String> FIELDS = ApiSchemas.fields(StartRequest.class);
 
     @POST
     @jakarta.annotation.security.RolesAllowed(Roles.ADMIN)
-    @org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement(name = "bearer")
+    @SecurityRequirement(name = "bearer")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a load probe of a scenario (admin token); 202 with its id and Location")
-    @org.eclipse.microprofile.openapi.annotations.parameters.RequestBody(required = true, content =
-            @org.eclipse.microprofile.openapi.annotations.media.Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(implementation =
-                            StartRequest.class)))
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = StartRequest.class)))
+    @APIResponse(responseCode = "202", description = "started: follow Location", headers = @Header(name = "Location",
+            description = "/api/load-probes/{id}, relative", schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation =
+                    ProbeView.class)))
+    @APIResponse(responseCode = "404", description = "no such scenario")
+    @APIResponse(responseCode = "409", description = "a load probe already runs on the scenario's pool, or the pool"
+            + " is held by a gate")
+    @APIResponse(responseCode = "500", description = "the runner could not be started")
+    @APIResponse(responseCode = "503", description = "no valid configuration has loaded yet, the load-probe runner"
+            + " is not built, or a Kubernetes Job could not be created")
     public Response start(com.fasterxml.jackson.databind.JsonNode json) {
         StartRequest body = read(json);
         if (body.scenario() == null || body.scenario().isBlank()) {
@@ -108,6 +122,10 @@ public class LoadProbeResource {
     @GET
     @Operation(summary = "Load probes: those running now, then the newest finished ones, with state, progress and"
             + " verdict; figures and comparisons are in GET /api/load-probes/{id}")
+    @APIResponse(responseCode = "200", description = "running probes first, then the newest stored ones",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation =
+                    ProbeList.class)))
+    @APIResponse(responseCode = "503", description = "the run database is unavailable")
     public ProbeList list(@org.eclipse.microprofile.openapi.annotations.parameters.Parameter(
             description = "how many probes, 1 to 100") @QueryParam("limit") @DefaultValue("20")
                           @Min(value = 1, message = "must be at least 1") @Max(value = 100, message = "must be at most 100")
@@ -118,6 +136,10 @@ public class LoadProbeResource {
     @GET
     @Path("/{id}")
     @Operation(summary = "A load probe: state, progress, and when done its summary and verdict")
+    @APIResponse(responseCode = "200", description = "the probe", content = @Content(mediaType =
+            MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProbeView.class)))
+    @APIResponse(responseCode = "404", description = "no such load probe")
+    @APIResponse(responseCode = "503", description = "the run database is unavailable")
     public ProbeView get(@PathParam("id") String id) {
         checkId(id);
         return call(() -> probes.find(id)).orElseThrow(() -> ProblemException.notFound("no load probe '" + id + "'"));
@@ -126,8 +148,13 @@ public class LoadProbeResource {
     @DELETE
     @Path("/{id}")
     @jakarta.annotation.security.RolesAllowed(Roles.ADMIN)
-    @org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement(name = "bearer")
+    @SecurityRequirement(name = "bearer")
     @Operation(summary = "Cancel a running load probe (admin token); partial results are kept, marked cancelled")
+    @APIResponse(responseCode = "200", description = "the probe as it stands (a finished one is left as it is)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation =
+                    ProbeView.class)))
+    @APIResponse(responseCode = "404", description = "no such load probe")
+    @APIResponse(responseCode = "503", description = "the run database is unavailable")
     public ProbeView cancel(@PathParam("id") String id) {
         checkId(id);
         return call(() -> probes.cancel(id));
@@ -136,8 +163,13 @@ public class LoadProbeResource {
     @POST
     @Path("/{id}/baseline")
     @jakarta.annotation.security.RolesAllowed(Roles.ADMIN)
-    @org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement(name = "bearer")
+    @SecurityRequirement(name = "bearer")
     @Operation(summary = "Make a finished load probe its scenario's baseline (admin token)")
+    @APIResponse(responseCode = "200", description = "the probe, now its scenario's baseline", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProbeView.class)))
+    @APIResponse(responseCode = "404", description = "no such load probe")
+    @APIResponse(responseCode = "409", description = "only a finished probe with results can be a baseline")
+    @APIResponse(responseCode = "503", description = "the run database is unavailable")
     public ProbeView baseline(@PathParam("id") String id) {
         checkId(id);
         return call(() -> probes.promote(id));
@@ -145,6 +177,10 @@ public class LoadProbeResource {
 
     @GET
     @Path("/{id}/report")
+    @Operation(summary = "The probe's HTML report: a redirect to its directory, so the report's relative links work")
+    @APIResponse(responseCode = "301", description = "to /api/load-probes/{id}/report/", headers = @Header(name =
+            "Location", description = "/api/load-probes/{id}/report/, relative", schema = @Schema(type =
+            SchemaType.STRING)))
     public Response reportRoot(@PathParam("id") String id) {
         checkId(id);
         return Response.status(Response.Status.MOVED_PERMANENTLY).header(jakarta.ws.rs.core.HttpHeaders.LOCATION,
@@ -155,6 +191,17 @@ public class LoadProbeResource {
     @Path("/{id}/report/{file: .*}")
     @Produces(MediaType.WILDCARD)
     @Operation(summary = "The probe's Gatling HTML report (index.html and the files it loads)")
+    @APIResponse(responseCode = "200", description = "a file of the report, typed by its extension", content = {
+            @Content(mediaType = "text/html", schema = @Schema(type = SchemaType.STRING)),
+            @Content(mediaType = "text/javascript", schema = @Schema(type = SchemaType.STRING)),
+            @Content(mediaType = "text/css", schema = @Schema(type = SchemaType.STRING)),
+            @Content(mediaType = "image/svg+xml", schema = @Schema(type = SchemaType.STRING)),
+            @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)),
+            @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM, schema = @Schema(type = SchemaType.STRING,
+                    format = "binary"))})
+    @APIResponse(responseCode = "404", description = "no such probe, or no such file in its report")
+    @APIResponse(responseCode = "503", description = "the run database is unavailable")
     public Response report(@PathParam("id") String id, @PathParam("file") String file) {
         checkId(id);
         String path = file == null || file.isEmpty() ? "index.html" : file;

@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -159,7 +160,9 @@ class ApiAbuseTest {
                         "id must be a load probe id (UUID)"),
                 c("probe baseline: huge id", "POST", "/api/load-probes/" + HUGE_ID + "/baseline", ADMIN, 400,
                         "id must be a load probe id (UUID)"),
-                c("probe report: huge id", "GET", "/api/load-probes/" + HUGE_ID + "/report/index.html", null, 400,
+                c("probe report file: huge id", "GET", "/api/load-probes/" + HUGE_ID + "/report/index.html", null,
+                        400, "id must be a load probe id (UUID)"),
+                c("probe report: huge id", "GET", "/api/load-probes/" + HUGE_ID + "/report", null, 400,
                         "id must be a load probe id (UUID)"),
 
                 // --- over the request limits: 414 and 431 problems, not the HTTP decoder's empty answers ---
@@ -172,6 +175,14 @@ class ApiAbuseTest {
                 c("gate start: huge Authorization header", "POST", "/api/gates", null, 431,
                         "more than the 20480 this service accepts")
                         .header("Authorization", "Bearer " + "a".repeat(30_000)),
+
+                // --- reads without parameters: only what every request can get wrong ---
+                c("canaries: Accept only XML", "GET", "/api/canaries", null, 406,
+                        "no representation matches the Accept header").header("Accept", "application/xml"),
+                c("pools: Accept only HTML", "GET", "/api/pools", null, 406,
+                        "no representation matches the Accept header").header("Accept", "text/html"),
+                c("ui settings: header block over 20 KiB", "GET", "/api/ui", null, 431,
+                        "more than the 20480 this service accepts").header("Cookie", "a=" + "b".repeat(30_000)),
 
                 // --- query parameters: numbers that do not parse are 400 naming the parameter, never 404 ---
                 c("gate list: limit beyond a long", "GET", "/api/gates?limit=99999999999999999999", null, 400,
@@ -270,6 +281,41 @@ class ApiAbuseTest {
         if (c.status() == 401) {
             assertThat(r.header("WWW-Authenticate")).as("WWW-Authenticate on a 401").isEqualTo(
                     "Bearer realm=\"llm-canary\"");
+        }
+    }
+
+    static Stream<ApiOperations.Op> operations() {
+        return ApiOperations.ops().stream();
+    }
+
+    /**
+     * The table above is complete: every operation of the resource classes (found by reflection, so a new one cannot
+     * be forgotten) has cases, and every abuse that applies to it — no token and a wrong token where a token is
+     * needed, the trigger token where only the admin token will do, a bad and a huge id where the path has one,
+     * malformed JSON, another content type and a huge body where a JSON body is read.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("operations")
+    void theTableWalksEveryOperationWithEveryAbuseThatApplies(ApiOperations.Op op) {
+        List<Case> mine = cases().filter(c -> op.matches(c.method(), c.path())).toList();
+        assertThat(mine).as("cases for %s", op).isNotEmpty();
+        if (op.secured()) {
+            assertThat(mine).as("%s: no token", op).anyMatch(c -> c.auth() == null && c.status() == 401);
+            assertThat(mine).as("%s: a wrong token", op).anyMatch(c -> WRONG.equals(c.auth()) && c.status() == 401);
+        }
+        if (op.admin()) {
+            assertThat(mine).as("%s: the trigger token", op).anyMatch(c -> TRIGGER.equals(c.auth())
+                    && c.status() == 403);
+        }
+        if (op.key().contains("{")) {
+            assertThat(mine).as("%s: a bad id", op).anyMatch(c -> c.name().contains("bad id") && c.status() == 400);
+            assertThat(mine).as("%s: a huge id", op).anyMatch(c -> c.path().contains(HUGE_ID) && c.status() == 400);
+        }
+        if (op.jsonBody()) {
+            assertThat(mine).as("%s: malformed JSON", op).anyMatch(c -> c.name().contains("malformed JSON")
+                    && c.status() == 400);
+            assertThat(mine).as("%s: another content type", op).anyMatch(c -> c.status() == 415);
+            assertThat(mine).as("%s: a huge body", op).anyMatch(c -> HUGE_BODY.equals(c.body()) && c.status() == 413);
         }
     }
 
