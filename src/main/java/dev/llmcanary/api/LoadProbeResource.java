@@ -1,9 +1,11 @@
 package dev.llmcanary.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmcanary.boot.LoadProbes;
 import dev.llmcanary.loadprobe.Overrides;
 import dev.llmcanary.loadprobe.ProbeRejected;
 import dev.llmcanary.loadprobe.ProbeView;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.Consumes;
@@ -15,6 +17,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -22,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -63,7 +67,7 @@ public class LoadProbeResource {
     private static final List<String> FIELDS = ApiSchemas.fields(StartRequest.class);
 
     @POST
-    @jakarta.annotation.security.RolesAllowed(Roles.ADMIN)
+    @RolesAllowed(Roles.ADMIN)
     @SecurityRequirement(name = "bearer")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a load probe of a scenario (admin token); 202 with its id and Location")
@@ -79,7 +83,7 @@ public class LoadProbeResource {
     @APIResponse(responseCode = "500", description = "the runner could not be started")
     @APIResponse(responseCode = "503", description = "no valid configuration has loaded yet, the load-probe runner"
             + " is not built, or a Kubernetes Job could not be created")
-    public Response start(com.fasterxml.jackson.databind.JsonNode json) {
+    public Response start(JsonNode json) {
         StartRequest body = read(json);
         if (body.scenario() == null || body.scenario().isBlank()) {
             throw ProblemException.badRequest("body must name a scenario: {\"scenario\": \"id\"}");
@@ -101,7 +105,7 @@ public class LoadProbeResource {
         Overrides o = new Overrides(body.rate(), duration);
         ProbeView v = call(() -> probes.start(body.scenario(), o, "api"));
         // a relative Location (RFC 9110): never built from the request's Host header
-        return Response.accepted(v).header(jakarta.ws.rs.core.HttpHeaders.LOCATION, "/api/load-probes/" + v.id())
+        return Response.accepted(v).header(HttpHeaders.LOCATION, "/api/load-probes/" + v.id())
                 .build();
     }
 
@@ -126,7 +130,7 @@ public class LoadProbeResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation =
                     ProbeList.class)))
     @APIResponse(responseCode = "503", description = "the run database is unavailable")
-    public ProbeList list(@org.eclipse.microprofile.openapi.annotations.parameters.Parameter(
+    public ProbeList list(@Parameter(
             description = "how many probes, 1 to 100") @QueryParam("limit") @DefaultValue("20")
                           @Min(value = 1, message = "must be at least 1") @Max(value = 100, message = "must be at most 100")
                           int limit) {
@@ -147,7 +151,7 @@ public class LoadProbeResource {
 
     @DELETE
     @Path("/{id}")
-    @jakarta.annotation.security.RolesAllowed(Roles.ADMIN)
+    @RolesAllowed(Roles.ADMIN)
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Cancel a running load probe (admin token); partial results are kept, marked cancelled")
     @APIResponse(responseCode = "200", description = "the probe as it stands (a finished one is left as it is)",
@@ -162,7 +166,7 @@ public class LoadProbeResource {
 
     @POST
     @Path("/{id}/baseline")
-    @jakarta.annotation.security.RolesAllowed(Roles.ADMIN)
+    @RolesAllowed(Roles.ADMIN)
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Make a finished load probe its scenario's baseline (admin token)")
     @APIResponse(responseCode = "200", description = "the probe, now its scenario's baseline", content = @Content(
@@ -183,7 +187,7 @@ public class LoadProbeResource {
             SchemaType.STRING)))
     public Response reportRoot(@PathParam("id") String id) {
         checkId(id);
-        return Response.status(Response.Status.MOVED_PERMANENTLY).header(jakarta.ws.rs.core.HttpHeaders.LOCATION,
+        return Response.status(Response.Status.MOVED_PERMANENTLY).header(HttpHeaders.LOCATION,
                 "/api/load-probes/" + id + "/report/").build();
     }
 
@@ -218,15 +222,15 @@ public class LoadProbeResource {
      * Reads the start body strictly, like a gate's: an unknown field (a {@code url}, a misspelt {@code rates}) is a
      * 400 naming it, never silently ignored while a probe starts with defaults.
      */
-    private static StartRequest read(com.fasterxml.jackson.databind.JsonNode json) {
+    private static StartRequest read(JsonNode json) {
         if (json == null || !json.isObject()) {
             throw ProblemException.badRequest("the body must be a JSON object: {\"scenario\": \"id\", \"rate\"?,"
                     + " \"duration\"?}");
         }
         GateRequests.only(json, "", FIELDS);
-        com.fasterxml.jackson.databind.JsonNode scenario = json.get("scenario");
-        com.fasterxml.jackson.databind.JsonNode rate = json.get("rate");
-        com.fasterxml.jackson.databind.JsonNode duration = json.get("duration");
+        JsonNode scenario = json.get("scenario");
+        JsonNode rate = json.get("rate");
+        JsonNode duration = json.get("duration");
         if (scenario != null && !scenario.isNull() && !scenario.isTextual()) {
             throw ProblemException.badRequest("scenario: must be a string");
         }

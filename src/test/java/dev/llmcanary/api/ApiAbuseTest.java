@@ -363,6 +363,21 @@ class ApiAbuseTest {
         assertThat(answer).startsWith("HTTP/1.1 413").contains("application/problem+json").contains("\"status\":413");
     }
 
+    /**
+     * A body sent with no Content-Type at all is read as JSON (strictly, like any other): only a type that says
+     * something else is refused with 415. Pinned, so a change of that leniency is a decision, not an accident.
+     */
+    @Test
+    void aBodyWithoutAContentTypeIsReadAsJson() throws Exception {
+        String answer = raw("POST /api/gates HTTP/1.1\r\nHost: x\r\nAuthorization: " + TRIGGER
+                + "\r\nContent-Length: " + GATE.length() + "\r\nConnection: close\r\n\r\n" + GATE);
+        assertThat(answer).startsWith("HTTP/1.1 202").contains("\"suite\":\"quick\"");
+        String bad = "{\"suite\":";
+        assertThat(raw("POST /api/gates HTTP/1.1\r\nHost: x\r\nAuthorization: " + TRIGGER + "\r\nContent-Length: "
+                + bad.length() + "\r\nConnection: close\r\n\r\n" + bad))
+                .startsWith("HTTP/1.1 400").contains("application/problem+json").contains("malformed JSON body");
+    }
+
     /** A chunked body within the limit is read as before: the gate starts. */
     @Test
     void aChunkedBodyWithinTheLimitStillStartsAGate() throws Exception {
