@@ -3,6 +3,7 @@ package dev.llmcanary.canary;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ public final class Catalog {
     private final List<Pool> pools;
     private final List<CanaryDefinition> canaries;
     private final Instant loadedAt;
-    private final Map<String, dev.llmcanary.gate.config.GateSuite> gateSuites;
+    private final Map<Class<?>, Object> sections;
 
     /** Every canary's SLO class must be among {@code sloClasses} (the loader guarantees it). */
     public Catalog(Map<String, SloClass> sloClasses, List<Pool> pools, List<CanaryDefinition> canaries,
@@ -26,10 +27,9 @@ public final class Catalog {
         this(sloClasses, pools, canaries, loadedAt, Map.of());
     }
 
-    /** A catalog with deployment gate suites ({@code gates.yaml}), by name in file order. */
-    public Catalog(Map<String, SloClass> sloClasses, List<Pool> pools, List<CanaryDefinition> canaries,
-                   Instant loadedAt, Map<String, dev.llmcanary.gate.config.GateSuite> gateSuites) {
-        this.gateSuites = Collections.unmodifiableMap(new LinkedHashMap<>(gateSuites));
+    private Catalog(Map<String, SloClass> sloClasses, List<Pool> pools, List<CanaryDefinition> canaries,
+                    Instant loadedAt, Map<Class<?>, Object> sections) {
+        this.sections = Map.copyOf(sections);
         this.sloClasses = Collections.unmodifiableMap(new LinkedHashMap<>(sloClasses));
         this.pools = List.copyOf(pools);
         this.canaries = List.copyOf(canaries);
@@ -115,16 +115,23 @@ public final class Catalog {
             found.forEach(e -> byName.putIfAbsent(e.name(), e));
             effective.add(p.withEndpoints(List.copyOf(byName.values())));
         }
-        return new Catalog(sloClasses, effective, canaries, loadedAt, gateSuites);
+        return new Catalog(sloClasses, effective, canaries, loadedAt, sections);
     }
 
-    /** The deployment gate suites by name, in file order. */
-    public Map<String, dev.llmcanary.gate.config.GateSuite> gateSuites() {
-        return gateSuites;
+    /**
+     * This catalog with a feature's own part of the configuration attached (replacing one of the same type), e.g. the
+     * gate suites of {@code gates.yaml}. Features validate against the canaries and pools, so their sections belong
+     * in the same snapshot to be swapped with them; attaching them by type keeps this package free of the features.
+     */
+    public Catalog withSection(Object section) {
+        Map<Class<?>, Object> next = new HashMap<>(sections);
+        next.put(section.getClass(), section);
+        return new Catalog(sloClasses, pools, canaries, loadedAt, next);
     }
 
-    public Optional<dev.llmcanary.gate.config.GateSuite> gateSuite(String name) {
-        return Optional.ofNullable(gateSuites.get(name));
+    /** The section of this type, if the configuration has one. */
+    public <T> Optional<T> section(Class<T> type) {
+        return Optional.ofNullable(sections.get(type)).map(type::cast);
     }
 
     /** When the configuration in this snapshot was loaded. */

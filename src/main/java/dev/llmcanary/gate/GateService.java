@@ -6,6 +6,7 @@ import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.gate.config.GateSuite;
+import dev.llmcanary.gate.config.GateSuites;
 import dev.llmcanary.gate.store.GateRow;
 import dev.llmcanary.gate.store.GateRunLink;
 import dev.llmcanary.gate.store.GateStore;
@@ -96,9 +97,9 @@ public final class GateService {
      */
     public Started start(GateRequest req) {
         Catalog cat = catalog.get().orElseThrow(() -> new GateRejected(503, "no valid configuration has loaded yet"));
-        GateSuite suite = cat.gateSuite(req.suite()).orElseThrow(() -> new GateRejected(400,
-                "no configured gate suite '" + req.suite() + "'; configured: " + String.join(", ",
-                        cat.gateSuites().keySet())));
+        GateSuites suites = GateSuites.of(cat);
+        GateSuite suite = suites.suite(req.suite()).orElseThrow(() -> new GateRejected(400,
+                "no configured gate suite '" + req.suite() + "'; configured: " + String.join(", ", suites.names())));
         if (req.idempotencyKey() != null) {
             Optional<GateRow> existing = call(() -> store.byKey(req.idempotencyKey()));
             if (existing.isPresent()) {
@@ -211,8 +212,8 @@ public final class GateService {
      */
     public GateStatus evaluate(String suiteName, String poolName, Duration window, String baselinePool) {
         Catalog cat = catalog.get().orElseThrow(() -> new GateRejected(503, "no valid configuration has loaded yet"));
-        GateSuite suite = cat.gateSuite(suiteName).orElseThrow(() -> new GateRejected(400,
-                "no configured gate suite '" + suiteName + "'"));
+        GateSuite suite = GateSuites.of(cat).suite(suiteName)
+                .orElseThrow(() -> new GateRejected(400, "no configured gate suite '" + suiteName + "'"));
         Pool pool = pool(cat, suite, poolName);
         checkWindow(window);
         Instant now = clock.instant();

@@ -17,6 +17,7 @@ import dev.llmcanary.gate.Outcome;
 import dev.llmcanary.gate.PlannedRun;
 import dev.llmcanary.gate.RunStarter;
 import dev.llmcanary.gate.config.GateSuite;
+import dev.llmcanary.gate.config.GateSuites;
 import dev.llmcanary.simulator.SimulatorConfig;
 import dev.llmcanary.simulator.SimulatorServer;
 import dev.llmcanary.target.ClientSettings;
@@ -86,7 +87,7 @@ public final class GateBenchmark {
             throw new IllegalStateException("canaries/ does not load: " + loaded.errors());
         }
         Catalog shipped = loaded.catalog();
-        GateSuite suite = shipped.gateSuite("default").orElseThrow();
+        GateSuite suite = GateSuites.of(shipped).suite("default").orElseThrow();
         int reps = Integer.getInteger("bench.repetitions", suite.repetitions());
         suite = suite.with(reps, suite.concurrency(), suite.deadline());
         Pool h100 = shipped.pool("sim-h100").orElseThrow();
@@ -95,7 +96,7 @@ public final class GateBenchmark {
         Pool base = new Pool("baseline", h100.deviceType(), h100.flavor(), h100.endpoints(), List.of("sim-openai"),
                 null, h100.requireDone(), h100.cumulative(), Map.of());
         Catalog catalog = new Catalog(shipped.sloClasses(), List.of(cand, base), shipped.canaries(),
-                shipped.loadedAt(), shipped.gateSuites());
+                shipped.loadedAt()).withSection(GateSuites.of(shipped));
 
         StreamingClient client = new StreamingClient(vertx, new ClientSettings(Duration.ofSeconds(5), 200,
                 Duration.ofMillis(20)));

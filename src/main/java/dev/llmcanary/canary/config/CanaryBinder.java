@@ -82,7 +82,7 @@ final class CanaryBinder {
     private void bindOne(YamlNode.Mapping m, String path, Values values, List<Bound> out) {
         int before = values.problems().count();
         Fields f = new Fields(values, m, path, CANARY_KEYS);
-        String id = f.matching("id", true, SloClassBinder.NAME, "a valid id");
+        String id = f.matching("id", true, CommonFields.NAME, "a valid id");
         String description = f.string("description");
         List<String> models = selection(f, "models");
         List<String> pools = selection(f, "pools");

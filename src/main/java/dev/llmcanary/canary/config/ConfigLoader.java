@@ -2,6 +2,8 @@ package dev.llmcanary.canary.config;
 
 import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.gate.config.GateSuite;
+import dev.llmcanary.gate.config.GateSuites;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -83,16 +85,16 @@ public final class ConfigLoader {
                 }
             }
         }
-        Map<String, dev.llmcanary.gate.config.GateSuite> suites = gateSuites(canariesDir, canaries, poolBound, errors);
+        Map<String, GateSuite> suites = gateSuites(canariesDir, canaries, poolBound, errors);
         if (!errors.isEmpty()) {
             return new LoadResult(null, errors);
         }
-        return new LoadResult(new Catalog(classes.classes(), poolBound.pools(), canaries, clock.instant(), suites),
-                List.of());
+        Catalog catalog = new Catalog(classes.classes(), poolBound.pools(), canaries, clock.instant());
+        return new LoadResult(catalog.withSection(new GateSuites(suites)), List.of());
     }
 
     /** The optional {@code gates.yaml} beside the canaries: deployment gate suites (none when the file is absent). */
-    private Map<String, dev.llmcanary.gate.config.GateSuite> gateSuites(Path canariesDir,
+    private Map<String, GateSuite> gateSuites(Path canariesDir,
                                                                         List<CanaryDefinition> canaries,
                                                                         PoolBinder.Bound pools,
                                                                         List<ConfigError> errors) {
@@ -116,13 +118,13 @@ public final class ConfigLoader {
         int before = errors.size();
         Optional<ParsedFile> parsed = read(file, canariesDir, errors);
         if (parsed.isEmpty() && errors.size() == before) {
-            errors.add(new ConfigError(displayName(file, canariesDir), 0, 0, "", "file is empty; expected " + shape));
+            errors.add(new ConfigError(Problems.displayName(file, canariesDir), 0, 0, "", "file is empty; expected " + shape));
         }
         return parsed;
     }
 
     private Optional<ParsedFile> read(Path file, Path canariesDir, List<ConfigError> errors) {
-        Problems problems = new Problems(displayName(file, canariesDir), errors);
+        Problems problems = new Problems(Problems.displayName(file, canariesDir), errors);
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -155,15 +157,5 @@ public final class ConfigLoader {
                     + e.getClass().getSimpleName()));
             return List.of();
         }
-    }
-
-    /** {@code canaries/x.yaml} for files in the canary directory, the path as given otherwise. */
-    static String displayName(Path file, Path canariesDir) {
-        Path dir = canariesDir.toAbsolutePath().normalize();
-        Path abs = file.toAbsolutePath().normalize();
-        if (abs.getParent() != null && abs.getParent().equals(dir) && dir.getFileName() != null) {
-            return dir.getFileName() + "/" + abs.getFileName();
-        }
-        return file.toString().replace('\\', '/');
     }
 }

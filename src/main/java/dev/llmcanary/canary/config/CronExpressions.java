@@ -9,7 +9,7 @@ import com.cronutils.parser.CronParser;
  * Parses the cron expressions of quiet windows: five fields read as Unix cron ({@code min hour dom month dow}), six
  * or seven as Quartz ({@code sec min hour dom month dow [year]}).
  */
-final class CronExpressions {
+public final class CronExpressions {
 
     private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
     private static final CronParser QUARTZ =
@@ -19,7 +19,7 @@ final class CronExpressions {
     }
 
     /** The validated expression; throws {@link IllegalArgumentException} with a one-line reason. */
-    static Cron parse(String text) {
+    public static Cron parse(String text) {
         String trimmed = text.trim();
         int fields = trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
         CronParser parser = switch (fields) {

@@ -7,14 +7,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses configuration durations: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h} or a bare number of seconds. */
-final class Durations {
+public final class Durations {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
     private Durations() {
     }
 
-    static Optional<Duration> parse(String text) {
+    public static Optional<Duration> parse(String text) {
         Matcher m = DURATION.matcher(text.trim());
         if (!m.matches()) {
             return Optional.empty();
@@ -31,7 +31,7 @@ final class Durations {
     }
 
     /** The shortest text that parses back to the same duration, for messages. */
-    static String format(Duration d) {
+    public static String format(Duration d) {
         long ms = d.toMillis();
         if (ms % 3_600_000 == 0) {
             return ms / 3_600_000 + "h";

@@ -161,7 +161,7 @@ final class EvidenceBinder {
             return null;
         }
         Fields f = new Fields(parent.values(), m, parent.path("prometheus"), PROMETHEUS_KEYS);
-        URI url = PoolBinder.url(f);
+        URI url = CommonFields.url(f);
         Map<String, String> queries = queries(f);
         return url == null || queries == null ? null : new EvidenceSettings.PrometheusSource(url, queries);
     }

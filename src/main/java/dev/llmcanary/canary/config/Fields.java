@@ -9,13 +9,13 @@ import java.util.function.Predicate;
  * The keys of one YAML mapping being bound: rejects keys outside the allowed set on construction, then hands out
  * typed values with their field paths. Explicit {@code null} values count as absent.
  */
-final class Fields {
+public final class Fields {
 
     private final Values values;
     private final YamlNode.Mapping mapping;
     private final String path;
 
-    Fields(Values values, YamlNode.Mapping mapping, String path, List<String> allowed) {
+    public Fields(Values values, YamlNode.Mapping mapping, String path, List<String> allowed) {
         this.values = values;
         this.mapping = mapping;
         this.path = path;
@@ -27,28 +27,28 @@ final class Fields {
         }
     }
 
-    static String child(String path, String key) {
+    public static String child(String path, String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    static String index(String path, int i) {
+    public static String index(String path, int i) {
         return path + "[" + i + "]";
     }
 
-    Values values() {
+    public Values values() {
         return values;
     }
 
-    YamlNode.Mapping mapping() {
+    public YamlNode.Mapping mapping() {
         return mapping;
     }
 
-    String path(String key) {
+    public String path(String key) {
         return child(path, key);
     }
 
     /** The value under {@code key}, or {@code null} when absent or null. */
-    YamlNode node(String key) {
+    public YamlNode node(String key) {
         YamlNode.Entry e = mapping.entries().get(key);
         if (e == null || (e.value() instanceof YamlNode.Scalar s && s.type() == YamlNode.Scalar.Type.NULL)) {
             return null;
@@ -56,12 +56,12 @@ final class Fields {
         return e.value();
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
         return node(key) != null;
     }
 
     /** The node, or {@code null} after reporting that the required key is missing. */
-    YamlNode required(String key) {
+    public YamlNode required(String key) {
         YamlNode n = node(key);
         if (n == null) {
             values.error(mapping, path(key), "required field is missing");
@@ -69,23 +69,23 @@ final class Fields {
         return n;
     }
 
-    void error(String key, String message) {
+    public void error(String key, String message) {
         YamlNode n = node(key);
         values.error(n == null ? mapping : n, path(key), message);
     }
 
-    String string(String key) {
+    public String string(String key) {
         YamlNode n = node(key);
         return n == null ? null : values.string(n, path(key));
     }
 
-    String requiredString(String key) {
+    public String requiredString(String key) {
         YamlNode n = required(key);
         return n == null ? null : values.string(n, path(key));
     }
 
     /** A string that must match {@code pattern}; {@code what} names the pattern's intent in the message. */
-    String matching(String key, boolean required, java.util.regex.Pattern pattern, String what) {
+    public String matching(String key, boolean required, java.util.regex.Pattern pattern, String what) {
         String s = required ? requiredString(key) : string(key);
         if (s != null && !pattern.matcher(s).matches()) {
             error(key, "\"" + s + "\" is not " + what + " (" + pattern.pattern() + ")");
@@ -94,13 +94,13 @@ final class Fields {
         return s;
     }
 
-    Double number(String key) {
+    public Double number(String key) {
         YamlNode n = node(key);
         return n == null ? null : values.number(n, path(key));
     }
 
     /** A number that must satisfy {@code valid}; {@code rule} says what it must be, e.g. "greater than 0". */
-    Double number(String key, Predicate<Double> valid, String rule) {
+    public Double number(String key, Predicate<Double> valid, String rule) {
         Double d = number(key);
         if (d != null && !valid.test(d)) {
             error(key, "must be " + rule + ", got " + plain(d));
@@ -109,42 +109,42 @@ final class Fields {
         return d;
     }
 
-    Double positive(String key) {
+    public Double positive(String key) {
         return number(key, d -> d > 0, "greater than 0");
     }
 
-    Long integer(String key) {
+    public Long integer(String key) {
         YamlNode n = node(key);
         return n == null ? null : values.integer(n, path(key));
     }
 
-    Boolean bool(String key) {
+    public Boolean bool(String key) {
         YamlNode n = node(key);
         return n == null ? null : values.bool(n, path(key));
     }
 
-    Duration duration(String key) {
+    public Duration duration(String key) {
         YamlNode n = node(key);
         return n == null ? null : values.duration(n, path(key));
     }
 
-    YamlNode.Mapping mapping(String key) {
+    public YamlNode.Mapping mapping(String key) {
         YamlNode n = node(key);
         return n == null ? null : values.mapping(n, path(key));
     }
 
-    YamlNode.Sequence sequence(String key) {
+    public YamlNode.Sequence sequence(String key) {
         YamlNode n = node(key);
         return n == null ? null : values.sequence(n, path(key));
     }
 
-    List<String> stringOrList(String key) {
+    public List<String> stringOrList(String key) {
         YamlNode n = node(key);
         return n == null ? null : values.stringOrList(n, path(key));
     }
 
     /** A map of string to text (labels, headers); {@code null} when absent or after reporting problems. */
-    Map<String, String> stringMap(String key, java.util.regex.Pattern keyPattern, String what) {
+    public Map<String, String> stringMap(String key, java.util.regex.Pattern keyPattern, String what) {
         YamlNode.Mapping m = mapping(key);
         if (m == null) {
             return null;
@@ -166,7 +166,7 @@ final class Fields {
     }
 
     /** {@code 1.0} as "1.0", {@code 1e-9} as "1.0E-9": numbers are echoed as Java prints them. */
-    static String plain(double d) {
+    public static String plain(double d) {
         return Double.toString(d);
     }
 }

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  */
 final class GateSuiteBinder {
 
-    static final Pattern NAME = SloClassBinder.NAME;
+    private static final Pattern NAME = CommonFields.NAME;
+
     static final int DEFAULT_REPETITIONS = 20;
     static final int DEFAULT_CONCURRENCY = 2;
     static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(5);

@@ -6,22 +6,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Substitutes {@code ${NAME}} and {@code ${NAME:default}} in configuration strings from a variable lookup. */
-final class Placeholders {
+public final class Placeholders {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]*)(?::([^}]*))?}");
 
     private final Function<String, Optional<String>> variables;
 
-    Placeholders(Function<String, Optional<String>> variables) {
+    public Placeholders(Function<String, Optional<String>> variables) {
         this.variables = variables;
     }
 
-    static boolean contains(String text) {
+    public static boolean contains(String text) {
         return text != null && text.contains("${");
     }
 
     /** The text with every placeholder replaced, or the name of the first variable that has no value and no default. */
-    Result substitute(String text) {
+    public Result substitute(String text) {
         if (!contains(text)) {
             return new Result(text, null);
         }
@@ -40,6 +40,6 @@ final class Placeholders {
     }
 
     /** Either the substituted text or the unresolved variable's name. */
-    record Result(String text, String unresolved) {
+    public record Result(String text, String unresolved) {
     }
 }

@@ -11,11 +11,8 @@ import dev.llmcanary.stream.Flavor;
 import com.cronutils.model.Cron;
 
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -40,7 +37,6 @@ final class PoolBinder {
             "canary_token_budget_per_hour", "quiet_windows", "discovery", "evidence");
     private static final List<String> ENDPOINT_KEYS = List.of("name", "url");
     private static final List<String> QUIET_WINDOW_KEYS = List.of("cron", "duration", "time_zone");
-    static final ZoneId DEFAULT_TIME_ZONE = ZoneOffset.UTC;
 
     /**
      * What was bound: the valid pools, and the names of every pool defined (valid or not). {@code complete} is
@@ -74,7 +70,7 @@ final class PoolBinder {
             }
             int before = values.problems().count();
             Fields f = new Fields(values, m, path, POOL_KEYS);
-            String name = f.matching("name", true, SloClassBinder.NAME, "a valid name");
+            String name = f.matching("name", true, CommonFields.NAME, "a valid name");
             if (name != null) {
                 names.add(name);
                 Integer first = firstLine.putIfAbsent(name, f.node("name").line());
@@ -146,46 +142,18 @@ final class PoolBinder {
             }
             Fields w = new Fields(f.values(), m, path, QUIET_WINDOW_KEYS);
             String expression = w.requiredString("cron");
-            Cron cron = cron(w, expression);
+            Cron cron = CommonFields.cron(w, expression);
             Duration duration = w.required("duration") == null ? null : w.duration("duration");
             if (duration != null && (duration.isZero() || duration.isNegative())) {
                 w.error("duration", "must be greater than 0");
                 duration = null;
             }
-            ZoneId zone = timeZone(w);
+            ZoneId zone = CommonFields.timeZone(w);
             if (cron != null && duration != null && zone != null) {
                 out.add(new Pool.QuietWindow(expression, cron, duration, zone));
             }
         }
         return out;
-    }
-
-    /** The parsed {@code cron} field (its text given), or {@code null} with an error. */
-    static Cron cron(Fields w, String expression) {
-        if (expression == null) {
-            return null;
-        }
-        try {
-            return CronExpressions.parse(expression);
-        } catch (IllegalArgumentException e) {
-            w.error("cron", "invalid cron expression \"" + expression + "\": " + e.getMessage());
-            return null;
-        }
-    }
-
-    /** The {@code time_zone} field, UTC when absent, or {@code null} with an error. */
-    static ZoneId timeZone(Fields w) {
-        String id = w.string("time_zone");
-        if (id == null) {
-            return w.has("time_zone") ? null : DEFAULT_TIME_ZONE;
-        }
-        try {
-            return ZoneId.of(id);
-        } catch (DateTimeException e) {
-            w.error("time_zone", "unknown time zone \"" + id + "\"; use a region such as Europe/Berlin or an offset"
-                    + " such as +01:00");
-            return null;
-        }
     }
 
     private static Flavor flavor(Fields f) {
@@ -225,7 +193,7 @@ final class PoolBinder {
                 continue;
             }
             Fields e = new Fields(f.values(), m, path, ENDPOINT_KEYS);
-            String name = e.matching("name", true, SloClassBinder.NAME, "a valid name");
+            String name = e.matching("name", true, CommonFields.NAME, "a valid name");
             if (name != null) {
                 Integer first = firstLine.putIfAbsent(name, e.node("name").line());
                 if (first != null) {
@@ -233,7 +201,7 @@ final class PoolBinder {
                     name = null;
                 }
             }
-            URI url = url(e);
+            URI url = CommonFields.url(e);
             if (name == null || url == null) {
                 ok = false;
             } else {
@@ -241,45 +209,6 @@ final class PoolBinder {
             }
         }
         return ok ? out : null;
-    }
-
-    /** The {@code url} field as an http(s) URL, or {@code null} with an error that never echoes it. */
-    static URI url(Fields e) {
-        String text = e.requiredString("url");
-        if (text == null) {
-            return null;
-        }
-        String problem;
-        URI uri = null;
-        try {
-            uri = new URI(text);
-            problem = urlProblem(uri);
-        } catch (URISyntaxException ex) {
-            problem = "not a URL";
-        }
-        if (problem != null) {
-            // The URL itself is not echoed: a query or user info may carry a credential.
-            e.error("url", "invalid URL: " + problem);
-            return null;
-        }
-        return uri;
-    }
-
-    static String urlProblem(URI uri) {
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            return "must start with http:// or https://";
-        }
-        if (uri.getRawUserInfo() != null) {
-            return "must not contain user info (use api_key_env for credentials)";
-        }
-        if (uri.getHost() == null) {
-            return "has no host";
-        }
-        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            return "must not have a query or fragment";
-        }
-        return null;
     }
 
     private static List<String> models(Fields f) {

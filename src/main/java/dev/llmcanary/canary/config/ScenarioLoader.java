@@ -80,7 +80,7 @@ public final class ScenarioLoader {
         }
         Map<String, String> firstSeen = new HashMap<>();
         for (Path file : files(dir, errors)) {
-            String name = ConfigLoader.displayName(file, dir);
+            String name = Problems.displayName(file, dir);
             Problems problems = new Problems(name, errors);
             String text;
             try {
@@ -119,7 +119,7 @@ public final class ScenarioLoader {
             return null;
         }
         Fields f = new Fields(values, top, "", KEYS);
-        String id = f.matching("id", true, SloClassBinder.NAME, "a valid id");
+        String id = f.matching("id", true, CommonFields.NAME, "a valid id");
         String description = f.string("description");
         Pool pool = pool(f, catalog, unknownPool);
         String model = f.requiredString("model");
@@ -419,9 +419,9 @@ public final class ScenarioLoader {
         }
         Fields w = new Fields(f.values(), m, f.path("off_peak"), OFF_PEAK_KEYS);
         String expression = w.requiredString("cron");
-        Cron cron = PoolBinder.cron(w, expression);
+        Cron cron = CommonFields.cron(w, expression);
         Duration max = w.required("max_duration") == null ? null : positiveDuration(w, "max_duration");
-        ZoneId zone = PoolBinder.timeZone(w);
+        ZoneId zone = CommonFields.timeZone(w);
         return cron == null || max == null || zone == null ? null : new Scenario.OffPeak(expression, cron, zone, max);
     }
 

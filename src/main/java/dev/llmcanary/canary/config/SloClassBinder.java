@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 /** Binds {@code slo-classes.yaml} ({@code slo_classes: {name: {...}}}) to {@link SloClass} values. */
 final class SloClassBinder {
 
-    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+    private static final Pattern NAME = CommonFields.NAME;
+
     static final double DEFAULT_STALL_SECONDS = 5;
     static final double DEFAULT_STALL_ABORT_SECONDS = 30;
     static final double DEFAULT_TIMEOUT_SECONDS = 120;

@@ -9,26 +9,26 @@ import java.util.Optional;
  * Converts located YAML nodes to typed values, substituting placeholders and reporting a type mismatch at the node.
  * Every method returns {@code null} after reporting a problem, so binding carries on and collects all errors.
  */
-final class Values {
+public final class Values {
 
     private final Problems problems;
     private final Placeholders placeholders;
 
-    Values(Problems problems, Placeholders placeholders) {
+    public Values(Problems problems, Placeholders placeholders) {
         this.problems = problems;
         this.placeholders = placeholders;
     }
 
-    Problems problems() {
+    public Problems problems() {
         return problems;
     }
 
-    void error(YamlNode at, String path, String message) {
+    public void error(YamlNode at, String path, String message) {
         problems.at(at, path, message);
     }
 
     /** A string scalar, placeholders substituted. */
-    String string(YamlNode node, String path) {
+    public String string(YamlNode node, String path) {
         if (node instanceof YamlNode.Scalar s && s.type() == YamlNode.Scalar.Type.STRING) {
             return substitute(s, path);
         }
@@ -36,14 +36,14 @@ final class Values {
     }
 
     /** Any non-null scalar as text (label and header values, where {@code version: 2} should just work). */
-    String text(YamlNode node, String path) {
+    public String text(YamlNode node, String path) {
         if (node instanceof YamlNode.Scalar s && s.type() != YamlNode.Scalar.Type.NULL) {
             return s.type() == YamlNode.Scalar.Type.STRING ? substitute(s, path) : s.text();
         }
         return mismatch(node, path, "a string");
     }
 
-    Double number(YamlNode node, String path) {
+    public Double number(YamlNode node, String path) {
         if (node instanceof YamlNode.Scalar s) {
             if (s.number() != null) {
                 return s.number().doubleValue();
@@ -63,7 +63,7 @@ final class Values {
         return mismatch(node, path, "a number");
     }
 
-    Long integer(YamlNode node, String path) {
+    public Long integer(YamlNode node, String path) {
         if (node instanceof YamlNode.Scalar s) {
             if (s.type() == YamlNode.Scalar.Type.INTEGER) {
                 try {
@@ -88,14 +88,14 @@ final class Values {
         return mismatch(node, path, "an integer");
     }
 
-    Boolean bool(YamlNode node, String path) {
+    public Boolean bool(YamlNode node, String path) {
         if (node instanceof YamlNode.Scalar s && s.type() == YamlNode.Scalar.Type.BOOLEAN) {
             return Boolean.parseBoolean(s.text().toLowerCase(java.util.Locale.ROOT));
         }
         return mismatch(node, path, "a boolean (true or false)");
     }
 
-    Duration duration(YamlNode node, String path) {
+    public Duration duration(YamlNode node, String path) {
         if (node instanceof YamlNode.Scalar s && s.type() != YamlNode.Scalar.Type.NULL
                 && s.type() != YamlNode.Scalar.Type.BOOLEAN) {
             String text = s.type() == YamlNode.Scalar.Type.STRING ? substitute(s, path) : s.text();
@@ -112,14 +112,14 @@ final class Values {
         return mismatch(node, path, "a duration (500ms, 30s, 5m, 1h)");
     }
 
-    YamlNode.Mapping mapping(YamlNode node, String path) {
+    public YamlNode.Mapping mapping(YamlNode node, String path) {
         if (node instanceof YamlNode.Mapping m) {
             return m;
         }
         return mismatch(node, path, "a mapping");
     }
 
-    YamlNode.Sequence sequence(YamlNode node, String path) {
+    public YamlNode.Sequence sequence(YamlNode node, String path) {
         if (node instanceof YamlNode.Sequence s) {
             return s;
         }
@@ -127,7 +127,7 @@ final class Values {
     }
 
     /** A single string or a list of strings, as a list; {@code null} after reporting a problem. */
-    List<String> stringOrList(YamlNode node, String path) {
+    public List<String> stringOrList(YamlNode node, String path) {
         if (node instanceof YamlNode.Sequence seq) {
             List<String> out = new ArrayList<>();
             boolean ok = true;
@@ -143,7 +143,7 @@ final class Values {
     }
 
     /** Placeholders substituted in a string scalar; {@code null} after reporting an unresolved variable. */
-    String substitute(YamlNode.Scalar s, String path) {
+    public String substitute(YamlNode.Scalar s, String path) {
         Placeholders.Result r = placeholders.substitute(s.text());
         if (r.unresolved() != null) {
             error(s, path, "unresolved variable ${" + r.unresolved() + "}: define it or write ${"

@@ -7,7 +7,7 @@ import java.util.Map;
  * A YAML value together with where it starts in its file, so every configuration error can point at a line and
  * column (Jackson's {@code JsonNode} trees drop locations).
  */
-sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, YamlNode.Scalar {
+public sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, YamlNode.Scalar {
 
     /** 1-based line. */
     int line();
@@ -47,7 +47,7 @@ sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, YamlNode.
 
     /** A scalar as written; {@code number} is set for integers and floats. */
     record Scalar(String text, Type type, Number number, int line, int column) implements YamlNode {
-        enum Type { STRING, INTEGER, FLOAT, BOOLEAN, NULL }
+        public enum Type { STRING, INTEGER, FLOAT, BOOLEAN, NULL }
 
         @Override
         public String describe() {

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Reads one YAML document into a located {@link YamlNode} tree from Jackson's token stream. */
-final class YamlTreeReader {
+public final class YamlTreeReader {
 
     private final YAMLFactory factory = YAMLFactory.builder().build();
 
@@ -23,7 +23,7 @@ final class YamlTreeReader {
      * Parses {@code text}; empty documents give an empty result. Syntax errors, duplicate keys and extra documents
      * are reported to {@code problems}; a syntax error yields an empty result.
      */
-    Optional<YamlNode> read(String text, Problems problems) {
+    public Optional<YamlNode> read(String text, Problems problems) {
         try (JsonParser parser = factory.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {

@@ -3,6 +3,7 @@ package dev.llmcanary.canary.config;
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.gate.config.GateMetric;
 import dev.llmcanary.gate.config.GateSuite;
+import dev.llmcanary.gate.config.GateSuites;
 import dev.llmcanary.gate.config.InconclusivePolicy;
 import org.junit.jupiter.api.Test;
 
@@ -28,14 +29,14 @@ class GateSuitesConfigTest {
     @Test
     void shipsADefaultAndAFlaggerSuite() {
         Catalog c = shipped();
-        assertThat(c.gateSuites()).containsOnlyKeys("default", "flagger-pre-rollout");
-        GateSuite d = c.gateSuite("default").orElseThrow();
+        assertThat(GateSuites.of(c).byName()).containsOnlyKeys("default", "flagger-pre-rollout");
+        GateSuite d = GateSuites.of(c).suite("default").orElseThrow();
         assertThat(d.canaries()).containsExactly("count-ordered");
         assertThat(d.repetitions()).isEqualTo(460);
         assertThat(d.inconclusive()).isEqualTo(InconclusivePolicy.FAIL);
         assertThat(d.comparative()).extracting(x -> x.metric()).containsExactly(GateMetric.TTFT,
                 GateMetric.INTER_TOKEN_LATENCY, GateMetric.E2E, GateMetric.OUTPUT_TOKENS_PER_SECOND);
-        GateSuite f = c.gateSuite("flagger-pre-rollout").orElseThrow();
+        GateSuite f = GateSuites.of(c).suite("flagger-pre-rollout").orElseThrow();
         assertThat(f.deadline()).isEqualTo(Duration.ofSeconds(25));
         assertThat(f.absolute().maxStalls()).isZero();
         assertThat(f.absolute().minGuardrailPassRate()).isEqualTo(1.0);
@@ -55,7 +56,7 @@ class GateSuitesConfigTest {
                 .load(dir, Path.of("src/test/resources/config/base/pools.yaml"),
                         Path.of("src/test/resources/config/base/slo-classes.yaml"));
         assertThat(r.errors()).isEmpty();
-        assertThat(r.catalog().gateSuites()).isEmpty();
+        assertThat(GateSuites.of(r.catalog()).byName()).isEmpty();
     }
 
     @Test
