@@ -1,10 +1,10 @@
 package dev.llmcanary.boot;
 
-import dev.llmcanary.canary.config.ConfigError;
-import dev.llmcanary.canary.config.ConfigLoader;
 import dev.llmcanary.canary.config.GuardrailFactory;
-import dev.llmcanary.canary.config.LoadResult;
-import dev.llmcanary.canary.config.ScenarioLoader;
+import dev.llmcanary.config.ConfigError;
+import dev.llmcanary.loader.ConfigLoader;
+import dev.llmcanary.loader.LoadResult;
+import dev.llmcanary.loadprobe.scenario.ScenarioLoader;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;

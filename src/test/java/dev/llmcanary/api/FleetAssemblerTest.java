@@ -2,8 +2,8 @@ package dev.llmcanary.api;
 
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.Target;
-import dev.llmcanary.canary.config.ConfigLoader;
 import dev.llmcanary.canary.config.GuardrailFactory;
+import dev.llmcanary.loader.ConfigLoader;
 import dev.llmcanary.store.SloCount;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -19,11 +19,11 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.llmcanary.canary.config.ConfigError;
-import dev.llmcanary.canary.config.ConfigLoader;
 import dev.llmcanary.canary.config.GuardrailFactory;
-import dev.llmcanary.canary.config.LoadResult;
-import dev.llmcanary.canary.config.ScenarioLoader;
+import dev.llmcanary.config.ConfigError;
+import dev.llmcanary.loader.ConfigLoader;
+import dev.llmcanary.loader.LoadResult;
+import dev.llmcanary.loadprobe.scenario.ScenarioLoader;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;

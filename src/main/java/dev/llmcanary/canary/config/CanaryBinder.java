@@ -6,6 +6,11 @@ import dev.llmcanary.canary.Message;
 import dev.llmcanary.canary.SloClass;
 import dev.llmcanary.canary.ThresholdOverrides;
 import dev.llmcanary.canary.Thresholds;
+import dev.llmcanary.config.CommonFields;
+import dev.llmcanary.config.Durations;
+import dev.llmcanary.config.Fields;
+import dev.llmcanary.config.Values;
+import dev.llmcanary.config.YamlNode;
 import dev.llmcanary.guardrail.Guardrail;
 
 import java.time.Duration;
@@ -19,7 +24,7 @@ import java.util.regex.Pattern;
  * Binds one canary file (a single canary mapping, a top-level list, or {@code canaries: [...]}) to
  * {@link CanaryDefinition} values, checking references to SLO classes and pools defined in the other files.
  */
-final class CanaryBinder {
+public final class CanaryBinder {
 
     static final int DEFAULT_MAX_TOKENS = 64;
     static final int MAX_MAX_TOKENS = 32768;
@@ -36,21 +41,21 @@ final class CanaryBinder {
             "min_output_tokens_per_second", "stall_seconds", "stall_abort_seconds", "timeout_seconds");
 
     /** A bound canary and where its id is written (for the duplicate-id message). */
-    record Bound(CanaryDefinition canary, int line, int column, String field) {
+    public record Bound(CanaryDefinition canary, int line, int column, String field) {
     }
 
     private final SloClassBinder.Bound sloClasses;
     private final PoolBinder.Bound pools;
     private final GuardrailSpecs guardrails;
 
-    CanaryBinder(SloClassBinder.Bound sloClasses, PoolBinder.Bound pools, GuardrailSpecs guardrails) {
+    public CanaryBinder(SloClassBinder.Bound sloClasses, PoolBinder.Bound pools, GuardrailSpecs guardrails) {
         this.sloClasses = sloClasses;
         this.pools = pools;
         this.guardrails = guardrails;
     }
 
     /** Every canary of the file that bound without errors. */
-    List<Bound> bind(YamlNode root, Values values) {
+    public List<Bound> bind(YamlNode root, Values values) {
         List<Bound> out = new ArrayList<>();
         if (root instanceof YamlNode.Mapping m && m.entries().containsKey("canaries")) {
             new Fields(values, m, "", List.of("canaries"));

@@ -1,6 +1,9 @@
 package dev.llmcanary.canary.config;
 
 import dev.llmcanary.canary.Discovery;
+import dev.llmcanary.config.Durations;
+import dev.llmcanary.config.Fields;
+import dev.llmcanary.config.YamlNode;
 
 import java.time.Duration;
 import java.util.List;

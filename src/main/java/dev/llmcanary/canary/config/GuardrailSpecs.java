@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmcanary.config.Fields;
+import dev.llmcanary.config.Values;
+import dev.llmcanary.config.YamlNode;
 import dev.llmcanary.guardrail.Guardrail;
 import dev.llmcanary.guardrail.GuardrailSpecException;
 
@@ -19,13 +22,13 @@ import java.util.regex.Pattern;
  * {@link JsonNode} (placeholders substituted) and each {@link GuardrailSpecException} into an error located at the
  * offending field.
  */
-final class GuardrailSpecs {
+public final class GuardrailSpecs {
 
     private static final Pattern SEGMENT = Pattern.compile("([^.\\[\\]]+)|\\[(\\d+)]");
 
     private final GuardrailFactory factory;
 
-    GuardrailSpecs(GuardrailFactory factory) {
+    public GuardrailSpecs(GuardrailFactory factory) {
         this.factory = factory;
     }
 

@@ -4,6 +4,11 @@ import dev.llmcanary.canary.Discovery;
 import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
+import dev.llmcanary.config.CommonFields;
+import dev.llmcanary.config.Fields;
+import dev.llmcanary.config.Values;
+import dev.llmcanary.config.YamlNode;
+import dev.llmcanary.evidence.EvidenceBinder;
 import dev.llmcanary.evidence.EvidenceSettings;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
@@ -26,7 +31,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Binds {@code pools.yaml} ({@code pools: [...]}) to {@link Pool} values. */
-final class PoolBinder {
+public final class PoolBinder {
 
     static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
     static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
@@ -42,13 +47,13 @@ final class PoolBinder {
      * What was bound: the valid pools, and the names of every pool defined (valid or not). {@code complete} is
      * false when the file could not be read or parsed, so references to pools cannot be checked.
      */
-    record Bound(List<Pool> pools, Set<String> names, boolean complete) {
-        static Bound unreadable() {
+    public record Bound(List<Pool> pools, Set<String> names, boolean complete) {
+        public static Bound unreadable() {
             return new Bound(List.of(), Set.of(), false);
         }
     }
 
-    Bound bind(YamlNode root, Values values) {
+    public Bound bind(YamlNode root, Values values) {
         List<Pool> pools = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         YamlNode.Mapping top = values.mapping(root, "");

@@ -2,6 +2,10 @@ package dev.llmcanary.canary.config;
 
 import dev.llmcanary.canary.SloClass;
 import dev.llmcanary.canary.Thresholds;
+import dev.llmcanary.config.CommonFields;
+import dev.llmcanary.config.Fields;
+import dev.llmcanary.config.Values;
+import dev.llmcanary.config.YamlNode;
 import dev.llmcanary.stream.BufferedDelivery;
 
 import java.util.LinkedHashMap;
@@ -11,7 +15,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Binds {@code slo-classes.yaml} ({@code slo_classes: {name: {...}}}) to {@link SloClass} values. */
-final class SloClassBinder {
+public final class SloClassBinder {
 
     private static final Pattern NAME = CommonFields.NAME;
 
@@ -30,13 +34,13 @@ final class SloClassBinder {
      * What was bound: the valid classes, and the names of every class defined (valid or not). {@code complete} is
      * false when the file could not be read or parsed, so references to classes cannot be checked.
      */
-    record Bound(Map<String, SloClass> classes, Set<String> names, boolean complete) {
-        static Bound unreadable() {
+    public record Bound(Map<String, SloClass> classes, Set<String> names, boolean complete) {
+        public static Bound unreadable() {
             return new Bound(Map.of(), Set.of(), false);
         }
     }
 
-    Bound bind(YamlNode root, Values values) {
+    public Bound bind(YamlNode root, Values values) {
         Map<String, SloClass> classes = new LinkedHashMap<>();
         Set<String> names = new java.util.LinkedHashSet<>();
         YamlNode.Mapping top = values.mapping(root, "");

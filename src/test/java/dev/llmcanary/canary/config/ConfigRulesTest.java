@@ -1,5 +1,9 @@
 package dev.llmcanary.canary.config;
 
+import dev.llmcanary.config.ConfigError;
+import dev.llmcanary.loader.ConfigLoader;
+import dev.llmcanary.loader.LoadResult;
+
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

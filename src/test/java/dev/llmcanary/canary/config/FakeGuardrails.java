@@ -4,13 +4,13 @@ import dev.llmcanary.guardrail.GuardrailSpecException;
 import dev.llmcanary.guardrail.GuardrailVerdict;
 
 /** Test guardrail factories: the real guardrails are another feature's concern. */
-final class FakeGuardrails {
+public final class FakeGuardrails {
 
     private FakeGuardrails() {
     }
 
     /** Accepts every kind and builds a guardrail that always passes. */
-    static GuardrailFactory accepting() {
+    public static GuardrailFactory accepting() {
         return (kind, spec) -> new dev.llmcanary.guardrail.Guardrail() {
             @Override
             public String name() {
@@ -28,7 +28,7 @@ final class FakeGuardrails {
      * Like {@link #accepting()}, but rejects every {@code regex} spec the way a bad pattern would be rejected, and
      * fails with an unchecked exception for the kind {@code broken}.
      */
-    static GuardrailFactory rejectingRegex() {
+    public static GuardrailFactory rejectingRegex() {
         GuardrailFactory accept = accepting();
         return (kind, spec) -> {
             if (kind.equals("regex")) {

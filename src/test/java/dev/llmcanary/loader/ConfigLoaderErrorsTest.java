@@ -1,4 +1,7 @@
-package dev.llmcanary.canary.config;
+package dev.llmcanary.loader;
+
+import dev.llmcanary.canary.config.FakeGuardrails;
+import dev.llmcanary.config.ConfigError;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -1,4 +1,4 @@
-package dev.llmcanary.canary.config;
+package dev.llmcanary.config;
 
 /**
  * One problem in the configuration, pointing at the file, the 1-based line and column (0 when unknown) and the

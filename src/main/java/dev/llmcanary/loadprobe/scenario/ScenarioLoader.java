@@ -1,9 +1,16 @@
-package dev.llmcanary.canary.config;
+package dev.llmcanary.loadprobe.scenario;
 
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.Pool;
-import dev.llmcanary.loadprobe.scenario.Scenario;
-import dev.llmcanary.loadprobe.scenario.ScenarioSet;
+import dev.llmcanary.config.CommonFields;
+import dev.llmcanary.config.ConfigError;
+import dev.llmcanary.config.Durations;
+import dev.llmcanary.config.Fields;
+import dev.llmcanary.config.Placeholders;
+import dev.llmcanary.config.Problems;
+import dev.llmcanary.config.Values;
+import dev.llmcanary.config.YamlNode;
+import dev.llmcanary.config.YamlTreeReader;
 import dev.llmcanary.stream.Flavor;
 
 import com.cronutils.model.Cron;

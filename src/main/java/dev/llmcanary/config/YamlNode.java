@@ -1,4 +1,4 @@
-package dev.llmcanary.canary.config;
+package dev.llmcanary.config;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.llmcanary.canary.config;
+package dev.llmcanary.loader;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,9 @@
-package dev.llmcanary.canary.config;
+package dev.llmcanary.loadprobe.scenario;
 
 import dev.llmcanary.canary.Catalog;
-import dev.llmcanary.loadprobe.scenario.Scenario;
+import dev.llmcanary.canary.config.FakeGuardrails;
+import dev.llmcanary.config.ConfigError;
+import dev.llmcanary.loader.ConfigLoader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,9 +1,10 @@
-package dev.llmcanary.canary.config;
+package dev.llmcanary.loader;
 
 import dev.llmcanary.canary.Api;
 import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.Target;
+import dev.llmcanary.canary.config.FakeGuardrails;
 import dev.llmcanary.stream.Flavor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.llmcanary.canary.config;
+package dev.llmcanary.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;

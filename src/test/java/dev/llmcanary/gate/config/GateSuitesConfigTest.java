@@ -1,10 +1,10 @@
-package dev.llmcanary.canary.config;
+package dev.llmcanary.gate.config;
 
 import dev.llmcanary.canary.Catalog;
-import dev.llmcanary.gate.config.GateMetric;
-import dev.llmcanary.gate.config.GateSuite;
-import dev.llmcanary.gate.config.GateSuites;
-import dev.llmcanary.gate.config.InconclusivePolicy;
+import dev.llmcanary.canary.config.FakeGuardrails;
+import dev.llmcanary.config.ConfigError;
+import dev.llmcanary.loader.ConfigLoader;
+import dev.llmcanary.loader.LoadResult;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

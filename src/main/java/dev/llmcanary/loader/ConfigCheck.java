@@ -1,4 +1,7 @@
-package dev.llmcanary.canary.config;
+package dev.llmcanary.loader;
+
+import dev.llmcanary.canary.config.GuardrailFactory;
+import dev.llmcanary.loadprobe.scenario.ScenarioLoader;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -9,7 +12,7 @@ import java.util.function.Function;
  * Validates a canaries folder and exits, like blackbox_exporter's {@code --config.check}: for CI pipelines and
  * pre-commit hooks that change canaries, pools or SLO classes.
  *
- * <pre>java -cp 'target/quarkus-app/lib/main/*:target/classes' dev.llmcanary.canary.config.ConfigCheck
+ * <pre>java -cp 'target/quarkus-app/lib/main/*:target/classes' dev.llmcanary.loader.ConfigCheck
  *     [canaries-dir] [pools-file] [slo-classes-file] [scenarios-dir]</pre>
  *
  * Placeholders resolve from environment variables; {@code ${llm-canary.simulator.url}} defaults to the embedded

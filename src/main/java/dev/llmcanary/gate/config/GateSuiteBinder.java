@@ -1,10 +1,9 @@
-package dev.llmcanary.canary.config;
+package dev.llmcanary.gate.config;
 
-import dev.llmcanary.gate.config.AbsoluteCriteria;
-import dev.llmcanary.gate.config.ComparativeCriterion;
-import dev.llmcanary.gate.config.GateMetric;
-import dev.llmcanary.gate.config.GateSuite;
-import dev.llmcanary.gate.config.InconclusivePolicy;
+import dev.llmcanary.config.CommonFields;
+import dev.llmcanary.config.Fields;
+import dev.llmcanary.config.Values;
+import dev.llmcanary.config.YamlNode;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +20,7 @@ import java.util.stream.Collectors;
  * Binds {@code gates.yaml} ({@code gates: {name: {...}}}) to {@link GateSuite} values, checking that every canary
  * and pool a suite names is configured.
  */
-final class GateSuiteBinder {
+public final class GateSuiteBinder {
 
     private static final Pattern NAME = CommonFields.NAME;
 
@@ -45,13 +44,13 @@ final class GateSuiteBinder {
      * @param pools         names of the pools defined
      * @param poolsComplete false when pools.yaml could not be read (pool references are then not checked)
      */
-    GateSuiteBinder(Set<String> canaries, Set<String> pools, boolean poolsComplete) {
+    public GateSuiteBinder(Set<String> canaries, Set<String> pools, boolean poolsComplete) {
         this.canaries = canaries;
         this.pools = pools;
         this.poolsComplete = poolsComplete;
     }
 
-    Map<String, GateSuite> bind(YamlNode root, Values values) {
+    public Map<String, GateSuite> bind(YamlNode root, Values values) {
         Map<String, GateSuite> suites = new LinkedHashMap<>();
         YamlNode.Mapping top = values.mapping(root, "");
         if (top == null) {

@@ -1,6 +1,7 @@
-package dev.llmcanary.canary.config;
+package dev.llmcanary.loader;
 
 import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.config.ConfigError;
 
 import java.util.List;
 

@@ -1,9 +1,10 @@
-package dev.llmcanary.canary.config;
+package dev.llmcanary.evidence;
 
-import dev.llmcanary.evidence.EvidenceSettings;
-import dev.llmcanary.evidence.Figure;
-import dev.llmcanary.evidence.FigureRule;
-import dev.llmcanary.evidence.MetricsDialect;
+import dev.llmcanary.config.CommonFields;
+import dev.llmcanary.config.Durations;
+import dev.llmcanary.config.Fields;
+import dev.llmcanary.config.Values;
+import dev.llmcanary.config.YamlNode;
 
 import java.net.URI;
 import java.time.Duration;
@@ -17,7 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Binds a pool's {@code evidence:} block: the servers' own metrics page and/or a Prometheus server with queries. */
-final class EvidenceBinder {
+public final class EvidenceBinder {
 
     static final List<String> KEYS = List.of("server_metrics", "prometheus", "min_interval", "max_age", "timeout");
     static final List<String> SERVER_KEYS = List.of("dialect", "path", "port", "mapping");
@@ -36,7 +37,7 @@ final class EvidenceBinder {
     }
 
     /** The settings, or {@code null} after reporting problems. */
-    static EvidenceSettings bind(Fields pool, String key) {
+    public static EvidenceSettings bind(Fields pool, String key) {
         YamlNode.Mapping m = pool.mapping(key);
         if (m == null) {
             return null;

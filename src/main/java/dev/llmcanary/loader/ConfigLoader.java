@@ -1,8 +1,20 @@
-package dev.llmcanary.canary.config;
+package dev.llmcanary.loader;
 
 import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.config.CanaryBinder;
+import dev.llmcanary.canary.config.GuardrailFactory;
+import dev.llmcanary.canary.config.GuardrailSpecs;
+import dev.llmcanary.canary.config.PoolBinder;
+import dev.llmcanary.canary.config.SloClassBinder;
+import dev.llmcanary.config.ConfigError;
+import dev.llmcanary.config.Placeholders;
+import dev.llmcanary.config.Problems;
+import dev.llmcanary.config.Values;
+import dev.llmcanary.config.YamlNode;
+import dev.llmcanary.config.YamlTreeReader;
 import dev.llmcanary.gate.config.GateSuite;
+import dev.llmcanary.gate.config.GateSuiteBinder;
 import dev.llmcanary.gate.config.GateSuites;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.llmcanary.canary.config;
+package dev.llmcanary.config;
 
 import java.nio.file.Path;
 import java.util.List;
