@@ -2,11 +2,11 @@ package dev.llmcanary.api;
 
 import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Catalog;
-import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.SloClass;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.store.SloCount;
+import dev.llmcanary.target.Endpoint;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.llmcanary.boot;
 
 import dev.llmcanary.canary.Catalog;
-import dev.llmcanary.canary.Endpoint;
+import dev.llmcanary.target.Endpoint;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.HashMap;

@@ -1,10 +1,10 @@
 package dev.llmcanary.boot;
 
 import dev.llmcanary.canary.Catalog;
-import dev.llmcanary.canary.Discovery;
-import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
+import dev.llmcanary.target.Endpoint;
 import dev.llmcanary.target.discovery.AddressResolver;
+import dev.llmcanary.target.discovery.Discovery;
 import dev.llmcanary.target.discovery.DiscoverySource;
 import dev.llmcanary.target.discovery.DnsDiscovery;
 import dev.llmcanary.target.discovery.KubernetesDiscovery;

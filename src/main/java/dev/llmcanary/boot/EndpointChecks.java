@@ -1,8 +1,8 @@
 package dev.llmcanary.boot;
 
 import dev.llmcanary.canary.Catalog;
-import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
+import dev.llmcanary.target.Endpoint;
 import dev.llmcanary.target.EndpointHealth;
 import dev.llmcanary.target.EndpointProbe;
 import io.micrometer.core.instrument.Gauge;

@@ -1,5 +1,7 @@
 package dev.llmcanary.canary;
 
+import dev.llmcanary.target.Endpoint;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

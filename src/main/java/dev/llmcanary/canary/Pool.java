@@ -3,6 +3,8 @@ package dev.llmcanary.canary;
 import dev.llmcanary.evidence.EvidenceSettings;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
+import dev.llmcanary.target.Endpoint;
+import dev.llmcanary.target.discovery.Discovery;
 
 import com.cronutils.model.Cron;
 

@@ -1,5 +1,7 @@
 package dev.llmcanary.canary;
 
+import dev.llmcanary.target.Endpoint;
+
 /** One place a canary runs: a model on one endpoint of one pool. */
 public record Target(CanaryDefinition canary, Pool pool, Endpoint endpoint, String model) {
 }

@@ -1,11 +1,11 @@
 package dev.llmcanary.gate;
 
-import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.CanaryDefinition;
-import dev.llmcanary.canary.Endpoint;
+import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.gate.config.GateSuite;
+import dev.llmcanary.target.Endpoint;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -3,9 +3,9 @@ package dev.llmcanary.loadprobe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.loadprobe.scenario.Scenario;
+import dev.llmcanary.target.Endpoint;
 
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package dev.llmcanary.telemetry;
 
-import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.CanaryDefinition;
-import dev.llmcanary.canary.Endpoint;
+import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.RunTimings;
 import dev.llmcanary.stream.Flavor;
+import dev.llmcanary.target.Endpoint;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;

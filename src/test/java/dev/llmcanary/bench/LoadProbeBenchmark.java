@@ -3,7 +3,6 @@ package dev.llmcanary.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.loadprobe.Overrides;
@@ -18,6 +17,7 @@ import dev.llmcanary.simulator.SimulatorConfig;
 import dev.llmcanary.simulator.SimulatorServer;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
+import dev.llmcanary.target.Endpoint;
 import io.vertx.core.Vertx;
 
 import java.net.URI;

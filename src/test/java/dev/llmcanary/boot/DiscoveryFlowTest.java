@@ -1,6 +1,6 @@
 package dev.llmcanary.boot;
 
-import dev.llmcanary.canary.Endpoint;
+import dev.llmcanary.target.Endpoint;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;

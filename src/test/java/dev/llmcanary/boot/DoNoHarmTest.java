@@ -1,12 +1,12 @@
 package dev.llmcanary.boot;
 
 import dev.llmcanary.canary.Catalog;
-import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.evidence.ScrapeClient;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
+import dev.llmcanary.target.Endpoint;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.core.Vertx;

@@ -5,7 +5,6 @@ import dev.llmcanary.boot.schedule.SkippedRuns;
 import dev.llmcanary.canary.run.Trigger;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.llmcanary.canary.Api;
-import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.canary.Target;
@@ -15,6 +14,7 @@ import dev.llmcanary.canary.run.TokenCounts;
 import dev.llmcanary.gate.RunStarter;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
+import dev.llmcanary.target.Endpoint;
 import dev.llmcanary.testing.Canaries;
 import org.junit.jupiter.api.Test;
 

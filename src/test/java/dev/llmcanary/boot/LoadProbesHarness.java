@@ -4,7 +4,6 @@ import dev.llmcanary.testing.MutableClock;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmcanary.canary.Catalog;
-import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.loadprobe.scenario.Scenario;
@@ -12,6 +11,7 @@ import dev.llmcanary.loadprobe.scenario.ScenarioSet;
 import dev.llmcanary.store.Database;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
+import dev.llmcanary.target.Endpoint;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.enterprise.inject.Instance;

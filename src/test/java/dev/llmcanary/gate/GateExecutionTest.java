@@ -2,7 +2,6 @@ package dev.llmcanary.gate;
 
 import dev.llmcanary.canary.Api;
 import dev.llmcanary.canary.Catalog;
-import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.canary.SloClass;
@@ -14,6 +13,7 @@ import dev.llmcanary.gate.config.GateSuite;
 import dev.llmcanary.gate.config.InconclusivePolicy;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
+import dev.llmcanary.target.Endpoint;
 import dev.llmcanary.testing.Canaries;
 import dev.llmcanary.testing.ManualScheduler;
 import dev.llmcanary.testing.MutableClock;

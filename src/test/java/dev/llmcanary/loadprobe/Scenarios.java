@@ -1,11 +1,11 @@
 package dev.llmcanary.loadprobe;
 
-import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.loadprobe.scenario.Scenario;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
+import dev.llmcanary.target.Endpoint;
 
 import java.net.URI;
 import java.time.Duration;

@@ -2,7 +2,6 @@ package dev.llmcanary.telemetry;
 
 import dev.llmcanary.canary.Api;
 import dev.llmcanary.canary.Catalog;
-import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.canary.SloClass;
@@ -13,6 +12,7 @@ import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.store.Runs;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
+import dev.llmcanary.target.Endpoint;
 import dev.llmcanary.testing.Canaries;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;

@@ -1,7 +1,5 @@
 package dev.llmcanary.canary.config;
 
-import dev.llmcanary.canary.Discovery;
-import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.config.CommonFields;
@@ -12,6 +10,9 @@ import dev.llmcanary.evidence.EvidenceBinder;
 import dev.llmcanary.evidence.EvidenceSettings;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
+import dev.llmcanary.target.Endpoint;
+import dev.llmcanary.target.discovery.Discovery;
+import dev.llmcanary.target.discovery.DiscoveryBinder;
 
 import com.cronutils.model.Cron;
 

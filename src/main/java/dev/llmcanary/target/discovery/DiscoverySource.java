@@ -1,6 +1,6 @@
 package dev.llmcanary.target.discovery;
 
-import dev.llmcanary.canary.Endpoint;
+import dev.llmcanary.target.Endpoint;
 
 import java.util.List;
 import java.util.function.Consumer;

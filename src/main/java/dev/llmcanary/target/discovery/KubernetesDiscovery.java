@@ -1,7 +1,6 @@
 package dev.llmcanary.target.discovery;
 
-import dev.llmcanary.canary.Discovery;
-import dev.llmcanary.canary.Endpoint;
+import dev.llmcanary.target.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -2,7 +2,6 @@ package dev.llmcanary.boot.schedule;
 
 import dev.llmcanary.canary.Api;
 import dev.llmcanary.canary.CanaryDefinition;
-import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.canary.Target;
@@ -10,6 +9,7 @@ import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
+import dev.llmcanary.target.Endpoint;
 import dev.llmcanary.testing.Canaries;
 import dev.llmcanary.testing.MutableClock;
 import io.micrometer.core.instrument.Counter;

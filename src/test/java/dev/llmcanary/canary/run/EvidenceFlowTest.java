@@ -1,7 +1,6 @@
 package dev.llmcanary.canary.run;
 
 import dev.llmcanary.canary.Catalog;
-import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.canary.SloClass;
@@ -21,6 +20,7 @@ import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
 import dev.llmcanary.stream.StreamListener;
 import dev.llmcanary.target.ClientSettings;
+import dev.llmcanary.target.Endpoint;
 import dev.llmcanary.target.StreamingClient;
 import dev.llmcanary.testing.Canaries;
 import io.vertx.core.Vertx;

@@ -2,10 +2,10 @@ package dev.llmcanary.canary.run;
 
 import dev.llmcanary.boot.CatalogHolder;
 import dev.llmcanary.canary.Api;
-import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.ThresholdOverrides;
+import dev.llmcanary.target.Endpoint;
 import dev.llmcanary.testing.Canaries;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;

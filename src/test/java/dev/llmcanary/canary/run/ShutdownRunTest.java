@@ -2,7 +2,6 @@ package dev.llmcanary.canary.run;
 
 import dev.llmcanary.boot.schedule.EndpointGuard;
 import dev.llmcanary.canary.Catalog;
-import dev.llmcanary.canary.Endpoint;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.canary.SloClass;
@@ -13,6 +12,7 @@ import dev.llmcanary.simulator.SimulatorServer;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
 import dev.llmcanary.target.ClientSettings;
+import dev.llmcanary.target.Endpoint;
 import dev.llmcanary.target.StreamingClient;
 import dev.llmcanary.telemetry.MetricNames;
 import dev.llmcanary.telemetry.MetricsRecorder;

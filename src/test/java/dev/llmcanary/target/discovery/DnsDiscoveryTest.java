@@ -1,7 +1,6 @@
 package dev.llmcanary.target.discovery;
 
-import dev.llmcanary.canary.Discovery;
-import dev.llmcanary.canary.Endpoint;
+import dev.llmcanary.target.Endpoint;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,6 @@
 package dev.llmcanary.target.discovery;
 
-import dev.llmcanary.canary.Discovery;
-import dev.llmcanary.canary.Endpoint;
+import dev.llmcanary.target.Endpoint;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;

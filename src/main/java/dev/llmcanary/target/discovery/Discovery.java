@@ -1,4 +1,4 @@
-package dev.llmcanary.canary;
+package dev.llmcanary.target.discovery;
 
 import java.time.Duration;
 

@@ -1,6 +1,5 @@
-package dev.llmcanary.canary.config;
+package dev.llmcanary.target.discovery;
 
-import dev.llmcanary.canary.Discovery;
 import dev.llmcanary.config.Durations;
 import dev.llmcanary.config.Fields;
 import dev.llmcanary.config.YamlNode;
@@ -10,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** Binds a pool's {@code discovery:} block (exactly one of {@code dns} or {@code kubernetes}). */
-final class DiscoveryBinder {
+public final class DiscoveryBinder {
 
     static final List<String> KEYS = List.of("dns", "kubernetes");
     static final List<String> DNS_KEYS = List.of("name", "port", "scheme", "refresh");
@@ -23,7 +22,7 @@ final class DiscoveryBinder {
     }
 
     /** The discovery under {@code key} of the pool, or {@code null} when absent or after reporting problems. */
-    static Discovery bind(Fields pool, String key) {
+    public static Discovery bind(Fields pool, String key) {
         YamlNode.Mapping m = pool.mapping(key);
         if (m == null) {
             return null;

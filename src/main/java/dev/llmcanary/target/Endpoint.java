@@ -1,4 +1,4 @@
-package dev.llmcanary.canary;
+package dev.llmcanary.target;
 
 import java.net.URI;
 
