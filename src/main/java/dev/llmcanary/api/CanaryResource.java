@@ -1,11 +1,9 @@
 package dev.llmcanary.api;
 
 import dev.llmcanary.boot.CanaryConfig;
-import dev.llmcanary.boot.CanaryScheduler;
-import dev.llmcanary.boot.schedule.OnDemandRuns;
-import dev.llmcanary.boot.CatalogHolder;
-import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.CanaryDefinition;
+import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.run.CanaryRunner;
 import dev.llmcanary.canary.run.Outcome;
@@ -13,6 +11,8 @@ import dev.llmcanary.canary.run.RunHistory;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.guardrail.Guardrail;
+import dev.llmcanary.schedule.CanaryScheduler;
+import dev.llmcanary.schedule.OnDemandRuns;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

@@ -1,14 +1,14 @@
 package dev.llmcanary.api;
 
-import dev.llmcanary.boot.CatalogHolder;
-import dev.llmcanary.boot.SkipLog;
-import dev.llmcanary.boot.schedule.EndpointGuard;
-import dev.llmcanary.boot.schedule.EndpointGuards;
 import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.run.RunHistory;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.Trigger;
+import dev.llmcanary.schedule.EndpointGuard;
+import dev.llmcanary.schedule.EndpointGuards;
+import dev.llmcanary.schedule.SkipLog;
 import dev.llmcanary.store.RunQueries;
 import dev.llmcanary.store.RunQuery;
 import dev.llmcanary.store.SloCount;

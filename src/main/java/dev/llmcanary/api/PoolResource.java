@@ -1,11 +1,11 @@
 package dev.llmcanary.api;
 
-import dev.llmcanary.boot.CatalogHolder;
 import dev.llmcanary.boot.EndpointChecks;
-import dev.llmcanary.boot.schedule.EndpointGuard;
-import dev.llmcanary.boot.schedule.EndpointGuards;
 import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.Pool;
+import dev.llmcanary.schedule.EndpointGuard;
+import dev.llmcanary.schedule.EndpointGuards;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

@@ -144,7 +144,7 @@ public class ProblemMappers {
      * succeed, 409 when the pool as configured never admits it.
      */
     @ServerExceptionMapper
-    public Response refused(dev.llmcanary.boot.schedule.OnDemandRuns.Refused e) {
+    public Response refused(dev.llmcanary.schedule.OnDemandRuns.Refused e) {
         if (e.retryAfter() == null) {
             return respond(Problem.of(409, "Conflict", e.getMessage()));
         }

@@ -1,6 +1,6 @@
 package dev.llmcanary.api;
 
-import dev.llmcanary.boot.CatalogHolder;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.SloClass;
 import dev.llmcanary.store.RunQueries;
 import dev.llmcanary.store.SloFigures;

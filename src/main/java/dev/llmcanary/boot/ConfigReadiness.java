@@ -1,5 +1,7 @@
 package dev.llmcanary.boot;
 
+import dev.llmcanary.canary.CatalogHolder;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

@@ -1,10 +1,12 @@
 package dev.llmcanary.boot;
 
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.config.GuardrailFactory;
 import dev.llmcanary.config.ConfigError;
 import dev.llmcanary.loader.ConfigLoader;
 import dev.llmcanary.loader.LoadResult;
 import dev.llmcanary.loadprobe.scenario.ScenarioLoader;
+import dev.llmcanary.schedule.CanaryScheduler;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;

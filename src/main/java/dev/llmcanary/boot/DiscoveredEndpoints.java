@@ -1,7 +1,9 @@
 package dev.llmcanary.boot;
 
 import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.Pool;
+import dev.llmcanary.schedule.CanaryScheduler;
 import dev.llmcanary.target.Endpoint;
 import dev.llmcanary.target.discovery.AddressResolver;
 import dev.llmcanary.target.discovery.Discovery;

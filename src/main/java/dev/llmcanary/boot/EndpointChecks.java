@@ -1,6 +1,7 @@
 package dev.llmcanary.boot;
 
 import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.target.Endpoint;
 import dev.llmcanary.target.EndpointHealth;

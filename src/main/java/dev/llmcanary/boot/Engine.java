@@ -1,7 +1,8 @@
 package dev.llmcanary.boot;
 
-import dev.llmcanary.boot.schedule.EndpointGuard;
-import dev.llmcanary.boot.schedule.EndpointGuards;
+import dev.llmcanary.canary.CatalogHolder;
+import dev.llmcanary.schedule.EndpointGuard;
+import dev.llmcanary.schedule.EndpointGuards;
 import dev.llmcanary.canary.run.CanaryRunner;
 import dev.llmcanary.canary.run.RunHistory;
 import dev.llmcanary.canary.run.RunSettings;
@@ -11,7 +12,7 @@ import dev.llmcanary.evidence.PrometheusText;
 import dev.llmcanary.evidence.ScrapeClient;
 import dev.llmcanary.evidence.Scraper;
 import dev.llmcanary.guardrail.PiiMasker;
-import dev.llmcanary.boot.schedule.SlotClaims;
+import dev.llmcanary.schedule.SlotClaims;
 import dev.llmcanary.store.Database;
 import dev.llmcanary.store.JobClaims;
 import dev.llmcanary.store.Retention;

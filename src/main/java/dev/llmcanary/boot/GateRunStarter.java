@@ -1,13 +1,14 @@
 package dev.llmcanary.boot;
 
-import dev.llmcanary.boot.schedule.PoolGate;
-import dev.llmcanary.boot.schedule.SkipReason;
-import dev.llmcanary.boot.schedule.SkippedRuns;
-import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.gate.RunStarter;
+import dev.llmcanary.schedule.CanaryScheduler;
+import dev.llmcanary.schedule.PoolGate;
+import dev.llmcanary.schedule.SkipReason;
+import dev.llmcanary.schedule.SkippedRuns;
 
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;

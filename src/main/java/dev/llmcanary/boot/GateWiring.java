@@ -1,11 +1,13 @@
 package dev.llmcanary.boot;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.run.CanaryRunner;
 import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.gate.GateLimits;
 import dev.llmcanary.gate.GateService;
 import dev.llmcanary.gate.store.GateStore;
+import dev.llmcanary.schedule.CanaryScheduler;
 import dev.llmcanary.store.Database;
 import dev.llmcanary.store.Retention;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,5 +1,6 @@
 package dev.llmcanary.boot;
 
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.run.UntrustedText;
 import dev.llmcanary.loadprobe.RejectionText;
 
@@ -18,8 +19,8 @@ import dev.llmcanary.loadprobe.ProbeRejected;
 import dev.llmcanary.loadprobe.ProbeSummary;
 import dev.llmcanary.loadprobe.ProbeView;
 import dev.llmcanary.loadprobe.ReportArchive;
-import dev.llmcanary.loadprobe.ShardMerge;
 import dev.llmcanary.loadprobe.Runner;
+import dev.llmcanary.loadprobe.ShardMerge;
 import dev.llmcanary.loadprobe.StoredProbe;
 import dev.llmcanary.loadprobe.Verdict;
 import dev.llmcanary.loadprobe.Verdicts;

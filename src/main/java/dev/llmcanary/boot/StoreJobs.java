@@ -1,10 +1,10 @@
 package dev.llmcanary.boot;
 
+import dev.llmcanary.schedule.SlotClaims;
 import dev.llmcanary.store.JobClaims;
-import dev.llmcanary.store.RunStore;
 import dev.llmcanary.store.ReplicaHeartbeats;
+import dev.llmcanary.store.RunStore;
 import dev.llmcanary.store.StoreStatus;
-import dev.llmcanary.boot.schedule.SlotClaims;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;

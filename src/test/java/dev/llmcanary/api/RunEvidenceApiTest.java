@@ -1,6 +1,6 @@
 package dev.llmcanary.api;
 
-import dev.llmcanary.boot.CatalogHolder;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.ThresholdOverrides;

@@ -1,9 +1,9 @@
 package dev.llmcanary.api;
 
-import dev.llmcanary.boot.CanaryScheduler;
 import dev.llmcanary.canary.run.RunHistory;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.Trigger;
+import dev.llmcanary.schedule.CanaryScheduler;
 import dev.llmcanary.testing.LogCapture;
 import dev.llmcanary.testing.PromText;
 import io.opentelemetry.api.common.AttributeKey;

@@ -1,5 +1,7 @@
 package dev.llmcanary.boot;
 
+import dev.llmcanary.canary.CatalogHolder;
+import dev.llmcanary.schedule.CanaryScheduler;
 import dev.llmcanary.target.Endpoint;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

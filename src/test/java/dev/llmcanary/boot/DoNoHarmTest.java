@@ -1,6 +1,7 @@
 package dev.llmcanary.boot;
 
 import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.evidence.ScrapeClient;

@@ -1,14 +1,15 @@
 package dev.llmcanary.boot;
 
-import dev.llmcanary.boot.schedule.EndpointGuard;
-import dev.llmcanary.boot.schedule.EndpointGuards;
-import dev.llmcanary.boot.schedule.JobTicker;
-import dev.llmcanary.boot.schedule.PoolGate;
-import dev.llmcanary.boot.schedule.SkipReason;
 import dev.llmcanary.canary.CanaryDefinition;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.run.CanaryRunner;
 import dev.llmcanary.canary.run.Outcome;
 import dev.llmcanary.canary.run.RunResult;
+import dev.llmcanary.schedule.EndpointGuard;
+import dev.llmcanary.schedule.EndpointGuards;
+import dev.llmcanary.schedule.JobTicker;
+import dev.llmcanary.schedule.PoolGate;
+import dev.llmcanary.schedule.SkipReason;
 import dev.llmcanary.testing.Canaries;
 import dev.llmcanary.testing.PromText;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,8 +1,8 @@
 package dev.llmcanary.boot;
 
-import dev.llmcanary.boot.schedule.PoolGate;
-import dev.llmcanary.boot.schedule.SkippedRuns;
 import dev.llmcanary.canary.run.Trigger;
+import dev.llmcanary.schedule.PoolGate;
+import dev.llmcanary.schedule.SkippedRuns;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.llmcanary.canary.Api;
 import dev.llmcanary.canary.Pool;

@@ -1,5 +1,6 @@
 package dev.llmcanary.boot;
 
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.testing.MutableClock;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

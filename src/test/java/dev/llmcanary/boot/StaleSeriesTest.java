@@ -1,10 +1,9 @@
 package dev.llmcanary.boot;
 
-import dev.llmcanary.boot.schedule.EndpointGuard;
-import dev.llmcanary.boot.schedule.EndpointGuards;
 import dev.llmcanary.canary.Api;
 import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.canary.SloClass;
@@ -13,6 +12,8 @@ import dev.llmcanary.canary.run.Outcome;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.RunTimings;
 import dev.llmcanary.canary.run.TokenCounts;
+import dev.llmcanary.schedule.EndpointGuard;
+import dev.llmcanary.schedule.EndpointGuards;
 import dev.llmcanary.simulator.SimulatorConfig;
 import dev.llmcanary.simulator.SimulatorServer;
 import dev.llmcanary.stream.Cumulative;

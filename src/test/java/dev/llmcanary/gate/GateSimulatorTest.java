@@ -1,6 +1,6 @@
 package dev.llmcanary.gate;
 
-import dev.llmcanary.boot.CatalogHolder;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.run.CanaryRunner;
 import dev.llmcanary.gate.config.AbsoluteCriteria;

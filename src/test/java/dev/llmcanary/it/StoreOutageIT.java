@@ -1,6 +1,6 @@
 package dev.llmcanary.it;
 
-import dev.llmcanary.boot.schedule.SpreadOffsets;
+import dev.llmcanary.schedule.SpreadOffsets;
 import dev.llmcanary.store.TestPostgres;
 import dev.llmcanary.testing.PackagedService;
 import dev.llmcanary.testing.TcpProxy;

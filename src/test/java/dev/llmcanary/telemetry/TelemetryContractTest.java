@@ -1,6 +1,6 @@
 package dev.llmcanary.telemetry;
 
-import dev.llmcanary.boot.CatalogHolder;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.run.CanaryRunner;
 import dev.llmcanary.canary.run.Outcome;
 import dev.llmcanary.canary.run.RunResult;

@@ -1,9 +1,9 @@
 package dev.llmcanary.ui;
 
-import dev.llmcanary.boot.CatalogHolder;
 import dev.llmcanary.canary.Api;
 import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.ThresholdOverrides;

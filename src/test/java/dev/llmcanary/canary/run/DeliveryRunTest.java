@@ -2,8 +2,8 @@ package dev.llmcanary.canary.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.llmcanary.boot.CatalogHolder;
 import dev.llmcanary.boot.EmbeddedSimulator;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.ThresholdOverrides;
 import dev.llmcanary.simulator.RecordedChunk;
 import dev.llmcanary.simulator.RecordedRequest;

@@ -1,6 +1,6 @@
 package dev.llmcanary.canary.run;
 
-import dev.llmcanary.boot.CatalogHolder;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.guardrail.GuardrailVerdict;
 import dev.llmcanary.testing.Canaries;
 import io.quarkus.test.junit.QuarkusTest;

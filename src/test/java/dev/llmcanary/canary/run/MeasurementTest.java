@@ -1,7 +1,7 @@
 package dev.llmcanary.canary.run;
 
-import dev.llmcanary.boot.CatalogHolder;
 import dev.llmcanary.boot.EmbeddedSimulator;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.simulator.RecordedChunk;
 import dev.llmcanary.simulator.RecordedRequest;
 import dev.llmcanary.testing.Canaries;

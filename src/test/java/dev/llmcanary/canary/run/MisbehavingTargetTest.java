@@ -1,7 +1,7 @@
 package dev.llmcanary.canary.run;
 
-import dev.llmcanary.boot.CatalogHolder;
 import dev.llmcanary.canary.Api;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.ThresholdOverrides;

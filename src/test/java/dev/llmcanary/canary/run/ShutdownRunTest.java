@@ -1,12 +1,12 @@
 package dev.llmcanary.canary.run;
 
-import dev.llmcanary.boot.schedule.EndpointGuard;
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.canary.SloClass;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.Thresholds;
+import dev.llmcanary.schedule.EndpointGuard;
 import dev.llmcanary.simulator.SimulatorConfig;
 import dev.llmcanary.simulator.SimulatorServer;
 import dev.llmcanary.stream.Cumulative;

@@ -1,8 +1,8 @@
 package dev.llmcanary.canary.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.llmcanary.boot.CatalogHolder;
 import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.store.RunQueries;

@@ -1,4 +1,4 @@
-package dev.llmcanary.boot.schedule;
+package dev.llmcanary.schedule;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,11 +1,11 @@
-package dev.llmcanary.boot.schedule;
+package dev.llmcanary.schedule;
 
 import dev.llmcanary.testing.MutableClock;
 
-import dev.llmcanary.boot.schedule.EndpointGuard.Circuit;
 import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.run.RetryAfter;
+import dev.llmcanary.schedule.EndpointGuard.Circuit;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package dev.llmcanary.boot.schedule;
+package dev.llmcanary.schedule;
 
 import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.run.Trigger;

@@ -1,6 +1,5 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.schedule;
 
-import dev.llmcanary.boot.schedule.SkipReason;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.llmcanary.boot.schedule;
+package dev.llmcanary.schedule;
 
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;

@@ -1,4 +1,4 @@
-package dev.llmcanary.boot.schedule;
+package dev.llmcanary.schedule;
 
 import dev.llmcanary.testing.MutableClock;
 
@@ -6,8 +6,8 @@ import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.store.Database;
 import dev.llmcanary.store.JobClaims;
-import dev.llmcanary.store.TestPostgres;
 import dev.llmcanary.store.StoreStatus;
+import dev.llmcanary.store.TestPostgres;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;

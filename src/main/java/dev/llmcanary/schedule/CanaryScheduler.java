@@ -1,15 +1,8 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.schedule;
 
-import dev.llmcanary.boot.schedule.EndpointGuard;
-import dev.llmcanary.boot.schedule.EndpointGuards;
-import dev.llmcanary.boot.schedule.JobTicker;
-import dev.llmcanary.boot.schedule.PoolGate;
-import dev.llmcanary.boot.schedule.SkipReason;
-import dev.llmcanary.boot.schedule.SkippedRuns;
-import dev.llmcanary.boot.schedule.SlotClaims;
-import dev.llmcanary.boot.schedule.SpreadOffsets;
 import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.run.CanaryRunner;
@@ -52,7 +45,7 @@ public class CanaryScheduler {
     private static final Logger LOG = Logger.getLogger(CanaryScheduler.class);
 
     /** What identifies a job across reloads. */
-    record JobKey(String canary, String pool, String endpoint, String model, long intervalMillis) {
+    public record JobKey(String canary, String pool, String endpoint, String model, long intervalMillis) {
         String id() {
             return canary + "/" + pool + "/" + endpoint + "/" + model;
         }
@@ -151,7 +144,7 @@ public class CanaryScheduler {
     }
 
     /** The scheduled jobs by key (tests check that a reload keeps unchanged jobs as they were). */
-    synchronized Map<JobKey, Object> jobs() {
+    public synchronized Map<JobKey, Object> jobs() {
         return Map.copyOf(jobs);
     }
 

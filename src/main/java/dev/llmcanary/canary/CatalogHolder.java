@@ -1,6 +1,5 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.canary;
 
-import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.target.Endpoint;
 import jakarta.enterprise.context.ApplicationScoped;
 
