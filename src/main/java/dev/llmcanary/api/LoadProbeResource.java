@@ -1,7 +1,7 @@
 package dev.llmcanary.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.llmcanary.boot.LoadProbes;
+import dev.llmcanary.loadprobe.LoadProbes;
 import dev.llmcanary.loadprobe.Overrides;
 import dev.llmcanary.loadprobe.ProbeRejected;
 import dev.llmcanary.loadprobe.ProbeView;

@@ -1,6 +1,6 @@
 package dev.llmcanary.api;
 
-import dev.llmcanary.boot.EndpointChecks;
+import dev.llmcanary.schedule.EndpointChecks;
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.Pool;

@@ -5,6 +5,8 @@ import dev.llmcanary.canary.config.GuardrailFactory;
 import dev.llmcanary.config.ConfigError;
 import dev.llmcanary.loader.ConfigLoader;
 import dev.llmcanary.loader.LoadResult;
+import dev.llmcanary.loadprobe.LoadProbes;
+import dev.llmcanary.loadprobe.ScenarioHolder;
 import dev.llmcanary.loadprobe.scenario.ScenarioLoader;
 import dev.llmcanary.schedule.CanaryScheduler;
 import io.micrometer.core.instrument.Gauge;

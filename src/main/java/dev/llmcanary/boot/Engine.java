@@ -1,6 +1,8 @@
 package dev.llmcanary.boot;
 
 import dev.llmcanary.canary.CatalogHolder;
+import dev.llmcanary.loadprobe.LoadProbes;
+import dev.llmcanary.schedule.EndpointChecks;
 import dev.llmcanary.schedule.EndpointGuard;
 import dev.llmcanary.schedule.EndpointGuards;
 import dev.llmcanary.canary.run.CanaryRunner;

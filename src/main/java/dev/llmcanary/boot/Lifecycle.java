@@ -8,6 +8,7 @@ import jakarta.annotation.Priority;
 import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.run.InFlightRuns;
 import dev.llmcanary.schedule.CanaryScheduler;
+import dev.llmcanary.schedule.EndpointChecks;
 import dev.llmcanary.schedule.SlotClaims;
 import dev.llmcanary.store.ReplicaHeartbeats;
 import dev.llmcanary.store.RunStore;

@@ -1,6 +1,6 @@
 package dev.llmcanary.api;
 
-import dev.llmcanary.boot.EndpointChecks;
+import dev.llmcanary.schedule.EndpointChecks;
 import dev.llmcanary.testing.PromText;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

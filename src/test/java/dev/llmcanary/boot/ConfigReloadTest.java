@@ -1,5 +1,6 @@
 package dev.llmcanary.boot;
 
+import dev.llmcanary.loadprobe.ScenarioHolder;
 import dev.llmcanary.schedule.CanaryScheduler;
 import dev.llmcanary.testing.PromText;
 import io.quarkus.test.junit.QuarkusTest;

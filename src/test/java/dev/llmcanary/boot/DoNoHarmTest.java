@@ -5,6 +5,7 @@ import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.evidence.ScrapeClient;
+import dev.llmcanary.schedule.EndpointChecks;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
 import dev.llmcanary.target.Endpoint;
@@ -94,7 +95,7 @@ class DoNoHarmTest {
                 .build().getConfigMapping(CanaryConfig.class);
         CatalogHolder holder = new CatalogHolder();
         holder.swap(new Catalog(Map.of(), List.of(pool("a"), pool("b"), pool("c")), List.of(), Instant.now()));
-        checks = new EndpointChecks(vertx, holder, config, new SimpleMeterRegistry());
+        checks = new EndpointChecks(vertx, holder, config.health(), new SimpleMeterRegistry());
         scrapes = new ScrapeClient(vertx, ScrapeClient.DEFAULT_MAX_BODY_BYTES);
         users = Executors.newScheduledThreadPool(32); // a user request never waits for another to end
         watchdog = Executors.newSingleThreadScheduledExecutor();

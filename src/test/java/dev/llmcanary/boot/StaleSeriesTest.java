@@ -12,6 +12,7 @@ import dev.llmcanary.canary.run.Outcome;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.RunTimings;
 import dev.llmcanary.canary.run.TokenCounts;
+import dev.llmcanary.schedule.EndpointChecks;
 import dev.llmcanary.schedule.EndpointGuard;
 import dev.llmcanary.schedule.EndpointGuards;
 import dev.llmcanary.simulator.SimulatorConfig;
@@ -75,7 +76,7 @@ class StaleSeriesTest {
         guards = new EndpointGuards(new EndpointGuard.Settings(0.5, 4, Duration.ofSeconds(30), Duration.ofSeconds(30),
                 Duration.ofMinutes(10)), Clock.systemUTC(), registry);
         recorder = new MetricsRecorder(registry, holder);
-        checks = new EndpointChecks(vertx, holder, config, registry);
+        checks = new EndpointChecks(vertx, holder, config.health(), registry);
         StaleSeries stale = new StaleSeries(registry, List.of(recorder::retain, guards::retain, checks::forget));
         holder.onChange(stale::prune);
     }

@@ -303,7 +303,7 @@ class KubernetesManifestsTest {
                 .getSpec().getTemplate().getSpec().getContainers().get(0);
         Map<String, String> env = new java.util.HashMap<>();
         c.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
-        // llm-canary.load-probes.dir (CanaryConfig.LoadProbes#dir)
+        // llm-canary.load-probes.dir (LoadProbeSettings#dir)
         assertThat(c.getVolumeMounts()).anySatisfy(m -> {
             assertThat(m.getMountPath()).isEqualTo(env.get("LLM_CANARY_LOAD_PROBES_DIR"));
             assertThat(m.getName()).isEqualTo("scenarios");

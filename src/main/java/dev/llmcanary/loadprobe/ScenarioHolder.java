@@ -1,4 +1,4 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.loadprobe;
 
 import dev.llmcanary.loadprobe.scenario.ScenarioSet;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +15,7 @@ public class ScenarioHolder {
         return current.get();
     }
 
-    void swap(ScenarioSet set) {
+    public void swap(ScenarioSet set) {
         current.set(set);
     }
 }

@@ -1,29 +1,13 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.loadprobe;
 
 import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.run.UntrustedText;
-import dev.llmcanary.loadprobe.RejectionText;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.Pool;
-import dev.llmcanary.loadprobe.KubernetesProbeJobs;
-import dev.llmcanary.loadprobe.LoadProbeStore;
-import dev.llmcanary.loadprobe.OffPeakWindows;
-import dev.llmcanary.loadprobe.Overrides;
-import dev.llmcanary.loadprobe.PlanWriter;
-import dev.llmcanary.loadprobe.ProbeProcess;
-import dev.llmcanary.loadprobe.ProbeRejected;
-import dev.llmcanary.loadprobe.ProbeSummary;
-import dev.llmcanary.loadprobe.ProbeView;
-import dev.llmcanary.loadprobe.ReportArchive;
-import dev.llmcanary.loadprobe.Runner;
-import dev.llmcanary.loadprobe.ShardMerge;
-import dev.llmcanary.loadprobe.StoredProbe;
-import dev.llmcanary.loadprobe.Verdict;
-import dev.llmcanary.loadprobe.Verdicts;
 import dev.llmcanary.loadprobe.scenario.Scenario;
 import dev.llmcanary.store.Database;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -72,7 +56,7 @@ public class LoadProbes {
 
     private static final Logger LOG = Logger.getLogger(LoadProbes.class);
 
-    private final CanaryConfig.LoadProbes settings;
+    private final LoadProbeSettings settings;
     private final CatalogHolder catalog;
     private final ScenarioHolder scenarios;
     private final LoadProbeStore store;
@@ -98,11 +82,11 @@ public class LoadProbes {
     private record ProbeJob(String namespace, int shards, Instant deadline, AtomicReference<String> pods) {
     }
 
-    public LoadProbes(CanaryConfig config, CatalogHolder catalog, ScenarioHolder scenarios, Database db,
+    public LoadProbes(LoadProbeSettings settings, CatalogHolder catalog, ScenarioHolder scenarios, Database db,
                       ObjectMapper json, MeterRegistry registry, Clock clock,
                       jakarta.enterprise.inject.Instance<KubernetesClient> kubernetes) {
         this.kubernetes = kubernetes;
-        this.settings = config.loadProbes();
+        this.settings = settings;
         this.catalog = catalog;
         this.scenarios = scenarios;
         this.store = new LoadProbeStore(db);
@@ -113,7 +97,7 @@ public class LoadProbes {
     }
 
     /** Registers {@code llm_loadprobe_active{pool}} (0) for every configured pool; called on each good load. */
-    void poolsConfigured(Catalog c) {
+    public void poolsConfigured(Catalog c) {
         for (Pool p : c.pools()) {
             active.computeIfAbsent(p.name(), name -> {
                 AtomicInteger v = new AtomicInteger();
@@ -146,7 +130,7 @@ public class LoadProbes {
         Scenario s = scenarios.get().find(scenarioId)
                 .orElseThrow(() -> new ProbeRejected(404, "unknown scenario \"" + scenarioId + "\""));
         checkOverrides(s, o);
-        if (settings.mode() == CanaryConfig.LoadProbes.Mode.KUBERNETES) {
+        if (settings.mode() == LoadProbeSettings.Mode.KUBERNETES) {
             Pool pool = c.pool(s.pool()).orElseThrow(() -> new ProbeRejected(409, "pool \"" + s.pool()
                     + "\" is no longer configured"));
             return startJob(s, pool, o, trigger);
@@ -196,7 +180,7 @@ public class LoadProbes {
      * probe is {@code running} until {@link #followJobs()} sees the Job finish and merges the shards' summaries.
      */
     private ProbeView startJob(Scenario s, Pool pool, Overrides o, String trigger) {
-        CanaryConfig.LoadProbes.Kubernetes k = settings.kubernetes();
+        LoadProbeSettings.Kubernetes k = settings.kubernetes();
         if (kubernetes.isUnsatisfied()) {
             throw new ProbeRejected(503, "load-probes mode kubernetes needs a Kubernetes client");
         }

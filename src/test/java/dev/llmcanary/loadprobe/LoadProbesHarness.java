@@ -1,4 +1,4 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.loadprobe;
 
 import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.testing.MutableClock;
@@ -57,12 +57,11 @@ final class LoadProbesHarness {
                 Duration.ofSeconds(5)));
         Map<String, Object> lp = new HashMap<>(Map.of("dir", "scenarios", "runnerDir", "gatling/target",
                 "workDir", workDir.toString(), "jvmArgs", List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
-                "mode", CanaryConfig.LoadProbes.Mode.LOCAL, "maxRate", 50.0, "maxDuration", Duration.ofMinutes(15),
+                "mode", LoadProbeSettings.Mode.LOCAL, "maxRate", 50.0, "maxDuration", Duration.ofMinutes(15),
                 "streamTimeout", Duration.ofSeconds(5), "cancelGrace", Duration.ofSeconds(5), "scheduler", true));
-        lp.put("kubernetes", proxy(CanaryConfig.LoadProbes.Kubernetes.class, k));
+        lp.put("kubernetes", proxy(LoadProbeSettings.Kubernetes.class, k));
         lp.putAll(settings);
-        CanaryConfig config = proxy(CanaryConfig.class, Map.of("loadProbes", proxy(CanaryConfig.LoadProbes.class, lp)));
-        probes = new LoadProbes(config, catalog, holder, db, new ObjectMapper().findAndRegisterModules(), registry,
+        probes = new LoadProbes(proxy(LoadProbeSettings.class, lp), catalog, holder, db, new ObjectMapper().findAndRegisterModules(), registry,
                 clock, instance(client));
         probes.poolsConfigured(catalog.get());
     }

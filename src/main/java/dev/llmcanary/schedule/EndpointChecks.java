@@ -1,4 +1,4 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.schedule;
 
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.CatalogHolder;
@@ -58,7 +58,7 @@ public class EndpointChecks {
 
     private final Vertx vertx;
     private final CatalogHolder catalog;
-    private final CanaryConfig.Health settings;
+    private final HealthCheckSettings settings;
     private final MeterRegistry registry;
     private final EndpointProbe probe;
     // API keys are read from the environment at check time, like canary runs do, never kept.
@@ -69,10 +69,10 @@ public class EndpointChecks {
     private final AtomicBoolean roundRunning = new AtomicBoolean();
     private long timerId = -1;
 
-    public EndpointChecks(Vertx vertx, CatalogHolder catalog, CanaryConfig config, MeterRegistry registry) {
+    public EndpointChecks(Vertx vertx, CatalogHolder catalog, HealthCheckSettings settings, MeterRegistry registry) {
         this.vertx = vertx;
         this.catalog = catalog;
-        this.settings = config.health();
+        this.settings = settings;
         this.registry = registry;
         this.probe = new EndpointProbe(vertx, settings.timeout());
     }
@@ -93,7 +93,7 @@ public class EndpointChecks {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         stop();
         probe.close();
     }

@@ -1,9 +1,8 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.loadprobe;
 
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
-import dev.llmcanary.loadprobe.ProbeView;
 import dev.llmcanary.loadprobe.scenario.Scenario;
 import dev.llmcanary.simulator.SimProfile;
 import dev.llmcanary.simulator.SimulatorConfig;

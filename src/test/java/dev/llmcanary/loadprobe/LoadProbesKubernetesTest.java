@@ -1,8 +1,5 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.loadprobe;
 
-import dev.llmcanary.loadprobe.KubernetesProbeJobs;
-import dev.llmcanary.loadprobe.Overrides;
-import dev.llmcanary.loadprobe.ProbeView;
 import dev.llmcanary.loadprobe.scenario.Scenario;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -53,7 +50,7 @@ class LoadProbesKubernetesTest {
     @BeforeEach
     void setUp() {
         h = new LoadProbesHarness(T0, "http://vllm.inference.svc:8000", List.of(scenario()), work,
-                Map.of("mode", CanaryConfig.LoadProbes.Mode.KUBERNETES), client);
+                Map.of("mode", LoadProbeSettings.Mode.KUBERNETES), client);
     }
 
     private String start() {

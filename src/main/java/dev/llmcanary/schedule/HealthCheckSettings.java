@@ -1,0 +1,23 @@
+package dev.llmcanary.schedule;
+
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/**
+ * Background endpoint checks ({@code llm-canary.health.*}): a group of the service configuration, handed to
+ * {@link EndpointChecks} by the wiring so this package does not depend on the configuration root.
+ */
+public interface HealthCheckSettings {
+    /** Check every endpoint of every pool in the background at the interval (tests trigger checks instead). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How often every endpoint's health route and model list are checked. */
+    @WithDefault("30s")
+    Duration interval();
+
+    /** The limit of each health or model request, connecting included; past it the endpoint is unhealthy. */
+    @WithDefault("5s")
+    Duration timeout();
+}
