@@ -1,6 +1,5 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.api;
 
-import dev.llmcanary.api.MetricsExposition;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
