@@ -5,6 +5,7 @@ import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
 import dev.llmcanary.target.Endpoint;
 import dev.llmcanary.target.discovery.Discovery;
+import dev.llmcanary.time.CronWindow;
 
 import com.cronutils.model.Cron;
 
@@ -91,6 +92,11 @@ public record Pool(String name, String deviceType, Flavor flavor, List<Endpoint>
      * @param expression the cron text as configured (for messages and the API)
      */
     public record QuietWindow(String expression, Cron cron, Duration duration, ZoneId zone) {
+
+        /** The window as the recurring-window rule shared with load probes' off-peak windows. */
+        public CronWindow window() {
+            return new CronWindow(cron, zone, duration);
+        }
     }
 
     /** Whether a stream without {@code [DONE]} is a violation, with {@code auto} resolved from the flavor. */

@@ -10,6 +10,7 @@ import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.loadprobe.scenario.Scenario;
 import dev.llmcanary.store.Database;
+import dev.llmcanary.time.CronWindow;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -502,7 +503,7 @@ public class LoadProbes {
             if (s.offPeak() == null || busyPools.containsKey(s.pool())) {
                 continue;
             }
-            Optional<OffPeakWindows.Window> w = OffPeakWindows.startable(s.offPeak(), now, s.plannedDuration());
+            Optional<CronWindow.Opening> w = OffPeakWindows.startable(s.offPeak(), now, s.plannedDuration());
             if (w.isEmpty() || w.get().opens().equals(startedInWindow.get(s.id()))) {
                 continue;
             }

@@ -16,17 +16,13 @@ public final class OffPeakWindows {
     private OffPeakWindows() {
     }
 
-    /** The window containing {@code now}: its opening and closing instants. */
-    public record Window(Instant opens, Instant closes) {
-    }
-
-    public static Optional<Window> current(Scenario.OffPeak offPeak, Instant now) {
-        return new CronWindow(offPeak.cron(), offPeak.zone(), offPeak.maxDuration()).at(now)
-                .map(o -> new Window(o.opens(), o.closes()));
+    /** The opening of the window containing {@code now}, if any. */
+    public static Optional<CronWindow.Opening> current(Scenario.OffPeak offPeak, Instant now) {
+        return offPeak.window().at(now);
     }
 
     /** The window to start in now, if {@code now} is inside one and a run of {@code runLength} ends before it closes. */
-    public static Optional<Window> startable(Scenario.OffPeak offPeak, Instant now, Duration runLength) {
+    public static Optional<CronWindow.Opening> startable(Scenario.OffPeak offPeak, Instant now, Duration runLength) {
         return current(offPeak, now).filter(w -> !now.plus(runLength).isAfter(w.closes()));
     }
 }

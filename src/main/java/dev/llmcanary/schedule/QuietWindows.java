@@ -46,15 +46,11 @@ public final class QuietWindows {
 
     /** The end of the opening of {@code window} that contains {@code now}. */
     private static Instant end(Pool.QuietWindow window, Instant now) {
-        return window(window).at(now).map(CronWindow.Opening::closes).orElse(now);
+        return window.window().at(now).map(CronWindow.Opening::closes).orElse(now);
     }
 
     /** Whether {@code now} falls in the window. */
     public static boolean inside(Pool.QuietWindow window, Instant now) {
-        return window(window).contains(now);
-    }
-
-    private static CronWindow window(Pool.QuietWindow w) {
-        return new CronWindow(w.cron(), w.zone(), w.duration());
+        return window.window().contains(now);
     }
 }

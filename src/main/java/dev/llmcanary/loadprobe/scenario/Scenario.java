@@ -1,5 +1,7 @@
 package dev.llmcanary.loadprobe.scenario;
 
+import dev.llmcanary.time.CronWindow;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -87,6 +89,11 @@ public record Scenario(String id, String source, String description, String pool
     /** A window in which the scheduler may start the scenario: opens when the cron matches (in {@code zone}). */
     public record OffPeak(String cronExpression, com.cronutils.model.Cron cron, java.time.ZoneId zone,
                           Duration maxDuration) {
+
+        /** The window: opens when the cron matches, stays open for {@code max_duration}. */
+        public CronWindow window() {
+            return new CronWindow(cron, zone, maxDuration);
+        }
     }
 
     /**
