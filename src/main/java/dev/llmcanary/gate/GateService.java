@@ -247,11 +247,11 @@ public final class GateService {
     /** Finishes, as inconclusive, gates left running by a process that is gone; returns their ids. */
     public List<String> recover() {
         Instant now = clock.instant();
-        GateVerdict v = new GateVerdict(Outcome.INCONCLUSIVE, false, 0, "completion: " + RESTARTED, 0, 0,
-                List.of(CriterionResult.absolute("completion", Outcome.INCONCLUSIVE, RESTARTED,
+        GateVerdict v = new GateVerdict(GateOutcome.INCONCLUSIVE, false, 0, "completion: " + RESTARTED, 0, 0,
+                List.of(CriterionResult.absolute("completion", GateOutcome.INCONCLUSIVE, RESTARTED,
                         new SideFigures(0, null, null, null), null)));
         List<String> ids = call(() -> store.recover(owner, now.minus(limits.staleAfter()),
-                Outcome.INCONCLUSIVE.label(), write(v), now));
+                GateOutcome.INCONCLUSIVE.label(), write(v), now));
         for (String id : ids) {
             LOG.warnf("gate %s was left running by a previous process: finished as inconclusive", id);
         }
@@ -263,7 +263,7 @@ public final class GateService {
         return active.size();
     }
 
-    private void finish(Active a, GateExecution.Outcome o, List<RunResult> storedBaseline, Span span) {
+    private void finish(Active a, GateExecution.Collected o, List<RunResult> storedBaseline, Span span) {
         GateStatus status;
         try {
             List<RunResult> baseline = GateRequest.Baseline.POOL.equals(a.request().baseline().kind()) ? o.baseline()
@@ -302,7 +302,7 @@ public final class GateService {
         }
         span.setAttribute(SpanNames.GATE_VERDICT, v.outcome().label());
         span.setAttribute(SpanNames.GATE_SCORE, (long) v.score());
-        if (v.outcome() != Outcome.PASS) {
+        if (v.outcome() != GateOutcome.PASS) {
             // error.type is the verdict (fail, inconclusive): a gate that does not pass is an error to the backend.
             span.setAttribute(SpanNames.ERROR_TYPE, v.outcome().label());
             span.setStatus(StatusCode.ERROR, v.reason());

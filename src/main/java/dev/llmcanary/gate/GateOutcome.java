@@ -1,7 +1,7 @@
 package dev.llmcanary.gate;
 
 /** A gate's or a criterion's verdict. */
-public enum Outcome {
+public enum GateOutcome {
     PASS, FAIL, INCONCLUSIVE;
 
     @com.fasterxml.jackson.annotation.JsonValue
@@ -10,7 +10,7 @@ public enum Outcome {
     }
 
     /** The worse of two: fail over inconclusive over pass. */
-    public Outcome and(Outcome other) {
+    public GateOutcome and(GateOutcome other) {
         if (this == FAIL || other == FAIL) {
             return FAIL;
         }
