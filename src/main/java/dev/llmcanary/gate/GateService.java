@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.Pool;
+import dev.llmcanary.canary.Refusal;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.gate.config.GateSuite;
 import dev.llmcanary.gate.store.GateRow;
@@ -92,11 +93,12 @@ public final class GateService {
     /**
      * Starts a gate, or returns the existing one for the same idempotency key.
      *
-     * @throws GateRejected with the status to answer
+     * @throws GateRejected saying why it cannot start
      */
     public Started start(GateRequest req) {
-        Catalog cat = catalog.get().orElseThrow(() -> new GateRejected(503, "no valid configuration has loaded yet"));
-        GateSuite suite = cat.gateSuite(req.suite()).orElseThrow(() -> new GateRejected(400,
+        Catalog cat = catalog.get().orElseThrow(() -> new GateRejected(Refusal.UNAVAILABLE,
+                "no valid configuration has loaded yet"));
+        GateSuite suite = cat.gateSuite(req.suite()).orElseThrow(() -> new GateRejected(Refusal.INVALID,
                 "no configured gate suite '" + req.suite() + "'; configured: " + String.join(", ",
                         cat.gateSuites().keySet())));
         if (req.idempotencyKey() != null) {
@@ -108,7 +110,8 @@ public final class GateService {
         Pool candidate = GatePlan.select(pool(cat, suite, req.candidatePool()), Set.copyOf(req.candidateEndpoints()));
         for (String e : req.candidateEndpoints()) {
             if (candidate.endpoints().stream().noneMatch(x -> x.name().equals(e))) {
-                throw new GateRejected(400, "pool '" + req.candidatePool() + "' has no configured endpoint '" + e + "'");
+                throw new GateRejected(Refusal.INVALID, "pool '" + req.candidatePool()
+                        + "' has no configured endpoint '" + e + "'");
             }
         }
         GateRequest.Baseline b = req.baseline();
@@ -118,7 +121,7 @@ public final class GateService {
         try {
             plan = GatePlan.plan(cat, effective, candidate, livePool);
         } catch (IllegalArgumentException e) {
-            throw new GateRejected(422, e.getMessage());
+            throw new GateRejected(Refusal.UNSATISFIABLE, e.getMessage());
         }
         List<RunResult> storedBaseline = storedBaseline(cat, suite, req);
 
@@ -133,7 +136,7 @@ public final class GateService {
             for (String p : pools) {
                 long running = active.values().stream().filter(a -> a.pools().contains(p)).count();
                 if (running >= limits.maxConcurrentPerPool()) {
-                    throw new GateRejected(429, "pool '" + p + "' already runs " + running + " gate(s), the most"
+                    throw new GateRejected(Refusal.BUSY, "pool '" + p + "' already runs " + running + " gate(s), the most"
                             + " allowed at once (llm-canary.gates.max-concurrent-per-pool)",
                             Math.max(1, limits.retryAfter().toSeconds()));
                 }
@@ -210,8 +213,9 @@ public final class GateService {
      * with {@code baselinePool}'s runs in the same window when given.
      */
     public GateStatus evaluate(String suiteName, String poolName, Duration window, String baselinePool) {
-        Catalog cat = catalog.get().orElseThrow(() -> new GateRejected(503, "no valid configuration has loaded yet"));
-        GateSuite suite = cat.gateSuite(suiteName).orElseThrow(() -> new GateRejected(400,
+        Catalog cat = catalog.get().orElseThrow(() -> new GateRejected(Refusal.UNAVAILABLE,
+                "no valid configuration has loaded yet"));
+        GateSuite suite = cat.gateSuite(suiteName).orElseThrow(() -> new GateRejected(Refusal.INVALID,
                 "no configured gate suite '" + suiteName + "'"));
         Pool pool = pool(cat, suite, poolName);
         checkWindow(window);
@@ -345,15 +349,15 @@ public final class GateService {
     /** The suite with the request's overrides, everything capped by the service limits. */
     private GateSuite effective(GateSuite suite, GateRequest req) {
         if (req.repetitions() != null && req.repetitions() > limits.maxRepetitions()) {
-            throw new GateRejected(400, "repetitions " + req.repetitions() + " is above the limit of "
+            throw new GateRejected(Refusal.INVALID, "repetitions " + req.repetitions() + " is above the limit of "
                     + limits.maxRepetitions() + " (llm-canary.gates.max-repetitions)");
         }
         if (req.concurrency() != null && req.concurrency() > limits.maxConcurrency()) {
-            throw new GateRejected(400, "concurrency " + req.concurrency() + " is above the limit of "
+            throw new GateRejected(Refusal.INVALID, "concurrency " + req.concurrency() + " is above the limit of "
                     + limits.maxConcurrency() + " (llm-canary.gates.max-concurrency)");
         }
         if (req.deadline() != null && req.deadline().compareTo(limits.maxDeadline()) > 0) {
-            throw new GateRejected(400, "deadline " + req.deadline().toSeconds() + " s is above the limit of "
+            throw new GateRejected(Refusal.INVALID, "deadline " + req.deadline().toSeconds() + " s is above the limit of "
                     + limits.maxDeadline().toSeconds() + " s (llm-canary.gates.max-deadline)");
         }
         int reps = Math.min(req.repetitions() != null ? req.repetitions() : suite.repetitions(),
@@ -370,9 +374,9 @@ public final class GateService {
         switch (b.kind()) {
             case GateRequest.Baseline.GATE -> {
                 GateRow row = call(() -> store.get(b.gate())).orElseThrow(() ->
-                        new GateRejected(404, "no gate '" + b.gate() + "' to use as baseline"));
+                        new GateRejected(Refusal.NOT_FOUND, "no gate '" + b.gate() + "' to use as baseline"));
                 if (row.running()) {
-                    throw new GateRejected(409, "baseline gate '" + b.gate() + "' is still running");
+                    throw new GateRejected(Refusal.CONFLICT, "baseline gate '" + b.gate() + "' is still running");
                 }
                 List<String> ids = call(() -> store.links(row.gateId())).stream()
                         .filter(l -> Side.CANDIDATE.label().equals(l.side())).map(GateRunLink::runId).toList();
@@ -393,16 +397,16 @@ public final class GateService {
 
     private void checkWindow(Duration window) {
         if (window == null || window.isZero() || window.isNegative() || window.compareTo(limits.maxWindow()) > 0) {
-            throw new GateRejected(400, "window must be more than 0 and at most " + limits.maxWindow().toHours()
+            throw new GateRejected(Refusal.INVALID, "window must be more than 0 and at most " + limits.maxWindow().toHours()
                     + " h (llm-canary.gates.max-window)");
         }
     }
 
     /** A configured pool the suite may gate; anything else is rejected before any connection is made. */
     private static Pool pool(Catalog cat, GateSuite suite, String name) {
-        Pool p = cat.pool(name).orElseThrow(() -> new GateRejected(400, "no configured pool '" + name + "'"));
+        Pool p = cat.pool(name).orElseThrow(() -> new GateRejected(Refusal.INVALID, "no configured pool '" + name + "'"));
         if (!suite.allowsPool(name)) {
-            throw new GateRejected(403, "gate suite '" + suite.name() + "' may not gate pool '" + name + "'");
+            throw new GateRejected(Refusal.FORBIDDEN, "gate suite '" + suite.name() + "' may not gate pool '" + name + "'");
         }
         return p;
     }
@@ -433,7 +437,7 @@ public final class GateService {
         try {
             return sql.get();
         } catch (SQLException e) {
-            throw new GateRejected(503, "the gate store is unavailable");
+            throw new GateRejected(Refusal.UNAVAILABLE, "the gate store is unavailable");
         }
     }
 }
