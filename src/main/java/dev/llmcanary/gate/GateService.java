@@ -28,6 +28,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,8 @@ public final class GateService {
     private final Tracer tracer;
     private final String owner;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
+    // Gates whose slots are taken while their row is stored (outside the lock): id → pools. Guarded by this.
+    private final Map<String, Set<String>> reserved = new HashMap<>();
 
     /** A gate running in this process. */
     private record Active(String id, GateRequest request, GateSuite suite, GateExecution execution, Instant createdAt,
@@ -91,7 +94,8 @@ public final class GateService {
     }
 
     /**
-     * Starts a gate, or returns the existing one for the same idempotency key.
+     * Starts a gate, or returns the existing one for the same idempotency key. Steps: resolve and plan it, reserve its
+     * pools' gate slots (in memory, under the lock), store it (JDBC, outside the lock), then launch it.
      *
      * @throws GateRejected saying why it cannot start
      */
@@ -107,6 +111,33 @@ public final class GateService {
                 return new Started(existing.get().gateId(), true);
             }
         }
+        Prepared p = prepare(cat, suite, req);
+        String id = UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        reserve(id, p.pools());
+        try {
+            GateRequest.Baseline b = req.baseline();
+            GateRow row = new GateRow(id, suite.name(), p.candidate().name(), b.kind(), b.ref(), GateRow.RUNNING, null,
+                    req.idempotencyKey(), owner, now, now, null, p.plan().size(), 0, write(req), null);
+            if (!call(() -> store.insert(row))) {
+                // another request with the same key stored its gate first
+                return new Started(call(() -> store.byKey(req.idempotencyKey())).orElseThrow().gateId(), true);
+            }
+            launch(id, req, suite, p, now);
+        } finally {
+            release(id);
+        }
+        LOG.infof("gate %s started: suite %s, candidate %s, baseline %s, %d runs", id, suite.name(),
+                p.candidate().name(), req.baseline().kind(), p.plan().size());
+        return new Started(id, false);
+    }
+
+    /** A gate resolved against the catalog and planned, not yet started. */
+    private record Prepared(Pool candidate, GateSuite effective, List<PlannedRun> plan, List<RunResult> storedBaseline,
+                            Set<String> pools) {
+    }
+
+    private Prepared prepare(Catalog cat, GateSuite suite, GateRequest req) {
         Pool candidate = GatePlan.select(pool(cat, suite, req.candidatePool()), Set.copyOf(req.candidateEndpoints()));
         for (String e : req.candidateEndpoints()) {
             if (candidate.endpoints().stream().noneMatch(x -> x.name().equals(e))) {
@@ -124,57 +155,65 @@ public final class GateService {
             throw new GateRejected(Refusal.UNSATISFIABLE, e.getMessage());
         }
         List<RunResult> storedBaseline = storedBaseline(cat, suite, req);
-
         Set<String> pools = new HashSet<>();
         pools.add(candidate.name());
         if (livePool != null) {
             pools.add(livePool.name());
         }
-        String id = UUID.randomUUID().toString();
-        Instant now = clock.instant();
-        synchronized (this) {
-            for (String p : pools) {
-                long running = active.values().stream().filter(a -> a.pools().contains(p)).count();
-                if (running >= limits.maxConcurrentPerPool()) {
-                    throw new GateRejected(Refusal.BUSY, "pool '" + p + "' already runs " + running + " gate(s), the most"
-                            + " allowed at once (llm-canary.gates.max-concurrent-per-pool)",
-                            Math.max(1, limits.retryAfter().toSeconds()));
-                }
+        return new Prepared(candidate, effective, plan, storedBaseline, Set.copyOf(pools));
+    }
+
+    /**
+     * Takes a gate slot on each pool, or refuses with {@code BUSY}: counts the gates running here and the ones being
+     * stored, so two requests storing at once cannot both take a pool's last slot.
+     */
+    private synchronized void reserve(String id, Set<String> pools) {
+        for (String p : pools) {
+            long running = active.values().stream().filter(a -> a.pools().contains(p)).count()
+                    + reserved.values().stream().filter(r -> r.contains(p)).count();
+            if (running >= limits.maxConcurrentPerPool()) {
+                throw new GateRejected(Refusal.BUSY, "pool '" + p + "' already runs " + running + " gate(s), the most"
+                        + " allowed at once (llm-canary.gates.max-concurrent-per-pool)",
+                        Math.max(1, limits.retryAfter().toSeconds()));
             }
-            GateRow row = new GateRow(id, suite.name(), candidate.name(), b.kind(), b.ref(), GateRow.RUNNING, null,
-                    req.idempotencyKey(), owner, now, now, null, plan.size(), 0, write(req), null);
-            if (!call(() -> store.insert(row))) {
-                return new Started(call(() -> store.byKey(req.idempotencyKey())).orElseThrow().gateId(), true);
-            }
-            // The gate's span is a child of the request that started it; each run is the root of its own trace,
-            // linked to this span and linked back from it (GateTrace), whichever thread starts it.
-            var builder = tracer.spanBuilder(SpanNames.SPAN_GATE).setParent(Context.current())
-                    .setAttribute(SpanNames.GATE_ID, id).setAttribute(SpanNames.GATE_SUITE, suite.name())
-                    .setAttribute(SpanNames.POOL, candidate.name())
-                    .setAttribute(SpanNames.GATE_BASELINE_KIND, b.kind())
-                    .setAttribute(SpanNames.GATE_PLANNED_RUNS, (long) plan.size());
-            if (b.ref() != null) {
-                builder.setAttribute(SpanNames.GATE_BASELINE_REF, b.ref());
-            }
-            Span span = builder.startSpan();
-            RunStarter traced = target -> {
-                try (Scope ignored = GateTrace.starting(span)) {
-                    return starter.start(target);
-                }
-            };
-            GateExecution exec = new GateExecution(plan, effective.concurrency(), traced, timer, clock,
-                    effective.deadline());
-            Active a = new Active(id, req, effective, exec, now, Set.copyOf(pools), new CompletableFuture<>());
-            active.put(id, a);
-            exec.start().thenAcceptAsync(o -> finish(a, o, storedBaseline, span), worker)
-                    .exceptionally(e -> {
-                        LOG.warnf("gate %s could not finish: %s", id, e.getClass().getSimpleName());
-                        return null;
-                    });
         }
-        LOG.infof("gate %s started: suite %s, candidate %s, baseline %s, %d runs", id, suite.name(),
-                candidate.name(), b.kind(), plan.size());
-        return new Started(id, false);
+        reserved.put(id, pools);
+    }
+
+    /** Gives back a reservation: the gate is now active (it holds its slots as such) or did not start. */
+    private synchronized void release(String id) {
+        reserved.remove(id);
+    }
+
+    private void launch(String id, GateRequest req, GateSuite suite, Prepared p, Instant now) {
+        GateRequest.Baseline b = req.baseline();
+        // The gate's span is a child of the request that started it; each run is the root of its own trace,
+        // linked to this span and linked back from it (GateTrace), whichever thread starts it.
+        var builder = tracer.spanBuilder(SpanNames.SPAN_GATE).setParent(Context.current())
+                .setAttribute(SpanNames.GATE_ID, id).setAttribute(SpanNames.GATE_SUITE, suite.name())
+                .setAttribute(SpanNames.POOL, p.candidate().name())
+                .setAttribute(SpanNames.GATE_BASELINE_KIND, b.kind())
+                .setAttribute(SpanNames.GATE_PLANNED_RUNS, (long) p.plan().size());
+        if (b.ref() != null) {
+            builder.setAttribute(SpanNames.GATE_BASELINE_REF, b.ref());
+        }
+        Span span = builder.startSpan();
+        RunStarter traced = target -> {
+            try (Scope ignored = GateTrace.starting(span)) {
+                return starter.start(target);
+            }
+        };
+        GateExecution exec = new GateExecution(p.plan(), p.effective().concurrency(), traced, timer, clock,
+                p.effective().deadline());
+        Active a = new Active(id, req, p.effective(), exec, now, p.pools(), new CompletableFuture<>());
+        synchronized (this) {
+            active.put(id, a); // before the reservation is released: the slot is never free in between
+        }
+        exec.start().thenAcceptAsync(o -> finish(a, o, p.storedBaseline(), span), worker)
+                .exceptionally(e -> {
+                    LOG.warnf("gate %s could not finish: %s", id, e.getClass().getSimpleName());
+                    return null;
+                });
     }
 
     /** The gate's current state, from memory while it runs here, from the store otherwise. */
