@@ -1,4 +1,4 @@
-package dev.llmcanary.target;
+package dev.llmcanary.client;
 
 import dev.llmcanary.simulator.RecordedRequest;
 import dev.llmcanary.simulator.SimulatorConfig;

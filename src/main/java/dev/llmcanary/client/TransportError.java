@@ -1,4 +1,4 @@
-package dev.llmcanary.target;
+package dev.llmcanary.client;
 
 /**
  * Why a stream could not even start (no response headers): the run's outcome is {@code error}, not {@code fail}.

@@ -1,4 +1,4 @@
-package dev.llmcanary.target.discovery;
+package dev.llmcanary.client.discovery;
 
 import dev.llmcanary.canary.Discovery;
 import dev.llmcanary.canary.Endpoint;

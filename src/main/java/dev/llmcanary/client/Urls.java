@@ -1,4 +1,4 @@
-package dev.llmcanary.target;
+package dev.llmcanary.client;
 
 /** Builds request URLs from an endpoint's configured base URL, shared by every client of the package. */
 final class Urls {

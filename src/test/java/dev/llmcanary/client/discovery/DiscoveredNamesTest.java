@@ -1,4 +1,4 @@
-package dev.llmcanary.target.discovery;
+package dev.llmcanary.client.discovery;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

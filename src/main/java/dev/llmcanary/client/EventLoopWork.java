@@ -1,4 +1,4 @@
-package dev.llmcanary.target;
+package dev.llmcanary.client;
 
 import io.vertx.core.Context;
 import io.netty.util.concurrent.EventExecutor;

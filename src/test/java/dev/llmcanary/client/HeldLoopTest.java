@@ -1,4 +1,4 @@
-package dev.llmcanary.target;
+package dev.llmcanary.client;
 
 import dev.llmcanary.simulator.ChunkKind;
 import dev.llmcanary.simulator.RecordedChunk;
