@@ -6,7 +6,7 @@ import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.SloClass;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.store.SloCount;
-import dev.llmcanary.target.Endpoint;
+import dev.llmcanary.client.Endpoint;
 
 import java.time.Instant;
 import java.util.ArrayList;

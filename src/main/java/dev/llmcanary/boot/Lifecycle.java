@@ -12,7 +12,7 @@ import dev.llmcanary.schedule.EndpointChecks;
 import dev.llmcanary.schedule.SlotClaims;
 import dev.llmcanary.store.ReplicaHeartbeats;
 import dev.llmcanary.store.RunStore;
-import dev.llmcanary.target.StreamingClient;
+import dev.llmcanary.client.StreamingClient;
 import org.jboss.logging.Logger;
 
 /**

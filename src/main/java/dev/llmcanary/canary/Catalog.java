@@ -1,6 +1,6 @@
 package dev.llmcanary.canary;
 
-import dev.llmcanary.target.Endpoint;
+import dev.llmcanary.client.Endpoint;
 
 import java.time.Instant;
 import java.util.ArrayList;

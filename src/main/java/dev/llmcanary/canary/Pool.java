@@ -3,8 +3,8 @@ package dev.llmcanary.canary;
 import dev.llmcanary.evidence.EvidenceSettings;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
-import dev.llmcanary.target.Endpoint;
-import dev.llmcanary.target.discovery.Discovery;
+import dev.llmcanary.client.Endpoint;
+import dev.llmcanary.client.discovery.Discovery;
 import dev.llmcanary.time.CronWindow;
 
 import com.cronutils.model.Cron;

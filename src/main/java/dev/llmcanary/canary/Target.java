@@ -1,6 +1,6 @@
 package dev.llmcanary.canary;
 
-import dev.llmcanary.target.Endpoint;
+import dev.llmcanary.client.Endpoint;
 
 /** One place a canary runs: a model on one endpoint of one pool. */
 public record Target(CanaryDefinition canary, Pool pool, Endpoint endpoint, String model) {

@@ -5,7 +5,7 @@ import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.gate.config.GateSuite;
-import dev.llmcanary.target.Endpoint;
+import dev.llmcanary.client.Endpoint;
 
 import java.util.ArrayList;
 import java.util.List;

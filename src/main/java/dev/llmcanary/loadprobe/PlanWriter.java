@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.loadprobe.scenario.Scenario;
-import dev.llmcanary.target.Endpoint;
+import dev.llmcanary.client.Endpoint;
 
 import java.nio.file.Path;
 import java.util.Map;

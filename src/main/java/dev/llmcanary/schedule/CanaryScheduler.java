@@ -8,7 +8,7 @@ import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.run.CanaryRunner;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.Trigger;
-import dev.llmcanary.target.Endpoint;
+import dev.llmcanary.client.Endpoint;
 import dev.llmcanary.telemetry.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

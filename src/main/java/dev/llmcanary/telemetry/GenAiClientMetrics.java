@@ -6,7 +6,7 @@ import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.RunTimings;
 import dev.llmcanary.stream.Flavor;
-import dev.llmcanary.target.Endpoint;
+import dev.llmcanary.client.Endpoint;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -17,7 +17,7 @@ import dev.llmcanary.simulator.SimulatorConfig;
 import dev.llmcanary.simulator.SimulatorServer;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
-import dev.llmcanary.target.Endpoint;
+import dev.llmcanary.client.Endpoint;
 import io.vertx.core.Vertx;
 
 import java.net.URI;

@@ -2,7 +2,7 @@ package dev.llmcanary.boot;
 
 import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.schedule.CanaryScheduler;
-import dev.llmcanary.target.Endpoint;
+import dev.llmcanary.client.Endpoint;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;

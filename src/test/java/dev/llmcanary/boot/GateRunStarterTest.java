@@ -14,7 +14,7 @@ import dev.llmcanary.canary.run.TokenCounts;
 import dev.llmcanary.gate.RunStarter;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
-import dev.llmcanary.target.Endpoint;
+import dev.llmcanary.client.Endpoint;
 import dev.llmcanary.testing.Canaries;
 import org.junit.jupiter.api.Test;
 

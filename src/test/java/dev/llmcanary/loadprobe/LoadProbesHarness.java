@@ -12,7 +12,7 @@ import dev.llmcanary.loadprobe.scenario.ScenarioSet;
 import dev.llmcanary.store.Database;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
-import dev.llmcanary.target.Endpoint;
+import dev.llmcanary.client.Endpoint;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.enterprise.inject.Instance;

@@ -5,7 +5,7 @@ import dev.llmcanary.canary.RequireDone;
 import dev.llmcanary.loadprobe.scenario.Scenario;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
-import dev.llmcanary.target.Endpoint;
+import dev.llmcanary.client.Endpoint;
 
 import java.net.URI;
 import java.time.Duration;

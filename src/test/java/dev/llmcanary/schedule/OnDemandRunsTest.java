@@ -9,7 +9,7 @@ import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
-import dev.llmcanary.target.Endpoint;
+import dev.llmcanary.client.Endpoint;
 import dev.llmcanary.testing.Canaries;
 import dev.llmcanary.testing.MutableClock;
 import io.micrometer.core.instrument.Counter;

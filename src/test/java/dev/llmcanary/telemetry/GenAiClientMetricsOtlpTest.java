@@ -12,7 +12,7 @@ import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.store.Runs;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
-import dev.llmcanary.target.Endpoint;
+import dev.llmcanary.client.Endpoint;
 import dev.llmcanary.testing.Canaries;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;

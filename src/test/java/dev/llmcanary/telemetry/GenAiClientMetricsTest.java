@@ -161,7 +161,7 @@ class GenAiClientMetricsTest {
         }
         var sim = catalog.get().pool("sim-h100").orElseThrow();
         var nowhere = new dev.llmcanary.canary.Pool("nowhere", "cpu", sim.flavor(),
-                List.of(new dev.llmcanary.target.Endpoint("nowhere-0", URI.create("http://127.0.0.1:" + closed))),
+                List.of(new dev.llmcanary.client.Endpoint("nowhere-0", URI.create("http://127.0.0.1:" + closed))),
                 List.of("m-refused"), null, sim.requireDone(), sim.cumulative(), Map.of());
         var d = Canaries.canary("genai-refused").build(dev.llmcanary.canary.Api.CHAT);
         String[] refused = {"gen_ai_request_model", "m-refused", "error_type", "connection_refused"};

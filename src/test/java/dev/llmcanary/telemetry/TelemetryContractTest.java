@@ -276,7 +276,7 @@ class TelemetryContractTest {
         try {
             var sim = catalog.get().pool("sim-h100").orElseThrow();
             var capture = new dev.llmcanary.canary.Pool("capture", "cpu", sim.flavor(),
-                    List.of(new dev.llmcanary.target.Endpoint("capture-0",
+                    List.of(new dev.llmcanary.client.Endpoint("capture-0",
                             java.net.URI.create("http://127.0.0.1:" + server.actualPort()))),
                     List.of("m"), null, sim.requireDone(), sim.cumulative(), java.util.Map.of());
             var d = Canaries.canary("propagate").build(dev.llmcanary.canary.Api.CHAT);

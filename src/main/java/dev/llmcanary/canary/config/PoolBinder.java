@@ -10,9 +10,9 @@ import dev.llmcanary.evidence.EvidenceBinder;
 import dev.llmcanary.evidence.EvidenceSettings;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
-import dev.llmcanary.target.Endpoint;
-import dev.llmcanary.target.discovery.Discovery;
-import dev.llmcanary.target.discovery.DiscoveryBinder;
+import dev.llmcanary.client.Endpoint;
+import dev.llmcanary.client.discovery.Discovery;
+import dev.llmcanary.client.discovery.DiscoveryBinder;
 
 import com.cronutils.model.Cron;
 

@@ -11,7 +11,7 @@ import dev.llmcanary.canary.ThresholdOverrides;
 import dev.llmcanary.canary.Thresholds;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
-import dev.llmcanary.target.Endpoint;
+import dev.llmcanary.client.Endpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

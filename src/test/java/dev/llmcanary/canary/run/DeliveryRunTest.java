@@ -217,7 +217,7 @@ class DeliveryRunTest {
         var c = catalog.get();
         var pool = c.pool("sim-h100").orElseThrow();
         var dead = new dev.llmcanary.canary.Pool(pool.name(), pool.deviceType(), pool.flavor(),
-                java.util.List.of(new dev.llmcanary.target.Endpoint("dead-0",
+                java.util.List.of(new dev.llmcanary.client.Endpoint("dead-0",
                         java.net.URI.create("http://127.0.0.1:1"))),
                 pool.models(), null, pool.requireDone(), pool.cumulative(), pool.labels());
         var d = Canaries.canary("refused").sloClass("interactive").build(dev.llmcanary.canary.Api.CHAT);

@@ -5,7 +5,7 @@ import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.ThresholdOverrides;
-import dev.llmcanary.target.Endpoint;
+import dev.llmcanary.client.Endpoint;
 import dev.llmcanary.testing.Canaries;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
