@@ -28,6 +28,7 @@ import io.quarkus.flyway.FlywayDataSource;
 import org.flywaydb.core.Flyway;
 import dev.llmcanary.target.ClientSettings;
 import dev.llmcanary.target.StreamingClient;
+import dev.llmcanary.telemetry.MetricNames;
 import dev.llmcanary.telemetry.MetricsRecorder;
 import dev.llmcanary.telemetry.RunLogger;
 import dev.llmcanary.telemetry.SpanObserver;
@@ -59,10 +60,22 @@ public class Engine {
 
     @Produces
     @Singleton
-    StreamingClient streamingClient(Vertx vertx, CanaryConfig config) {
+    StreamingClient streamingClient(Vertx vertx, CanaryConfig config, MeterRegistry registry) {
         CanaryConfig.Stream s = config.stream();
-        return new StreamingClient(vertx, new ClientSettings(s.connectTimeout(), s.maxConnectionsPerHost(),
-                s.sweepPeriod(), Math.max(0, config.client().connectRetries()), config.client().connectRetryBackoff()));
+        StreamingClient client = new StreamingClient(vertx, new ClientSettings(s.connectTimeout(),
+                s.maxConnectionsPerHost(), s.sweepPeriod(), Math.max(0, config.client().connectRetries()),
+                config.client().connectRetryBackoff(), Math.max(0, s.eventLoops())));
+        // The spread of streams over the event loops, read from the client's per-loop counters at scrape time.
+        for (int i = 0; i < client.eventLoops(); i++) {
+            int loop = i;
+            io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.CLIENT_STREAMS_STARTED, client,
+                            c -> c.streamsStarted(loop))
+                    .tag(MetricNames.EVENT_LOOP, Integer.toString(loop)).register(registry);
+            io.micrometer.core.instrument.Gauge.builder(MetricNames.CLIENT_STREAMS_IN_FLIGHT, client,
+                            c -> c.streamsInFlight(loop))
+                    .tag(MetricNames.EVENT_LOOP, Integer.toString(loop)).register(registry);
+        }
+        return client;
     }
 
     /** The time the scheduler decides by (quiet windows, token budget); tests may produce their own. */
