@@ -28,7 +28,7 @@ import io.quarkus.flyway.FlywayDataSource;
 import org.flywaydb.core.Flyway;
 import dev.llmcanary.target.ClientSettings;
 import dev.llmcanary.target.StreamingClient;
-import dev.llmcanary.telemetry.MetricNames;
+import dev.llmcanary.telemetry.ClientLoopMetrics;
 import dev.llmcanary.telemetry.MetricsRecorder;
 import dev.llmcanary.telemetry.RunLogger;
 import dev.llmcanary.telemetry.SpanObserver;
@@ -39,6 +39,7 @@ import dev.llmcanary.telemetry.SpanNames;
 import org.eclipse.microprofile.config.ConfigProvider;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
+import org.jboss.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
@@ -61,6 +62,8 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class Engine {
 
+    private static final Logger LOG = Logger.getLogger(Engine.class);
+
     @Produces
     @Singleton
     StreamingClient streamingClient(Vertx vertx, CanaryConfig config, MeterRegistry registry) {
@@ -68,16 +71,9 @@ public class Engine {
         StreamingClient client = new StreamingClient(vertx, new ClientSettings(s.connectTimeout(),
                 s.maxConnectionsPerHost(), s.sweepPeriod(), Math.max(0, config.client().connectRetries()),
                 config.client().connectRetryBackoff(), Math.max(0, s.eventLoops())));
-        // The spread of streams over the event loops, read from the client's per-loop counters at scrape time.
-        for (int i = 0; i < client.eventLoops(); i++) {
-            int loop = i;
-            io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.CLIENT_STREAMS_STARTED, client,
-                            c -> c.streamsStarted(loop))
-                    .tag(MetricNames.EVENT_LOOP, Integer.toString(loop)).register(registry);
-            io.micrometer.core.instrument.Gauge.builder(MetricNames.CLIENT_STREAMS_IN_FLIGHT, client,
-                            c -> c.streamsInFlight(loop))
-                    .tag(MetricNames.EVENT_LOOP, Integer.toString(loop)).register(registry);
-        }
+        ClientLoopMetrics.bind(client, registry);
+        LOG.infof("streaming client: streams spread over %d event loops; at most %d connections per endpoint (%s)",
+                client.eventLoops(), s.maxConnectionsPerHost(), client.poolShares());
         return client;
     }
 

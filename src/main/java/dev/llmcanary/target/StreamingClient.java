@@ -5,7 +5,6 @@ import dev.llmcanary.stream.StreamOptions;
 import dev.llmcanary.stream.StreamResult;
 import dev.llmcanary.stream.StreamSession;
 import dev.llmcanary.stream.SweepResult;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -99,9 +98,17 @@ public final class StreamingClient implements AutoCloseable {
         return lanes[index].inFlight.get();
     }
 
-    /** The name of the thread of event loop {@code index} (for per-thread CPU in the benchmark). */
+    /**
+     * The name of the thread of event loop {@code index} (for per-thread CPU in the benchmark), or {@code null}
+     * before the loop ran its first stream (it is taken there, never by blocking on the loop).
+     */
     public String eventLoopThread(int index) {
         return lanes[index].threadName;
+    }
+
+    /** The connections per endpoint each event loop may open; they add up to the configured maximum. */
+    public List<Integer> poolShares() {
+        return java.util.Arrays.stream(lanes).map(l -> l.poolSize).toList();
     }
 
     /**
@@ -141,6 +148,9 @@ public final class StreamingClient implements AutoCloseable {
     private Future<Attempt> begin(Lane lane, StreamRequest request, StreamOptions options,
                                   StreamListener listener) {
         long start = System.nanoTime();
+        if (lane.threadName == null) {
+            lane.threadName = Thread.currentThread().getName();
+        }
         Run run = new Run(lane, new StreamSession(options, listener, start), start);
         RequestOptions ro = new RequestOptions()
                 .setMethod(HttpMethod.POST)
@@ -182,7 +192,7 @@ public final class StreamingClient implements AutoCloseable {
                 req.reset();
                 return;
             }
-            run.connected(req, run.lane.context, obtained, newConnection);
+            run.connected(req, obtained, newConnection);
             req.response().onComplete(rar -> {
                 if (rar.failed()) {
                     run.failedBeforeOrDuring(rar.cause());
@@ -258,8 +268,11 @@ public final class StreamingClient implements AutoCloseable {
     private final class Lane {
         final int index;
         final ContextInternal context;
+        /** This loop's deferred parsing, stall sweep and hold probe: one per Netty event loop, never shared. */
+        final EventLoopWork.Loop work;
         final HttpClient http;
-        final String threadName;
+        final int poolSize;
+        volatile String threadName;
         final LongAdder started = new LongAdder();
         final AtomicInteger inFlight = new AtomicInteger();
         /**
@@ -272,7 +285,8 @@ public final class StreamingClient implements AutoCloseable {
         Lane(int index, ContextInternal context, int poolSize) {
             this.index = index;
             this.context = context;
-            this.threadName = threadOf(context);
+            this.work = loops.loop(context);
+            this.poolSize = poolSize;
             HttpClientOptions options = new HttpClientOptions()
                     .setTcpNoDelay(true)
                     .setKeepAlive(true)
@@ -289,16 +303,6 @@ public final class StreamingClient implements AutoCloseable {
         private void established(HttpConnection connection) {
             unleased.add(connection);
             connection.closeHandler(v -> unleased.remove(connection)); // one whose attempt gave up is never leased
-        }
-    }
-
-    private static String threadOf(ContextInternal context) {
-        java.util.concurrent.CompletableFuture<String> name = new java.util.concurrent.CompletableFuture<>();
-        context.nettyEventLoop().execute(() -> name.complete(Thread.currentThread().getName()));
-        try {
-            return name.get(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            return "unknown";
         }
     }
 
@@ -328,11 +332,11 @@ public final class StreamingClient implements AutoCloseable {
             this.start = start;
         }
 
-        void connected(HttpClientRequest req, Context context, long at, boolean established) {
+        void connected(HttpClientRequest req, long at, boolean established) {
             this.request = req;
             this.connected = at;
             this.newConnection = established;
-            this.loop = loops.loop(context);
+            this.loop = lane.work;
             loop.watch(this);
         }
 

@@ -6,6 +6,9 @@ import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
 import dev.llmcanary.stream.StreamListener;
 import dev.llmcanary.stream.StreamOptions;
+import dev.llmcanary.telemetry.ClientLoopMetrics;
+import dev.llmcanary.telemetry.MetricNames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,7 +44,8 @@ class EventLoopSpreadTest {
     private static final StreamOptions OPTIONS = new StreamOptions(Flavor.OPENAI_CHAT, true, 1, 5_000_000_000L,
             30_000_000_000L, 1 << 20, 1 << 24, 1000, Cumulative.AUTO, 0);
     private static final String PROFILE = "ttft_ms=100;itl_ms=20;jitter_ms=0;tokens=5";
-    private static final int STREAMS = 12;
+    /** The bar: at 100 streams each of two loops carries at least a third. */
+    private static final int STREAMS = 100;
 
     private Vertx vertx;
     private Vertx serverVertx;
@@ -86,10 +90,14 @@ class EventLoopSpreadTest {
     }
 
     private List<Attempt> runAll(Starter starter, Map<String, Integer> threads) throws Exception {
+        return runAll(starter, threads, STREAMS);
+    }
+
+    private List<Attempt> runAll(Starter starter, Map<String, Integer> threads, int streams) throws Exception {
         CompletableFuture<List<Future<Attempt>>> started = new CompletableFuture<>();
         Runnable startAll = () -> {
             List<Future<Attempt>> fs = new ArrayList<>();
-            for (int i = 0; i < STREAMS; i++) {
+            for (int i = 0; i < streams; i++) {
                 fs.add(stream(i, threads));
             }
             started.complete(fs);
@@ -102,7 +110,7 @@ class EventLoopSpreadTest {
         }
         List<Attempt> done = new ArrayList<>();
         for (Future<Attempt> f : started.get(10, TimeUnit.SECONDS)) {
-            Attempt a = f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            Attempt a = f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             assertThat(a.error()).isNull();
             assertThat(a.result().violations()).isEmpty();
             done.add(a);
@@ -113,19 +121,32 @@ class EventLoopSpreadTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Starter.class)
     void streamsStartedFromOnePlaceRunOnEveryEventLoopEachWithAFairShare(Starter starter) throws Exception {
-        client = new StreamingClient(vertx, new ClientSettings(Duration.ofSeconds(2), 64, Duration.ofMillis(20),
-                0, Duration.ZERO, 2));
+        client = new StreamingClient(vertx, new ClientSettings(Duration.ofSeconds(2), 2 * STREAMS,
+                Duration.ofMillis(20), 0, Duration.ZERO, 2));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ClientLoopMetrics.bind(client, registry);
         Map<String, Integer> threads = new ConcurrentHashMap<>();
 
         runAll(starter, threads);
 
         assertThat(client.eventLoops()).isEqualTo(2);
+        // The metric the service exposes, per loop: every loop carries at least a third of the streams.
+        double loop0 = started(registry, "0");
+        double loop1 = started(registry, "1");
+        assertThat(loop0 + loop1).isEqualTo(STREAMS);
+        assertThat(loop0).as("streams on loop 0").isGreaterThanOrEqualTo(STREAMS / 3.0);
+        assertThat(loop1).as("streams on loop 1").isGreaterThanOrEqualTo(STREAMS / 3.0);
+        // ... and the streams really ran there: the thread that parsed each first token is its loop's thread.
         assertThat(threads).as("threads that parsed the streams").hasSize(2)
                 .containsOnlyKeys(client.eventLoopThread(0), client.eventLoopThread(1));
-        assertThat(threads.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(STREAMS / 3));
-        assertThat(client.streamsStarted(0) + client.streamsStarted(1)).isEqualTo(STREAMS);
-        assertThat(client.streamsStarted(0)).isEqualTo(threads.get(client.eventLoopThread(0)).longValue());
-        assertThat(client.streamsInFlight(0) + client.streamsInFlight(1)).isZero();
+        assertThat(threads.get(client.eventLoopThread(0)).doubleValue()).isEqualTo(loop0);
+        assertThat(registry.get(MetricNames.CLIENT_STREAMS_IN_FLIGHT).gauges())
+                .allSatisfy(g -> assertThat(g.value()).isZero());
+    }
+
+    private static double started(SimpleMeterRegistry registry, String loop) {
+        return registry.get(MetricNames.CLIENT_STREAMS_STARTED).tag(MetricNames.EVENT_LOOP, loop).functionCounter()
+                .count();
     }
 
     @Test
@@ -138,15 +159,17 @@ class EventLoopSpreadTest {
     @Test
     void thePoolMaximumIsTheClientsTotalHoweverStreamsSpread() throws Exception {
         // 3 connections for 12 concurrent streams over 2 loops: 2 + 1, never 3 per loop.
+        int streams = 12;
         client = new StreamingClient(vertx, new ClientSettings(Duration.ofSeconds(2), 3, Duration.ofMillis(20),
                 0, Duration.ZERO, 2));
         Map<String, Integer> threads = new ConcurrentHashMap<>();
 
-        List<Attempt> done = runAll(Starter.ONE_PLAIN_THREAD, threads);
+        List<Attempt> done = runAll(Starter.ONE_PLAIN_THREAD, threads, streams);
 
+        assertThat(client.poolShares()).containsExactly(2, 1);
         assertThat(done.stream().filter(Attempt::newConnection).count()).as("connections opened").isEqualTo(3);
         assertThat(done.stream().filter(a -> a.poolWaitSeconds() > 0).count()).as("streams that queued")
-                .isEqualTo(STREAMS - 3);
+                .isEqualTo(streams - 3);
         assertThat(threads).hasSize(2);
     }
 
