@@ -48,6 +48,8 @@ public final class StreamingClient implements AutoCloseable {
     /** One lane per event loop the client uses; a stream runs wholly on the lane it was given. */
     private final Lane[] lanes;
     private final AtomicInteger nextLane = new AtomicInteger();
+    /** Streams in flight per endpoint (scheme://authority, as the pools key their connections) and lane. */
+    private final ConcurrentHashMap<String, int[]> perEndpoint = new ConcurrentHashMap<>();
 
     public StreamingClient(Vertx vertx, ClientSettings settings) {
         this.vertx = vertx;
@@ -112,26 +114,45 @@ public final class StreamingClient implements AutoCloseable {
     }
 
     /**
-     * The lane for a new stream: the one with the fewest streams in flight, ties broken round-robin. Called once per
-     * stream, never per chunk; the counters it reads are per lane.
+     * The lane for a new stream to {@code endpoint}: the one with the fewest streams in flight to that endpoint (each
+     * lane has its own share of the endpoint's connections, so this keeps a stream from queueing on one lane while
+     * another has a free connection), then the fewest in flight overall, ties broken round-robin. Called once per
+     * stream, never per chunk; the entry of an endpoint with nothing in flight is dropped, so the map stays as small
+     * as the set of endpoints in use.
      */
-    private Lane pick() {
-        int start = Math.floorMod(nextLane.getAndIncrement(), lanes.length);
-        Lane best = lanes[start];
-        for (int k = 1; k < lanes.length; k++) {
-            Lane l = lanes[(start + k) % lanes.length];
-            if (l.inFlight.get() < best.inFlight.get()) {
-                best = l;
+    private int pick(String endpoint) {
+        int[] chosen = new int[1];
+        perEndpoint.compute(endpoint, (k, counts) -> {
+            int[] c = counts == null ? new int[lanes.length] : counts;
+            int start = Math.floorMod(nextLane.getAndIncrement(), lanes.length);
+            int best = start;
+            for (int n = 1; n < lanes.length; n++) {
+                int i = (start + n) % lanes.length;
+                if (c[i] < c[best] || c[i] == c[best] && lanes[i].inFlight.get() < lanes[best].inFlight.get()) {
+                    best = i;
+                }
             }
-        }
-        return best;
+            c[best]++;
+            chosen[0] = best;
+            return c;
+        });
+        return chosen[0];
+    }
+
+    private void done(String endpoint, int lane) {
+        perEndpoint.computeIfPresent(endpoint, (k, c) -> {
+            c[lane]--;
+            return java.util.Arrays.stream(c).allMatch(n -> n == 0) ? null : c;
+        });
     }
 
     /** Runs one stream; the future always succeeds, with either a result or a transport error. */
     public Future<Attempt> stream(StreamRequest request, StreamOptions options, StreamListener listener) {
         // Every callback of one attempt, the deadline included, runs on its lane's context, so the session is only
         // ever touched by one thread; the lane's own pool connected on that loop, so reads need no hop either.
-        Lane lane = pick();
+        String endpoint = request.baseUrl().getScheme() + "://" + request.baseUrl().getRawAuthority();
+        int index = pick(endpoint);
+        Lane lane = lanes[index];
         lane.started.increment();
         lane.inFlight.incrementAndGet();
         Future<Attempt> attempt;
@@ -142,7 +163,10 @@ public final class StreamingClient implements AutoCloseable {
             lane.context.runOnContext(v -> begin(lane, request, options, listener).onComplete(started));
             attempt = started.future();
         }
-        return attempt.onComplete(ar -> lane.inFlight.decrementAndGet());
+        return attempt.onComplete(ar -> {
+            lane.inFlight.decrementAndGet();
+            done(endpoint, index);
+        });
     }
 
     private Future<Attempt> begin(Lane lane, StreamRequest request, StreamOptions options,

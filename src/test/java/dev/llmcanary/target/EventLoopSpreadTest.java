@@ -174,6 +174,43 @@ class EventLoopSpreadTest {
     }
 
     @Test
+    void aStreamGoesToTheLoopWithAFreeConnectionToItsEndpoint() throws Exception {
+        // One connection per loop and endpoint. A stream to A, one to B, a second to A: counting all streams alone
+        // (1 and 1 in flight) could put the second A behind the first on its loop while the other loop has A's
+        // connection free; counted per endpoint it goes to the other loop and never waits.
+        // A Vert.x of its own: two servers asking one Vert.x for port 0 share one random port.
+        Vertx otherVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        SimulatorServer other = new SimulatorServer(otherVertx, SimulatorConfig.defaults("127.0.0.1", 0));
+        int otherPort = other.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try {
+            client = new StreamingClient(vertx, new ClientSettings(Duration.ofSeconds(2), 2, Duration.ofMillis(20),
+                    0, Duration.ZERO, 2));
+            String slow = "ttft_ms=2000;itl_ms=10;jitter_ms=0;tokens=3";
+            Future<Attempt> a1 = client.stream(request(port, "a1", slow), OPTIONS, StreamListener.NONE);
+            Future<Attempt> b = client.stream(request(otherPort, "b", slow), OPTIONS, StreamListener.NONE);
+            Future<Attempt> a2 = client.stream(request(port, "a2", slow), OPTIONS, StreamListener.NONE);
+
+            Map<String, Future<Attempt>> streams = Map.of("a1", a1, "b", b, "a2", a2);
+            for (var e : streams.entrySet()) {
+                Attempt a = e.getValue().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                assertThat(a.error()).as(e.getKey()).isNull();
+                assertThat(a.newConnection()).as("%s had a connection of its own", e.getKey()).isTrue();
+                assertThat(a.poolWaitSeconds()).as("%s queued for a connection", e.getKey()).isZero();
+            }
+            assertThat(client.streamsStarted(0) + client.streamsStarted(1)).isEqualTo(3);
+        } finally {
+            other.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            otherVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static StreamRequest request(int port, String id, String profile) {
+        return new StreamRequest(URI.create("http://127.0.0.1:" + port), "/v1/chat/completions",
+                Map.of("content-type", "application/json", "x-request-id", id, "x-sim-profile", profile),
+                Buffer.buffer(BODY), Duration.ofSeconds(5), Duration.ofSeconds(30));
+    }
+
+    @Test
     void aPoolOfOneConnectionUsesOneLoopSoTheMaximumHolds() {
         client = new StreamingClient(vertx, new ClientSettings(Duration.ofSeconds(2), 1, Duration.ofMillis(20),
                 0, Duration.ZERO, 2));
