@@ -32,8 +32,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Streams one canary request with the Vert.x core HTTP client and feeds every body buffer to a {@link StreamSession}
- * stamped with {@code System.nanoTime()} the moment it arrives, before any parsing. Everything here runs on the
- * connection's event loop and never blocks.
+ * stamped with {@code System.nanoTime()} the moment it arrives, before any parsing. Streams are spread over one
+ * lane per event loop (one per core by default), each with its own HTTP client and share of the pool, whatever thread
+ * starts them; everything of one stream runs on its lane's event loop and never blocks.
  */
 public final class StreamingClient implements AutoCloseable {
 
