@@ -9,10 +9,8 @@ public class GateProblems {
 
     @ServerExceptionMapper
     public Response rejected(GateRejected e) {
-        Response.Status s = Response.Status.fromStatusCode(e.status());
-        String title = s != null ? s.getReasonPhrase() : e.status() == 422 ? "Unprocessable Content"
-                : e.status() == 429 ? "Too Many Requests" : "Error";
-        Response r = ProblemMappers.respond(Problem.of(e.status(), title, e.getMessage()));
+        Response r = ProblemMappers.respond(Problem.of(Refusals.status(e.refusal()), Refusals.title(e.refusal()),
+                e.getMessage()));
         if (e.retryAfterSeconds() != null) {
             r.getHeaders().add("Retry-After", String.valueOf(e.retryAfterSeconds()));
         }

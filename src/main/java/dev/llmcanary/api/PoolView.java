@@ -1,6 +1,6 @@
 package dev.llmcanary.api;
 
-import dev.llmcanary.target.EndpointHealth;
+import dev.llmcanary.client.EndpointHealth;
 
 import java.time.Instant;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.llmcanary.boot.schedule.SlotClaims;
 import dev.llmcanary.canary.run.InFlightRuns;
 import dev.llmcanary.store.ReplicaHeartbeats;
 import dev.llmcanary.store.RunStore;
-import dev.llmcanary.target.StreamingClient;
+import dev.llmcanary.client.StreamingClient;
 import org.jboss.logging.Logger;
 
 /**

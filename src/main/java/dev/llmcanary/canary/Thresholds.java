@@ -1,5 +1,7 @@
 package dev.llmcanary.canary;
 
+import java.util.Optional;
+
 /**
  * The limits one run must stay within to count as a success; {@code null} means the class sets no such limit.
  *
@@ -51,6 +53,23 @@ public record Thresholds(Double ttftSeconds, Double e2eSeconds, Double minOutput
     public double headersTimeout() {
         double firstToken = firstTokenTimeout();
         return headersTimeoutSeconds == null ? firstToken : Math.min(headersTimeoutSeconds, firstToken);
+    }
+
+    /**
+     * The one rule a set of stall limits must keep, checked on the thresholds a run is judged by (a class's own, or a
+     * class's tightened by a canary): the abort comes after the stall is reported. Empty when it holds.
+     */
+    public static Optional<String> stallOrderProblem(double stallSeconds, double stallAbortSeconds) {
+        if (stallAbortSeconds > stallSeconds) {
+            return Optional.empty();
+        }
+        return Optional.of("stall_abort_seconds (" + stallAbortSeconds + ") must be greater than stall_seconds ("
+                + stallSeconds + ")");
+    }
+
+    /** {@link #stallOrderProblem(double, double)} of these thresholds. */
+    public Optional<String> stallOrderProblem() {
+        return stallOrderProblem(stallSeconds, stallAbortSeconds);
     }
 
     /**

@@ -10,11 +10,11 @@ package dev.llmcanary.gate;
  * @param tolerance the accepted shift (comparative)
  * @param alpha     the significance level (comparative)
  */
-public record CriterionResult(String name, String kind, Outcome outcome, String reason, SideFigures candidate,
+public record CriterionResult(String name, String kind, GateOutcome outcome, String reason, SideFigures candidate,
                               SideFigures baseline, Double limit, String test, Double pValue, Double tolerance,
                               Double alpha) {
 
-    static CriterionResult absolute(String name, Outcome outcome, String reason, SideFigures candidate, Double limit) {
+    static CriterionResult absolute(String name, GateOutcome outcome, String reason, SideFigures candidate, Double limit) {
         return new CriterionResult(name, "absolute", outcome, reason, candidate, null, limit, null, null, null, null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.llmcanary.gate;
 
+import dev.llmcanary.canary.run.Outcome;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.SloCheck;
 import dev.llmcanary.gate.config.AbsoluteCriteria;
@@ -39,15 +40,15 @@ public final class GateEvaluator {
                                        String incomplete) {
         List<CriterionResult> criteria = new ArrayList<>();
         AbsoluteCriteria a = suite.absolute();
-        if (!candidate.isEmpty() && candidate.stream().allMatch(r -> r.outcome() == dev.llmcanary.canary.run.Outcome.ERROR)) {
-            criteria.add(CriterionResult.absolute("reachable", Outcome.INCONCLUSIVE,
+        if (!candidate.isEmpty() && candidate.stream().allMatch(r -> r.outcome() == Outcome.ERROR)) {
+            criteria.add(CriterionResult.absolute("reachable", GateOutcome.INCONCLUSIVE,
                     "every one of " + candidate.size() + " candidate runs failed to happen ("
                             + candidate.get(0).errorKind() + "): the candidate is unreachable",
                     new SideFigures(candidate.size(), null, null, 1.0), 1.0));
             return decide(suite, criteria, candidate.size(), baseline == null ? 0 : baseline.size(), null);
         }
         if (incomplete != null) {
-            criteria.add(CriterionResult.absolute("completion", Outcome.INCONCLUSIVE, incomplete,
+            criteria.add(CriterionResult.absolute("completion", GateOutcome.INCONCLUSIVE, incomplete,
                     new SideFigures(candidate.size(), null, null, null), null));
         }
         criteria.add(minSamples(a.minSamples(), candidate, baseline));
@@ -79,29 +80,29 @@ public final class GateEvaluator {
 
     private static GateVerdict decide(GateSuite suite, List<CriterionResult> criteria, int candidateRuns,
                                       int baselineRuns, String note) {
-        Outcome overall = Outcome.PASS;
+        GateOutcome overall = GateOutcome.PASS;
         long passed = 0;
         for (CriterionResult c : criteria) {
             overall = overall.and(c.outcome());
-            if (c.outcome() == Outcome.PASS) {
+            if (c.outcome() == GateOutcome.PASS) {
                 passed++;
             }
         }
         int score = criteria.isEmpty() ? 0 : (int) Math.round(100.0 * passed / criteria.size());
         String reason = switch (overall) {
             case PASS -> "all " + criteria.size() + " criteria passed";
-            case FAIL -> first(criteria, Outcome.FAIL);
-            case INCONCLUSIVE -> first(criteria, Outcome.INCONCLUSIVE);
+            case FAIL -> first(criteria, GateOutcome.FAIL);
+            case INCONCLUSIVE -> first(criteria, GateOutcome.INCONCLUSIVE);
         };
         if (note != null) {
             reason = reason + "; " + note;
         }
-        boolean proceed = overall == Outcome.PASS
-                || (overall == Outcome.INCONCLUSIVE && suite.inconclusive() == InconclusivePolicy.PASS);
+        boolean proceed = overall == GateOutcome.PASS
+                || (overall == GateOutcome.INCONCLUSIVE && suite.inconclusive() == InconclusivePolicy.PASS);
         return new GateVerdict(overall, proceed, score, reason, candidateRuns, baselineRuns, criteria);
     }
 
-    private static String first(List<CriterionResult> criteria, Outcome o) {
+    private static String first(List<CriterionResult> criteria, GateOutcome o) {
         return criteria.stream().filter(c -> c.outcome() == o).map(c -> c.name() + ": " + c.reason()).findFirst()
                 .orElse("");
     }
@@ -112,7 +113,7 @@ public final class GateEvaluator {
         boolean enough = c >= min && (b == null || b >= min);
         String reason = c + " candidate" + (b == null ? "" : " and " + b + " baseline") + " runs"
                 + (enough ? ", at least " + min + " each" : ", fewer than the " + min + " needed");
-        return new CriterionResult("min_samples", "absolute", enough ? Outcome.PASS : Outcome.INCONCLUSIVE, reason,
+        return new CriterionResult("min_samples", "absolute", enough ? GateOutcome.PASS : GateOutcome.INCONCLUSIVE, reason,
                 new SideFigures(c, null, null, (double) c), b == null ? null : new SideFigures(b, null, null, (double) b),
                 (double) min, null, null, null, null);
     }
@@ -130,7 +131,7 @@ public final class GateEvaluator {
             }
         }
         if (limits.isEmpty()) {
-            return CriterionResult.absolute("p95_ttft", Outcome.PASS,
+            return CriterionResult.absolute("p95_ttft", GateOutcome.PASS,
                     "no canary of the suite has a TTFT threshold in its SLO class", new SideFigures(0, null, null, null),
                     null);
         }
@@ -149,10 +150,10 @@ public final class GateEvaluator {
         double limit = limits.get(worst);
         SideFigures fig = new SideFigures(w.length, Percentiles.of(w, 0.5), p95, p95);
         if (p95 > limit) {
-            return CriterionResult.absolute("p95_ttft", Outcome.FAIL, "p95 TTFT " + sec(p95) + " > " + sec(limit)
+            return CriterionResult.absolute("p95_ttft", GateOutcome.FAIL, "p95 TTFT " + sec(p95) + " > " + sec(limit)
                     + " (class threshold) on canary " + worst, fig, limit);
         }
-        return CriterionResult.absolute("p95_ttft", Outcome.PASS, "p95 TTFT within the class threshold on every canary"
+        return CriterionResult.absolute("p95_ttft", GateOutcome.PASS, "p95 TTFT within the class threshold on every canary"
                 + " (worst " + sec(p95) + " ≤ " + sec(limit) + " on " + worst + ")", fig, limit);
     }
 
@@ -160,7 +161,7 @@ public final class GateEvaluator {
         long n = runs.stream().filter(r -> r.violations() != null
                 && r.violations().stream().anyMatch(v -> rule.label().equals(v.rule()))).count();
         SideFigures fig = new SideFigures(runs.size(), null, null, (double) n);
-        Outcome o = n > max ? Outcome.FAIL : Outcome.PASS;
+        GateOutcome o = n > max ? GateOutcome.FAIL : GateOutcome.PASS;
         return CriterionResult.absolute(name, o, n + " of " + runs.size() + " runs " + verb + " (at most " + max
                 + " allowed)", fig, (double) max);
     }
@@ -169,7 +170,7 @@ public final class GateEvaluator {
         List<RunResult> judged = runs.stream().filter(r -> r.guardrails() != null && !r.guardrails().isEmpty())
                 .toList();
         if (judged.isEmpty()) {
-            return CriterionResult.absolute("guardrail_pass_rate", Outcome.PASS, "no run had guardrails to check",
+            return CriterionResult.absolute("guardrail_pass_rate", GateOutcome.PASS, "no run had guardrails to check",
                     new SideFigures(0, null, null, null), min);
         }
         List<RunResult> failed = judged.stream().filter(r -> r.guardrails().stream().anyMatch(g -> !g.passed()))
@@ -179,20 +180,20 @@ public final class GateEvaluator {
         if (rate < min) {
             String which = failed.get(0).guardrails().stream().filter(g -> !g.passed()).map(g -> g.name())
                     .findFirst().orElse("?");
-            return CriterionResult.absolute("guardrail_pass_rate", Outcome.FAIL, failed.size() + " of "
+            return CriterionResult.absolute("guardrail_pass_rate", GateOutcome.FAIL, failed.size() + " of "
                     + judged.size() + " runs failed a guardrail (first: " + which + " on " + failed.get(0).canary()
                     + "); pass rate " + pct(rate) + " < " + pct(min), fig, min);
         }
-        return CriterionResult.absolute("guardrail_pass_rate", Outcome.PASS, "guardrail pass rate " + pct(rate)
+        return CriterionResult.absolute("guardrail_pass_rate", GateOutcome.PASS, "guardrail pass rate " + pct(rate)
                 + " ≥ " + pct(min), fig, min);
     }
 
     private static CriterionResult errorRate(double max, List<RunResult> runs) {
-        long errors = runs.stream().filter(r -> r.outcome() == dev.llmcanary.canary.run.Outcome.ERROR).count();
+        long errors = runs.stream().filter(r -> r.outcome() == Outcome.ERROR).count();
         double rate = runs.isEmpty() ? 0 : (double) errors / runs.size();
-        Outcome o = rate > max ? Outcome.FAIL : Outcome.PASS;
+        GateOutcome o = rate > max ? GateOutcome.FAIL : GateOutcome.PASS;
         return CriterionResult.absolute("error_rate", o, errors + " of " + runs.size() + " runs could not happen ("
-                + pct(rate) + (o == Outcome.FAIL ? " > " : " ≤ ") + pct(max) + ")",
+                + pct(rate) + (o == GateOutcome.FAIL ? " > " : " ≤ ") + pct(max) + ")",
                 new SideFigures(runs.size(), null, null, rate), max);
     }
 
@@ -205,7 +206,7 @@ public final class GateEvaluator {
         SideFigures bf = figures(y);
         String name = m.label();
         if (x.length < Math.max(1, min) || y.length < Math.max(1, min)) {
-            return new CriterionResult(name, "comparative", Outcome.INCONCLUSIVE, x.length + " candidate and "
+            return new CriterionResult(name, "comparative", GateOutcome.INCONCLUSIVE, x.length + " candidate and "
                     + y.length + " baseline samples of " + name + ", fewer than the " + min + " needed", cf, bf, null,
                     null, null, c.tolerance(), c.alpha());
         }
@@ -230,7 +231,7 @@ public final class GateEvaluator {
                 + ": ";
         String reason = figures + tested + (worse ? "candidate distribution worse (" + test + " < " + c.alpha() + ")"
                 : "candidate distribution not worse (" + test + " ≥ " + c.alpha() + ")");
-        return new CriterionResult(name, "comparative", worse ? Outcome.FAIL : Outcome.PASS, reason, cf, bf, null,
+        return new CriterionResult(name, "comparative", worse ? GateOutcome.FAIL : GateOutcome.PASS, reason, cf, bf, null,
                 TEST, r.pValue(), c.tolerance(), c.alpha());
     }
 
@@ -239,7 +240,7 @@ public final class GateEvaluator {
      * or tokens/s, a buffered one no tokens/s or gaps, so neither is compared as a measurement.
      */
     static double[] values(GateMetric m, List<RunResult> runs) {
-        return runs.stream().filter(r -> r.outcome() != dev.llmcanary.canary.run.Outcome.ERROR && r.timings() != null)
+        return runs.stream().filter(r -> r.outcome() != Outcome.ERROR && r.timings() != null)
                 .map(r -> switch (m) {
                     case TTFT -> r.timings().ttft();
                     case INTER_TOKEN_LATENCY -> r.timings().interTokenP50();

@@ -25,7 +25,7 @@ public final class GateExecution {
     static final Duration RETRY_PAUSE = Duration.ofMillis(50);
 
     /** What the execution produced: every finished run by side in start order, and why it stopped early. */
-    public record Outcome(List<RunResult> candidate, List<RunResult> baseline, List<Link> links, String incomplete) {
+    public record Collected(List<RunResult> candidate, List<RunResult> baseline, List<Link> links, String incomplete) {
     }
 
     /** A finished run of the gate, for the verdict's evidence. */
@@ -39,7 +39,7 @@ public final class GateExecution {
     private final Clock clock;
     private final Instant deadline;
     private final Duration deadlineLength;
-    private final CompletableFuture<Outcome> done = new CompletableFuture<>();
+    private final CompletableFuture<Collected> done = new CompletableFuture<>();
     private final Map<Integer, RunResult> finished = new LinkedHashMap<>();
     private final List<String> skipped = new ArrayList<>();
     private final List<Integer> startOrder = new ArrayList<>();
@@ -60,7 +60,7 @@ public final class GateExecution {
     }
 
     /** Starts the gate; the future completes once every run finished, or at the deadline. */
-    public CompletableFuture<Outcome> start() {
+    public CompletableFuture<Collected> start() {
         deadlineTimer = timer.schedule(this::deadlineReached, Math.max(0, deadlineLength.toMillis()),
                 TimeUnit.MILLISECONDS);
         pump();
@@ -159,6 +159,6 @@ public final class GateExecution {
             links.add(new Link(e.getKey(), side, e.getValue().runId(), e.getValue().traceId(),
                     e.getValue().outcome().label()));
         });
-        done.complete(new Outcome(cand, base, links, incomplete));
+        done.complete(new Collected(cand, base, links, incomplete));
     }
 }

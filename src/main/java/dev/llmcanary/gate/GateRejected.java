@@ -1,29 +1,31 @@
 package dev.llmcanary.gate;
 
+import dev.llmcanary.canary.Refusal;
+
 /**
- * Why a gate cannot start, with the HTTP status that says so: 400 bad names or overrides, 404 an unknown baseline
- * gate, 409 a baseline gate still running, 422 a suite that has no target on a pool, 429 the pool's gate cap, 503 no
- * configuration or database.
+ * Why a gate cannot start: {@link Refusal#INVALID} bad names or overrides, {@code NOT_FOUND} an unknown baseline gate,
+ * {@code CONFLICT} a baseline gate still running, {@code UNSATISFIABLE} a suite that has no target on a pool,
+ * {@code BUSY} the pool's gate cap, {@code UNAVAILABLE} no configuration or database. The API maps it to a status.
  *
- * @param retryAfterSeconds for 429, when to try again
+ * @param retryAfterSeconds for {@code BUSY}, when to try again
  */
 public final class GateRejected extends RuntimeException {
 
-    private final int status;
+    private final Refusal refusal;
     private final Long retryAfterSeconds;
 
-    public GateRejected(int status, String detail) {
-        this(status, detail, null);
+    public GateRejected(Refusal refusal, String detail) {
+        this(refusal, detail, null);
     }
 
-    public GateRejected(int status, String detail, Long retryAfterSeconds) {
+    public GateRejected(Refusal refusal, String detail, Long retryAfterSeconds) {
         super(detail);
-        this.status = status;
+        this.refusal = refusal;
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
-    public int status() {
-        return status;
+    public Refusal refusal() {
+        return refusal;
     }
 
     public Long retryAfterSeconds() {

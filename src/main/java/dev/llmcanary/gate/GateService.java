@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.Pool;
+import dev.llmcanary.canary.Refusal;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.gate.config.GateSuite;
 import dev.llmcanary.gate.store.GateRow;
@@ -27,6 +28,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,8 @@ public final class GateService {
     private final Tracer tracer;
     private final String owner;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
+    // Gates whose slots are taken while their row is stored (outside the lock): id → pools. Guarded by this.
+    private final Map<String, Set<String>> reserved = new HashMap<>();
 
     /** A gate running in this process. */
     private record Active(String id, GateRequest request, GateSuite suite, GateExecution execution, Instant createdAt,
@@ -90,13 +94,15 @@ public final class GateService {
     }
 
     /**
-     * Starts a gate, or returns the existing one for the same idempotency key.
+     * Starts a gate, or returns the existing one for the same idempotency key. Steps: resolve and plan it, reserve its
+     * pools' gate slots (in memory, under the lock), store it (JDBC, outside the lock), then launch it.
      *
-     * @throws GateRejected with the status to answer
+     * @throws GateRejected saying why it cannot start
      */
     public Started start(GateRequest req) {
-        Catalog cat = catalog.get().orElseThrow(() -> new GateRejected(503, "no valid configuration has loaded yet"));
-        GateSuite suite = cat.gateSuite(req.suite()).orElseThrow(() -> new GateRejected(400,
+        Catalog cat = catalog.get().orElseThrow(() -> new GateRejected(Refusal.UNAVAILABLE,
+                "no valid configuration has loaded yet"));
+        GateSuite suite = cat.gateSuite(req.suite()).orElseThrow(() -> new GateRejected(Refusal.INVALID,
                 "no configured gate suite '" + req.suite() + "'; configured: " + String.join(", ",
                         cat.gateSuites().keySet())));
         if (req.idempotencyKey() != null) {
@@ -105,10 +111,38 @@ public final class GateService {
                 return new Started(existing.get().gateId(), true);
             }
         }
+        Prepared p = prepare(cat, suite, req);
+        String id = UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        reserve(id, p.pools());
+        try {
+            GateRequest.Baseline b = req.baseline();
+            GateRow row = new GateRow(id, suite.name(), p.candidate().name(), b.kind(), b.ref(), GateRow.RUNNING, null,
+                    req.idempotencyKey(), owner, now, now, null, p.plan().size(), 0, write(req), null);
+            if (!call(() -> store.insert(row))) {
+                // another request with the same key stored its gate first
+                return new Started(call(() -> store.byKey(req.idempotencyKey())).orElseThrow().gateId(), true);
+            }
+            launch(id, req, suite, p, now);
+        } finally {
+            release(id);
+        }
+        LOG.infof("gate %s started: suite %s, candidate %s, baseline %s, %d runs", id, suite.name(),
+                p.candidate().name(), req.baseline().kind(), p.plan().size());
+        return new Started(id, false);
+    }
+
+    /** A gate resolved against the catalog and planned, not yet started. */
+    private record Prepared(Pool candidate, GateSuite effective, List<PlannedRun> plan, List<RunResult> storedBaseline,
+                            Set<String> pools) {
+    }
+
+    private Prepared prepare(Catalog cat, GateSuite suite, GateRequest req) {
         Pool candidate = GatePlan.select(pool(cat, suite, req.candidatePool()), Set.copyOf(req.candidateEndpoints()));
         for (String e : req.candidateEndpoints()) {
             if (candidate.endpoints().stream().noneMatch(x -> x.name().equals(e))) {
-                throw new GateRejected(400, "pool '" + req.candidatePool() + "' has no configured endpoint '" + e + "'");
+                throw new GateRejected(Refusal.INVALID, "pool '" + req.candidatePool()
+                        + "' has no configured endpoint '" + e + "'");
             }
         }
         GateRequest.Baseline b = req.baseline();
@@ -118,60 +152,68 @@ public final class GateService {
         try {
             plan = GatePlan.plan(cat, effective, candidate, livePool);
         } catch (IllegalArgumentException e) {
-            throw new GateRejected(422, e.getMessage());
+            throw new GateRejected(Refusal.UNSATISFIABLE, e.getMessage());
         }
         List<RunResult> storedBaseline = storedBaseline(cat, suite, req);
-
         Set<String> pools = new HashSet<>();
         pools.add(candidate.name());
         if (livePool != null) {
             pools.add(livePool.name());
         }
-        String id = UUID.randomUUID().toString();
-        Instant now = clock.instant();
-        synchronized (this) {
-            for (String p : pools) {
-                long running = active.values().stream().filter(a -> a.pools().contains(p)).count();
-                if (running >= limits.maxConcurrentPerPool()) {
-                    throw new GateRejected(429, "pool '" + p + "' already runs " + running + " gate(s), the most"
-                            + " allowed at once (llm-canary.gates.max-concurrent-per-pool)",
-                            Math.max(1, limits.retryAfter().toSeconds()));
-                }
+        return new Prepared(candidate, effective, plan, storedBaseline, Set.copyOf(pools));
+    }
+
+    /**
+     * Takes a gate slot on each pool, or refuses with {@code BUSY}: counts the gates running here and the ones being
+     * stored, so two requests storing at once cannot both take a pool's last slot.
+     */
+    private synchronized void reserve(String id, Set<String> pools) {
+        for (String p : pools) {
+            long running = active.values().stream().filter(a -> a.pools().contains(p)).count()
+                    + reserved.values().stream().filter(r -> r.contains(p)).count();
+            if (running >= limits.maxConcurrentPerPool()) {
+                throw new GateRejected(Refusal.BUSY, "pool '" + p + "' already runs " + running + " gate(s), the most"
+                        + " allowed at once (llm-canary.gates.max-concurrent-per-pool)",
+                        Math.max(1, limits.retryAfter().toSeconds()));
             }
-            GateRow row = new GateRow(id, suite.name(), candidate.name(), b.kind(), b.ref(), GateRow.RUNNING, null,
-                    req.idempotencyKey(), owner, now, now, null, plan.size(), 0, write(req), null);
-            if (!call(() -> store.insert(row))) {
-                return new Started(call(() -> store.byKey(req.idempotencyKey())).orElseThrow().gateId(), true);
-            }
-            // The gate's span is a child of the request that started it; each run is the root of its own trace,
-            // linked to this span and linked back from it (GateTrace), whichever thread starts it.
-            var builder = tracer.spanBuilder(SpanNames.SPAN_GATE).setParent(Context.current())
-                    .setAttribute(SpanNames.GATE_ID, id).setAttribute(SpanNames.GATE_SUITE, suite.name())
-                    .setAttribute(SpanNames.POOL, candidate.name())
-                    .setAttribute(SpanNames.GATE_BASELINE_KIND, b.kind())
-                    .setAttribute(SpanNames.GATE_PLANNED_RUNS, (long) plan.size());
-            if (b.ref() != null) {
-                builder.setAttribute(SpanNames.GATE_BASELINE_REF, b.ref());
-            }
-            Span span = builder.startSpan();
-            RunStarter traced = target -> {
-                try (Scope ignored = GateTrace.starting(span)) {
-                    return starter.start(target);
-                }
-            };
-            GateExecution exec = new GateExecution(plan, effective.concurrency(), traced, timer, clock,
-                    effective.deadline());
-            Active a = new Active(id, req, effective, exec, now, Set.copyOf(pools), new CompletableFuture<>());
-            active.put(id, a);
-            exec.start().thenAcceptAsync(o -> finish(a, o, storedBaseline, span), worker)
-                    .exceptionally(e -> {
-                        LOG.warnf("gate %s could not finish: %s", id, e.getClass().getSimpleName());
-                        return null;
-                    });
         }
-        LOG.infof("gate %s started: suite %s, candidate %s, baseline %s, %d runs", id, suite.name(),
-                candidate.name(), b.kind(), plan.size());
-        return new Started(id, false);
+        reserved.put(id, pools);
+    }
+
+    /** Gives back a reservation: the gate is now active (it holds its slots as such) or did not start. */
+    private synchronized void release(String id) {
+        reserved.remove(id);
+    }
+
+    private void launch(String id, GateRequest req, GateSuite suite, Prepared p, Instant now) {
+        GateRequest.Baseline b = req.baseline();
+        // The gate's span is a child of the request that started it; each run is the root of its own trace,
+        // linked to this span and linked back from it (GateTrace), whichever thread starts it.
+        var builder = tracer.spanBuilder(SpanNames.SPAN_GATE).setParent(Context.current())
+                .setAttribute(SpanNames.GATE_ID, id).setAttribute(SpanNames.GATE_SUITE, suite.name())
+                .setAttribute(SpanNames.POOL, p.candidate().name())
+                .setAttribute(SpanNames.GATE_BASELINE_KIND, b.kind())
+                .setAttribute(SpanNames.GATE_PLANNED_RUNS, (long) p.plan().size());
+        if (b.ref() != null) {
+            builder.setAttribute(SpanNames.GATE_BASELINE_REF, b.ref());
+        }
+        Span span = builder.startSpan();
+        RunStarter traced = target -> {
+            try (Scope ignored = GateTrace.starting(span)) {
+                return starter.start(target);
+            }
+        };
+        GateExecution exec = new GateExecution(p.plan(), p.effective().concurrency(), traced, timer, clock,
+                p.effective().deadline());
+        Active a = new Active(id, req, p.effective(), exec, now, p.pools(), new CompletableFuture<>());
+        synchronized (this) {
+            active.put(id, a); // before the reservation is released: the slot is never free in between
+        }
+        exec.start().thenAcceptAsync(o -> finish(a, o, p.storedBaseline(), span), worker)
+                .exceptionally(e -> {
+                    LOG.warnf("gate %s could not finish: %s", id, e.getClass().getSimpleName());
+                    return null;
+                });
     }
 
     /** The gate's current state, from memory while it runs here, from the store otherwise. */
@@ -210,8 +252,9 @@ public final class GateService {
      * with {@code baselinePool}'s runs in the same window when given.
      */
     public GateStatus evaluate(String suiteName, String poolName, Duration window, String baselinePool) {
-        Catalog cat = catalog.get().orElseThrow(() -> new GateRejected(503, "no valid configuration has loaded yet"));
-        GateSuite suite = cat.gateSuite(suiteName).orElseThrow(() -> new GateRejected(400,
+        Catalog cat = catalog.get().orElseThrow(() -> new GateRejected(Refusal.UNAVAILABLE,
+                "no valid configuration has loaded yet"));
+        GateSuite suite = cat.gateSuite(suiteName).orElseThrow(() -> new GateRejected(Refusal.INVALID,
                 "no configured gate suite '" + suiteName + "'"));
         Pool pool = pool(cat, suite, poolName);
         checkWindow(window);
@@ -247,11 +290,11 @@ public final class GateService {
     /** Finishes, as inconclusive, gates left running by a process that is gone; returns their ids. */
     public List<String> recover() {
         Instant now = clock.instant();
-        GateVerdict v = new GateVerdict(Outcome.INCONCLUSIVE, false, 0, "completion: " + RESTARTED, 0, 0,
-                List.of(CriterionResult.absolute("completion", Outcome.INCONCLUSIVE, RESTARTED,
+        GateVerdict v = new GateVerdict(GateOutcome.INCONCLUSIVE, false, 0, "completion: " + RESTARTED, 0, 0,
+                List.of(CriterionResult.absolute("completion", GateOutcome.INCONCLUSIVE, RESTARTED,
                         new SideFigures(0, null, null, null), null)));
         List<String> ids = call(() -> store.recover(owner, now.minus(limits.staleAfter()),
-                Outcome.INCONCLUSIVE.label(), write(v), now));
+                GateOutcome.INCONCLUSIVE.label(), write(v), now));
         for (String id : ids) {
             LOG.warnf("gate %s was left running by a previous process: finished as inconclusive", id);
         }
@@ -263,7 +306,7 @@ public final class GateService {
         return active.size();
     }
 
-    private void finish(Active a, GateExecution.Outcome o, List<RunResult> storedBaseline, Span span) {
+    private void finish(Active a, GateExecution.Collected o, List<RunResult> storedBaseline, Span span) {
         GateStatus status;
         try {
             List<RunResult> baseline = GateRequest.Baseline.POOL.equals(a.request().baseline().kind()) ? o.baseline()
@@ -302,7 +345,7 @@ public final class GateService {
         }
         span.setAttribute(SpanNames.GATE_VERDICT, v.outcome().label());
         span.setAttribute(SpanNames.GATE_SCORE, (long) v.score());
-        if (v.outcome() != Outcome.PASS) {
+        if (v.outcome() != GateOutcome.PASS) {
             // error.type is the verdict (fail, inconclusive): a gate that does not pass is an error to the backend.
             span.setAttribute(SpanNames.ERROR_TYPE, v.outcome().label());
             span.setStatus(StatusCode.ERROR, v.reason());
@@ -345,15 +388,15 @@ public final class GateService {
     /** The suite with the request's overrides, everything capped by the service limits. */
     private GateSuite effective(GateSuite suite, GateRequest req) {
         if (req.repetitions() != null && req.repetitions() > limits.maxRepetitions()) {
-            throw new GateRejected(400, "repetitions " + req.repetitions() + " is above the limit of "
+            throw new GateRejected(Refusal.INVALID, "repetitions " + req.repetitions() + " is above the limit of "
                     + limits.maxRepetitions() + " (llm-canary.gates.max-repetitions)");
         }
         if (req.concurrency() != null && req.concurrency() > limits.maxConcurrency()) {
-            throw new GateRejected(400, "concurrency " + req.concurrency() + " is above the limit of "
+            throw new GateRejected(Refusal.INVALID, "concurrency " + req.concurrency() + " is above the limit of "
                     + limits.maxConcurrency() + " (llm-canary.gates.max-concurrency)");
         }
         if (req.deadline() != null && req.deadline().compareTo(limits.maxDeadline()) > 0) {
-            throw new GateRejected(400, "deadline " + req.deadline().toSeconds() + " s is above the limit of "
+            throw new GateRejected(Refusal.INVALID, "deadline " + req.deadline().toSeconds() + " s is above the limit of "
                     + limits.maxDeadline().toSeconds() + " s (llm-canary.gates.max-deadline)");
         }
         int reps = Math.min(req.repetitions() != null ? req.repetitions() : suite.repetitions(),
@@ -370,9 +413,9 @@ public final class GateService {
         switch (b.kind()) {
             case GateRequest.Baseline.GATE -> {
                 GateRow row = call(() -> store.get(b.gate())).orElseThrow(() ->
-                        new GateRejected(404, "no gate '" + b.gate() + "' to use as baseline"));
+                        new GateRejected(Refusal.NOT_FOUND, "no gate '" + b.gate() + "' to use as baseline"));
                 if (row.running()) {
-                    throw new GateRejected(409, "baseline gate '" + b.gate() + "' is still running");
+                    throw new GateRejected(Refusal.CONFLICT, "baseline gate '" + b.gate() + "' is still running");
                 }
                 List<String> ids = call(() -> store.links(row.gateId())).stream()
                         .filter(l -> Side.CANDIDATE.label().equals(l.side())).map(GateRunLink::runId).toList();
@@ -393,16 +436,16 @@ public final class GateService {
 
     private void checkWindow(Duration window) {
         if (window == null || window.isZero() || window.isNegative() || window.compareTo(limits.maxWindow()) > 0) {
-            throw new GateRejected(400, "window must be more than 0 and at most " + limits.maxWindow().toHours()
+            throw new GateRejected(Refusal.INVALID, "window must be more than 0 and at most " + limits.maxWindow().toHours()
                     + " h (llm-canary.gates.max-window)");
         }
     }
 
     /** A configured pool the suite may gate; anything else is rejected before any connection is made. */
     private static Pool pool(Catalog cat, GateSuite suite, String name) {
-        Pool p = cat.pool(name).orElseThrow(() -> new GateRejected(400, "no configured pool '" + name + "'"));
+        Pool p = cat.pool(name).orElseThrow(() -> new GateRejected(Refusal.INVALID, "no configured pool '" + name + "'"));
         if (!suite.allowsPool(name)) {
-            throw new GateRejected(403, "gate suite '" + suite.name() + "' may not gate pool '" + name + "'");
+            throw new GateRejected(Refusal.FORBIDDEN, "gate suite '" + suite.name() + "' may not gate pool '" + name + "'");
         }
         return p;
     }
@@ -433,7 +476,7 @@ public final class GateService {
         try {
             return sql.get();
         } catch (SQLException e) {
-            throw new GateRejected(503, "the gate store is unavailable");
+            throw new GateRejected(Refusal.UNAVAILABLE, "the gate store is unavailable");
         }
     }
 }

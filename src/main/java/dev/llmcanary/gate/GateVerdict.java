@@ -7,7 +7,7 @@ import java.util.List;
  * proceed ({@code passed}: pass, or inconclusive under {@code inconclusive: pass}), and every criterion with its
  * reason.
  */
-public record GateVerdict(Outcome outcome, boolean passed, int score, String reason, int candidateRuns,
+public record GateVerdict(GateOutcome outcome, boolean passed, int score, String reason, int candidateRuns,
                           int baselineRuns, List<CriterionResult> criteria) {
 
     public GateVerdict {

@@ -9,10 +9,17 @@ import java.util.List;
 /**
  * Plays a {@link StreamPlan} on one response from its event loop: one timer per wait, one socket write per part,
  * and the recording of every write's start and completion time.
+ *
+ * <p>Each event is due its planned gap after the <em>previous write</em> (when that write was more than a millisecond
+ * late), not at a fixed offset from the request: a simulator that falls behind (a starved machine, a benchmark at its limit) then streams late, as a busy server
+ * does, instead of catching up with a burst of overdue writes that would look like a buffering proxy on the wire.
+ * Events planned together (a {@code buffered} fault) still go out together.
  */
 final class StreamPlayer {
 
     private static final long MS = 1_000_000L;
+    /** Later than this, an event moves the schedule rather than making the next ones catch up. */
+    private static final long LATE_NANOS = MS;
 
     private final Vertx vertx;
     private final HttpServerRequest request;
@@ -21,6 +28,9 @@ final class StreamPlayer {
     private final LiveRecording recording;
     private final String contentType;
     private int next = -1;
+    // When the last event was written and when it was planned: the next one is due its planned gap later.
+    private long anchorNanos;
+    private long anchorDueNanos;
     private long timerId = -1;
     private boolean closed;
     private Runnable finished = () -> { };
@@ -42,6 +52,8 @@ final class StreamPlayer {
     }
 
     void start() {
+        anchorNanos = recording.receivedNanos();
+        anchorDueNanos = 0;
         response.closeHandler(v -> {
             finished.run();
             closed = true;
@@ -56,7 +68,8 @@ final class StreamPlayer {
         List<SimEvent> events = plan.events();
         while (!closed) {
             long due = next < 0 ? plan.headersDueNanos() : events.get(next).dueNanos();
-            long wait = recording.receivedNanos() + due - System.nanoTime();
+            long now = System.nanoTime();
+            long wait = anchorNanos + (due - anchorDueNanos) - now;
             if (wait > 0) {
                 timerId = vertx.setTimer(Math.max(1, (wait + MS - 1) / MS), id -> {
                     timerId = -1;
@@ -68,6 +81,9 @@ final class StreamPlayer {
                 response.drainHandler(v -> advance());
                 return;
             }
+            // A timer's usual overshoot keeps the plan's clock (no drift over a long answer); real lateness moves it.
+            anchorNanos = -wait <= LATE_NANOS ? now + wait : now;
+            anchorDueNanos = due;
             if (next < 0) {
                 writeHead();
             } else {

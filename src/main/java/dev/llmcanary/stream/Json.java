@@ -29,6 +29,46 @@ final class Json {
         return parser;
     }
 
+    /** Reads one field's value; the parser stands on the value and the reader must consume all of it. */
+    @FunctionalInterface
+    interface FieldReader {
+        void read(String name, JsonParser parser) throws IOException;
+    }
+
+    /**
+     * Parses {@code data} as exactly one JSON object, handing each of its fields to {@code reader}: the loop every
+     * decoder needs, with the one error every decoder reports for data that is not a JSON object.
+     */
+    static void readObject(String data, FieldReader reader) throws MalformedEventException {
+        try (JsonParser parser = openObject(data)) {
+            fields(parser, reader);
+            expectEnd(parser);
+        } catch (IOException e) {
+            throw new MalformedEventException("event data is not valid JSON");
+        }
+    }
+
+    /**
+     * Hands each field of the object the parser stands on to {@code reader}; any other value (a string where an
+     * object was expected) is skipped, so a server's odd shape is ignored rather than misread.
+     */
+    static void fields(JsonParser parser, FieldReader reader) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            reader.read(name, parser);
+        }
+    }
+
+    /** An {@code error} field's message, or {@code null} for {@code "error": null} (some servers send it always). */
+    static String errorOrNull(JsonParser parser) throws IOException {
+        return parser.currentToken() == JsonToken.VALUE_NULL ? null : error(parser);
+    }
+
     /** After the root object: anything but the end of input means the data was not one JSON value. */
     static void expectEnd(JsonParser parser) throws IOException, MalformedEventException {
         if (parser.nextToken() != null) {
@@ -66,39 +106,30 @@ final class Json {
 
     /** Reads an OpenAI {@code usage} object ({@code null} stays null). */
     static Usage usage(JsonParser parser) throws IOException {
-        if (parser.currentToken() != JsonToken.START_OBJECT) {
-            parser.skipChildren();
-            return null;
-        }
-        Integer prompt = null;
-        Integer completion = null;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            parser.nextToken();
+        Integer[] counts = new Integer[2];
+        fields(parser, (name, p) -> {
             switch (name) {
-                case "prompt_tokens" -> prompt = integer(parser);
-                case "completion_tokens" -> completion = integer(parser);
-                default -> parser.skipChildren();
+                case "prompt_tokens" -> counts[0] = integer(p);
+                case "completion_tokens" -> counts[1] = integer(p);
+                default -> p.skipChildren();
             }
-        }
-        return prompt == null && completion == null ? null : new Usage(prompt, completion);
+        });
+        return counts[0] == null && counts[1] == null ? null : new Usage(counts[0], counts[1]);
     }
 
     /** Reads an {@code error} value: an object with a {@code message}, or a plain string. Never {@code null}. */
     static String error(JsonParser parser) throws IOException {
         JsonToken token = parser.currentToken();
         if (token == JsonToken.START_OBJECT) {
-            String message = null;
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                parser.nextToken();
+            String[] message = new String[1];
+            fields(parser, (name, p) -> {
                 if ("message".equals(name)) {
-                    message = text(parser);
+                    message[0] = text(p);
                 } else {
-                    parser.skipChildren();
+                    p.skipChildren();
                 }
-            }
-            return truncate(message == null ? "error without message" : message);
+            });
+            return truncate(message[0] == null ? "error without message" : message[0]);
         }
         String text = text(parser);
         return truncate(text == null ? "error without message" : text);

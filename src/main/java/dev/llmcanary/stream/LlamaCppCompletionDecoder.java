@@ -14,52 +14,53 @@ import java.util.List;
 final class LlamaCppCompletionDecoder implements FlavorDecoder {
     @Override
     public List<StreamDelta> decode(String data) throws MalformedEventException {
-        try (JsonParser parser = Json.openObject(data)) {
-            String content = null;
-            boolean stop = false;
-            String stopType = null;
-            String legacyStop = null;
-            Integer predicted = null;
-            Integer evaluated = null;
-            String error = null;
-            String model = null;
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                parser.nextToken();
-                switch (name) {
-                    case "content" -> content = Json.text(parser);
-                    case "stop" -> stop = parser.currentToken() == JsonToken.VALUE_TRUE;
-                    case "stop_type" -> stopType = Json.text(parser);
-                    case "stopped_eos" -> legacyStop = flag(parser, "eos", legacyStop);
-                    case "stopped_word" -> legacyStop = flag(parser, "word", legacyStop);
-                    case "stopped_limit" -> legacyStop = flag(parser, "limit", legacyStop);
-                    case "tokens_predicted" -> predicted = Json.integer(parser);
-                    case "tokens_evaluated" -> evaluated = Json.integer(parser);
-                    case "model" -> model = Json.text(parser); // sent on the final event
-                    case "error" -> error = parser.currentToken() == JsonToken.VALUE_NULL ? null : Json.error(parser);
-                    default -> parser.skipChildren();
-                }
-            }
-            Json.expectEnd(parser);
-            if (error != null) {
-                return List.of(StreamDelta.error(error));
-            }
-            Long sequence = predicted == null ? null : predicted.longValue();
-            if (!stop) {
-                return List.of(new StreamDelta(content, null, false, 0, sequence, null, null, null, null, null, false,
-                        false, model));
-            }
-            String finish = stopType != null && !"none".equals(stopType) ? stopType
-                    : legacyStop != null ? legacyStop : "stop";
-            Usage usage = predicted == null && evaluated == null ? null : new Usage(evaluated, predicted);
-            return List.of(new StreamDelta(content, null, false, 0, sequence, null, null, finish, usage, null, false,
-                    true, model));
-        } catch (IOException e) {
-            throw new MalformedEventException("event data is not valid JSON");
+        Event e = new Event();
+        Json.readObject(data, e);
+        if (e.error != null) {
+            return List.of(StreamDelta.error(e.error));
         }
+        Long sequence = e.predicted == null ? null : e.predicted.longValue();
+        if (!e.stop) {
+            return List.of(new StreamDelta(e.content, null, false, 0, sequence, null, null, null, null, null, false,
+                    false, e.model));
+        }
+        String finish = e.stopType != null && !"none".equals(e.stopType) ? e.stopType
+                : e.legacyStop != null ? e.legacyStop : "stop";
+        Usage usage = e.predicted == null && e.evaluated == null ? null : new Usage(e.evaluated, e.predicted);
+        return List.of(new StreamDelta(e.content, null, false, 0, sequence, null, null, finish, usage, null, false,
+                true, e.model));
     }
 
-    private static String flag(JsonParser parser, String name, String current) {
-        return parser.currentToken() == JsonToken.VALUE_TRUE ? name : current;
+    /** The fields of one event. */
+    private static final class Event implements Json.FieldReader {
+        String content;
+        boolean stop;
+        String stopType;
+        String legacyStop;
+        Integer predicted;
+        Integer evaluated;
+        String error;
+        String model;
+
+        @Override
+        public void read(String name, JsonParser parser) throws IOException {
+            switch (name) {
+                case "content" -> content = Json.text(parser);
+                case "stop" -> stop = parser.currentToken() == JsonToken.VALUE_TRUE;
+                case "stop_type" -> stopType = Json.text(parser);
+                case "stopped_eos" -> legacyStop = flag(parser, "eos", legacyStop);
+                case "stopped_word" -> legacyStop = flag(parser, "word", legacyStop);
+                case "stopped_limit" -> legacyStop = flag(parser, "limit", legacyStop);
+                case "tokens_predicted" -> predicted = Json.integer(parser);
+                case "tokens_evaluated" -> evaluated = Json.integer(parser);
+                case "model" -> model = Json.text(parser); // sent on the final event
+                case "error" -> error = Json.errorOrNull(parser);
+                default -> parser.skipChildren();
+            }
+        }
+
+        private static String flag(JsonParser parser, String name, String current) {
+            return parser.currentToken() == JsonToken.VALUE_TRUE ? name : current;
+        }
     }
 }

@@ -21,48 +21,57 @@ final class OpenAiChunks {
      * @param wantModel whether to read {@code model}: every chunk repeats it, the stream needs it once
      */
     static List<StreamDelta> decode(String data, boolean chat, boolean wantModel) throws MalformedEventException {
-        try (JsonParser parser = Json.openObject(data)) {
-            String id = null;
-            String model = null;
-            String object = null;
-            String message = null;
-            String error = null;
-            Usage usage = null;
-            List<StreamDelta> choices = null;
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                parser.nextToken();
-                switch (name) {
-                    case "id" -> id = Json.text(parser);
-                    case "object" -> object = Json.text(parser);
-                    case "model" -> {
-                        if (wantModel) {
-                            model = Json.text(parser);
-                        } else {
-                            parser.skipChildren();
-                        }
+        Chunk c = new Chunk(chat, wantModel);
+        Json.readObject(data, c);
+        String error = c.error;
+        if (error == null && "error".equals(c.object)) {
+            error = Json.truncate(c.message == null ? "error without message" : c.message); // vLLM's older error shape
+        }
+        if (error != null) {
+            return List.of(StreamDelta.error(error));
+        }
+        if (c.choices == null || c.choices.isEmpty()) {
+            return List.of(new StreamDelta(null, null, false, null, null, null, c.id, null, c.usage, null, false, false,
+                    c.model));
+        }
+        return withChunkFields(c.choices, c.id, c.usage, c.model);
+    }
+
+    /** The top-level fields of one chunk. */
+    private static final class Chunk implements Json.FieldReader {
+        private final boolean chat;
+        private final boolean wantModel;
+        String id;
+        String model;
+        String object;
+        String message;
+        String error;
+        Usage usage;
+        List<StreamDelta> choices;
+
+        Chunk(boolean chat, boolean wantModel) {
+            this.chat = chat;
+            this.wantModel = wantModel;
+        }
+
+        @Override
+        public void read(String name, JsonParser parser) throws IOException {
+            switch (name) {
+                case "id" -> id = Json.text(parser);
+                case "object" -> object = Json.text(parser);
+                case "model" -> {
+                    if (wantModel) {
+                        model = Json.text(parser);
+                    } else {
+                        parser.skipChildren();
                     }
-                    case "message" -> message = Json.text(parser);
-                    case "choices" -> choices = choices(parser, chat);
-                    case "usage" -> usage = Json.usage(parser);
-                    case "error" -> error = parser.currentToken() == JsonToken.VALUE_NULL ? null : Json.error(parser);
-                    default -> parser.skipChildren();
                 }
+                case "message" -> message = Json.text(parser);
+                case "choices" -> choices = choices(parser, chat);
+                case "usage" -> usage = Json.usage(parser);
+                case "error" -> error = Json.errorOrNull(parser);
+                default -> parser.skipChildren();
             }
-            Json.expectEnd(parser);
-            if (error == null && "error".equals(object)) {
-                error = Json.truncate(message == null ? "error without message" : message); // vLLM's older error shape
-            }
-            if (error != null) {
-                return List.of(StreamDelta.error(error));
-            }
-            if (choices == null || choices.isEmpty()) {
-                return List.of(new StreamDelta(null, null, false, null, null, null, id, null, usage, null, false, false,
-                        model));
-            }
-            return withChunkFields(choices, id, usage, model);
-        } catch (IOException e) {
-            throw new MalformedEventException("event data is not valid JSON");
         }
     }
 
@@ -90,15 +99,28 @@ final class OpenAiChunks {
     }
 
     private static StreamDelta choice(JsonParser parser, boolean chat) throws IOException {
-        Integer index = null;
-        String finish = null;
-        String content = null;
-        String reasoning = null;
-        String role = null;
-        boolean toolCall = false;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            parser.nextToken();
+        Choice c = new Choice(chat);
+        Json.fields(parser, c);
+        return new StreamDelta(c.content, c.reasoning, c.toolCall, c.index == null ? 0 : c.index, null, c.role, null,
+                c.finish, null, null, false, false);
+    }
+
+    /** The fields of one {@code choices[]} entry, its {@code delta} flattened. */
+    private static final class Choice implements Json.FieldReader {
+        private final boolean chat;
+        Integer index;
+        String finish;
+        String content;
+        String reasoning;
+        String role;
+        boolean toolCall;
+
+        Choice(boolean chat) {
+            this.chat = chat;
+        }
+
+        @Override
+        public void read(String name, JsonParser parser) throws IOException {
             switch (name) {
                 case "index" -> index = Json.integer(parser);
                 case "finish_reason" -> finish = Json.text(parser);
@@ -109,27 +131,8 @@ final class OpenAiChunks {
                     }
                 }
                 case "delta" -> {
-                    if (chat && parser.currentToken() == JsonToken.START_OBJECT) {
-                        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                            String field = parser.currentName();
-                            parser.nextToken();
-                            switch (field) {
-                                case "content" -> content = Json.text(parser);
-                                case "reasoning_content", "reasoning" -> {
-                                    String r = Json.text(parser);
-                                    if (r != null) {
-                                        reasoning = r;
-                                    }
-                                }
-                                case "role" -> role = Json.text(parser);
-                                case "tool_calls" -> toolCall |= nonEmptyArray(parser);
-                                case "function_call" -> {
-                                    toolCall |= parser.currentToken() == JsonToken.START_OBJECT;
-                                    parser.skipChildren();
-                                }
-                                default -> parser.skipChildren();
-                            }
-                        }
+                    if (chat) {
+                        Json.fields(parser, this::delta);
                     } else {
                         parser.skipChildren();
                     }
@@ -137,8 +140,25 @@ final class OpenAiChunks {
                 default -> parser.skipChildren();
             }
         }
-        return new StreamDelta(content, reasoning, toolCall, index == null ? 0 : index, null, role, null, finish,
-                null, null, false, false);
+
+        private void delta(String field, JsonParser parser) throws IOException {
+            switch (field) {
+                case "content" -> content = Json.text(parser);
+                case "reasoning_content", "reasoning" -> {
+                    String r = Json.text(parser);
+                    if (r != null) {
+                        reasoning = r;
+                    }
+                }
+                case "role" -> role = Json.text(parser);
+                case "tool_calls" -> toolCall |= nonEmptyArray(parser);
+                case "function_call" -> {
+                    toolCall |= parser.currentToken() == JsonToken.START_OBJECT;
+                    parser.skipChildren();
+                }
+                default -> parser.skipChildren();
+            }
+        }
     }
 
     /** Some servers send {@code tool_calls: []} on every delta; only a non-empty list is a tool call. */

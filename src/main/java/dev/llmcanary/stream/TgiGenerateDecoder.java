@@ -14,64 +14,55 @@ import java.util.List;
 final class TgiGenerateDecoder implements FlavorDecoder {
     @Override
     public List<StreamDelta> decode(String data) throws MalformedEventException {
-        try (JsonParser parser = Json.openObject(data)) {
-            Long index = null;
-            String text = null;
-            boolean special = false;
-            String finish = null;
-            Integer generated = null;
-            boolean details = false;
-            String error = null;
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                parser.nextToken();
-                switch (name) {
-                    case "index" -> index = Json.longValue(parser);
-                    case "error" -> error = parser.currentToken() == JsonToken.VALUE_NULL ? null : Json.error(parser);
-                    case "token" -> {
-                        if (parser.currentToken() == JsonToken.START_OBJECT) {
-                            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                                String field = parser.currentName();
-                                parser.nextToken();
-                                switch (field) {
-                                    case "text" -> text = Json.text(parser);
-                                    case "special" -> special = parser.currentToken() == JsonToken.VALUE_TRUE;
-                                    default -> parser.skipChildren();
-                                }
-                            }
-                        } else {
-                            parser.skipChildren();
-                        }
-                    }
-                    case "details" -> {
-                        if (parser.currentToken() == JsonToken.START_OBJECT) {
-                            details = true;
-                            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                                String field = parser.currentName();
-                                parser.nextToken();
-                                switch (field) {
-                                    case "finish_reason" -> finish = Json.text(parser);
-                                    case "generated_tokens" -> generated = Json.integer(parser);
-                                    default -> parser.skipChildren();
-                                }
-                            }
-                        } else {
-                            parser.skipChildren();
-                        }
-                    }
-                    default -> parser.skipChildren();
+        Event e = new Event();
+        Json.readObject(data, e);
+        if (e.error != null) {
+            return List.of(StreamDelta.error(e.error));
+        }
+        String content = e.special ? null : e.text;
+        Usage usage = e.generated == null ? null : new Usage(null, e.generated);
+        return List.of(new StreamDelta(content, null, false, 0, e.index, null, null, e.finish, usage, null, false,
+                e.details));
+    }
+
+    /** The fields of one event, {@code token} and {@code details} flattened. */
+    private static final class Event implements Json.FieldReader {
+        Long index;
+        String text;
+        boolean special;
+        String finish;
+        Integer generated;
+        boolean details;
+        String error;
+
+        @Override
+        public void read(String name, JsonParser parser) throws IOException {
+            switch (name) {
+                case "index" -> index = Json.longValue(parser);
+                case "error" -> error = Json.errorOrNull(parser);
+                case "token" -> Json.fields(parser, this::token);
+                case "details" -> {
+                    details = parser.currentToken() == JsonToken.START_OBJECT;
+                    Json.fields(parser, this::details);
                 }
+                default -> parser.skipChildren();
             }
-            Json.expectEnd(parser);
-            if (error != null) {
-                return List.of(StreamDelta.error(error));
+        }
+
+        private void token(String field, JsonParser parser) throws IOException {
+            switch (field) {
+                case "text" -> text = Json.text(parser);
+                case "special" -> special = parser.currentToken() == JsonToken.VALUE_TRUE;
+                default -> parser.skipChildren();
             }
-            String content = special ? null : text;
-            Usage usage = generated == null ? null : new Usage(null, generated);
-            return List.of(new StreamDelta(content, null, false, 0, index, null, null, finish, usage, null, false,
-                    details));
-        } catch (IOException e) {
-            throw new MalformedEventException("event data is not valid JSON");
+        }
+
+        private void details(String field, JsonParser parser) throws IOException {
+            switch (field) {
+                case "finish_reason" -> finish = Json.text(parser);
+                case "generated_tokens" -> generated = Json.integer(parser);
+                default -> parser.skipChildren();
+            }
         }
     }
 }

@@ -25,41 +25,47 @@ final class TritonGenerateDecoder implements FlavorDecoder {
 
     @Override
     public List<StreamDelta> decode(String data) throws MalformedEventException {
-        try (JsonParser parser = Json.openObject(data)) {
-            String text = null;
-            Long sequence = null;
-            String finish = null;
-            String error = null;
-            String model = null;
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                parser.nextToken();
-                switch (name) {
-                    case "text_output" -> text = Json.text(parser);
-                    case "sequence_index" -> sequence = Json.longValue(parser);
-                    case "finish_reason" -> finish = Json.text(parser);
-                    case "model_name" -> {
-                        // every event repeats it; the stream needs it once
-                        if (modelSeen) {
-                            parser.skipChildren();
-                        } else {
-                            model = Json.text(parser);
-                        }
+        Event e = new Event(modelSeen);
+        Json.readObject(data, e);
+        if (e.error != null) {
+            return List.of(StreamDelta.error(e.error));
+        }
+        String delta = e.text == null ? null : delta(e.text);
+        modelSeen = modelSeen || e.model != null;
+        return List.of(new StreamDelta(delta, null, false, 0, e.sequence, null, null, e.finish, null, null, false,
+                false, e.model));
+    }
+
+    /** The fields of one event. */
+    private static final class Event implements Json.FieldReader {
+        private final boolean modelSeen;
+        String text;
+        Long sequence;
+        String finish;
+        String error;
+        String model;
+
+        Event(boolean modelSeen) {
+            this.modelSeen = modelSeen;
+        }
+
+        @Override
+        public void read(String name, JsonParser parser) throws IOException {
+            switch (name) {
+                case "text_output" -> text = Json.text(parser);
+                case "sequence_index" -> sequence = Json.longValue(parser);
+                case "finish_reason" -> finish = Json.text(parser);
+                case "model_name" -> {
+                    // every event repeats it; the stream needs it once
+                    if (modelSeen) {
+                        parser.skipChildren();
+                    } else {
+                        model = Json.text(parser);
                     }
-                    case "error" -> error = parser.currentToken() == JsonToken.VALUE_NULL ? null : Json.error(parser);
-                    default -> parser.skipChildren();
                 }
+                case "error" -> error = Json.errorOrNull(parser);
+                default -> parser.skipChildren();
             }
-            Json.expectEnd(parser);
-            if (error != null) {
-                return List.of(StreamDelta.error(error));
-            }
-            String delta = text == null ? null : delta(text);
-            modelSeen = modelSeen || model != null;
-            return List.of(new StreamDelta(delta, null, false, 0, sequence, null, null, finish, null, null, false,
-                    false, model));
-        } catch (IOException e) {
-            throw new MalformedEventException("event data is not valid JSON");
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.llmcanary.telemetry;
 
-import dev.llmcanary.target.StreamingClient;
+import dev.llmcanary.client.StreamingClient;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

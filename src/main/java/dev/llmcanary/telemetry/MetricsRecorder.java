@@ -1,6 +1,8 @@
 package dev.llmcanary.telemetry;
 
+import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.run.Outcome;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.RunSink;
@@ -168,8 +170,8 @@ public final class MetricsRecorder implements RunSink {
     public void retain(Catalog c) {
         java.util.Set<String> successKeys = new java.util.HashSet<>();
         java.util.Set<String> histogramKeys = new java.util.HashSet<>();
-        for (dev.llmcanary.canary.CanaryDefinition d : c.canaries()) {
-            for (dev.llmcanary.canary.Target t : c.targets(d)) {
+        for (CanaryDefinition d : c.canaries()) {
+            for (Target t : c.targets(d)) {
                 successKeys.add(successKey(t.pool().name(), t.endpoint().name(), t.model(), d.sloClass(), d.id()));
                 histogramKeys.add(histogramKey(t.pool().name(), t.model(), d.sloClass()));
             }

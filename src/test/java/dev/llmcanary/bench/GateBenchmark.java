@@ -13,14 +13,14 @@ import dev.llmcanary.gate.GateEvaluator;
 import dev.llmcanary.gate.GateExecution;
 import dev.llmcanary.gate.GatePlan;
 import dev.llmcanary.gate.GateVerdict;
-import dev.llmcanary.gate.Outcome;
+import dev.llmcanary.gate.GateOutcome;
 import dev.llmcanary.gate.PlannedRun;
 import dev.llmcanary.gate.RunStarter;
 import dev.llmcanary.gate.config.GateSuite;
 import dev.llmcanary.simulator.SimulatorConfig;
 import dev.llmcanary.simulator.SimulatorServer;
-import dev.llmcanary.target.ClientSettings;
-import dev.llmcanary.target.StreamingClient;
+import dev.llmcanary.client.ClientSettings;
+import dev.llmcanary.client.StreamingClient;
 import dev.llmcanary.telemetry.SpanObserver;
 import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Vertx;
@@ -117,27 +117,27 @@ public final class GateBenchmark {
             if (!wanted.contains(c.name())) {
                 continue;
             }
-            Map<Outcome, Integer> counts = new LinkedHashMap<>();
+            Map<GateOutcome, Integer> counts = new LinkedHashMap<>();
             Map<String, Integer> failedCriteria = new LinkedHashMap<>();
             List<Double> seconds = new ArrayList<>();
             for (int g = 0; g < gates; g++) {
                 SplittableRandom gateRnd = rnd.split();
                 RunStarter starter = t -> RunStarter.Start.started(runner.run(decorate(t, c, gateRnd)));
                 long start = System.nanoTime();
-                GateExecution.Outcome o = new GateExecution(plan, suite.concurrency(), starter, timer,
+                GateExecution.Collected o = new GateExecution(plan, suite.concurrency(), starter, timer,
                         Clock.systemUTC(), suite.deadline()).start().get(30, TimeUnit.MINUTES);
                 GateVerdict v = GateEvaluator.evaluate(suite, o.candidate(), o.baseline(), o.incomplete());
                 seconds.add((System.nanoTime() - start) / 1e9);
                 counts.merge(v.outcome(), 1, Integer::sum);
-                v.criteria().stream().filter(x -> x.outcome() == Outcome.FAIL)
+                v.criteria().stream().filter(x -> x.outcome() == GateOutcome.FAIL)
                         .forEach(x -> failedCriteria.merge(x.name(), 1, Integer::sum));
             }
-            int hit = counts.getOrDefault(Outcome.valueOf(c.expect().toUpperCase(Locale.ROOT)), 0);
+            int hit = counts.getOrDefault(GateOutcome.valueOf(c.expect().toUpperCase(Locale.ROOT)), 0);
             double[] ci = wilson(hit, gates);
             seconds.sort(Double::compare);
             System.out.printf(Locale.ROOT, "| %s | %s | %d | %d | %d | %d | %.1f %% (%.1f–%.1f %%) | %s | %.1f / %.1f |%n",
-                    c.name(), c.expect(), gates, counts.getOrDefault(Outcome.PASS, 0),
-                    counts.getOrDefault(Outcome.FAIL, 0), counts.getOrDefault(Outcome.INCONCLUSIVE, 0),
+                    c.name(), c.expect(), gates, counts.getOrDefault(GateOutcome.PASS, 0),
+                    counts.getOrDefault(GateOutcome.FAIL, 0), counts.getOrDefault(GateOutcome.INCONCLUSIVE, 0),
                     100.0 * hit / gates, ci[0] * 100, ci[1] * 100, failedCriteria.isEmpty() ? "—" : failedCriteria,
                     seconds.get(seconds.size() / 2), seconds.get(seconds.size() - 1));
         }

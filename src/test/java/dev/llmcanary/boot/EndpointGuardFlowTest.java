@@ -48,11 +48,14 @@ class EndpointGuardFlowTest {
     private static final String POOL = "sim-h100";
     private static final String ENDPOINT = "sim-0";
 
-    /** Two failures of two open the breaker, which half-opens after 5 s (short, but safely longer than the checks made while it is open). */
+    /**
+     * Two failures of two open the breaker, which half-opens after 15 s: short, but longer than the checks made while it
+     * is open take even on a starved machine (at 5 s a loaded run once found it half-open already).
+     */
     public static class ShortBreaker implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("llm-canary.breaker.request-volume", "2", "llm-canary.breaker.delay", "5s");
+            return Map.of("llm-canary.breaker.request-volume", "2", "llm-canary.breaker.delay", "15s");
         }
     }
 
@@ -94,7 +97,7 @@ class EndpointGuardFlowTest {
                 "pool", POOL)).get().extracting(PromText.Sample::value).isEqualTo(1.0);
 
         // On-demand runs are never blocked by the breaker; once the delay passed, a passing one closes it.
-        await().atMost(Duration.ofSeconds(20)).until(() -> guard.circuit() == EndpointGuard.Circuit.HALF_OPEN);
+        await().atMost(Duration.ofSeconds(60)).until(() -> guard.circuit() == EndpointGuard.Circuit.HALF_OPEN);
         given().when().get("/api/pools").then().statusCode(200)
                 .body("find { it.name == 'sim-h100' }.endpoints[0].circuit", equalTo("half_open"));
         RunResult ok = run(Canaries.canary("ft-ok").profile(FAST));

@@ -1,6 +1,6 @@
 package dev.llmcanary.boot;
 
-import dev.llmcanary.target.discovery.AddressResolver;
+import dev.llmcanary.client.discovery.AddressResolver;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;

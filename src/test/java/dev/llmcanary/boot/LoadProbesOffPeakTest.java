@@ -123,9 +123,10 @@ class LoadProbesOffPeakTest {
         List<Double> rates = new ArrayList<>();
         steps.forEach(s -> rates.add(s.path("rate").asDouble()));
         assertThat(rates).containsExactly(2.0, 4.0, 6.0);
-        // about rate × 2 s streams per step (open model, uniform arrivals)
-        assertThat(steps.get(0).path("count").asInt()).isBetween(3, 5);
-        assertThat(steps.get(2).path("count").asInt()).isBetween(10, 14);
+        // about rate × 2 s streams per step (open model, uniform arrivals); a starved child JVM moves a stream or two
+        // across a step boundary, never a step's worth
+        assertThat(steps.get(0).path("count").asInt()).isBetween(2, 6);
+        assertThat(steps.get(2).path("count").asInt()).isBetween(9, 15);
         assertThat(done.verdictDetail().path("knee").asDouble()).as("every step held the SLO: the top one")
                 .isEqualTo(6.0);
 

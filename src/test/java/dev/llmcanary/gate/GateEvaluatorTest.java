@@ -40,7 +40,7 @@ class GateEvaluatorTest {
     void identicalCandidateAndBaselinePass() {
         GateVerdict v = GateEvaluator.evaluate(SUITE, Runs.sample("cand", 30, 0.05, 1), Runs.sample("base", 30, 0.05, 2),
                 null);
-        assertThat(v.outcome()).as(v.reason()).isEqualTo(Outcome.PASS);
+        assertThat(v.outcome()).as(v.reason()).isEqualTo(GateOutcome.PASS);
         assertThat(v.passed()).isTrue();
         assertThat(v.score()).isEqualTo(100);
         assertThat(criterion(v, "ttft").pValue()).isGreaterThan(0.01);
@@ -52,8 +52,8 @@ class GateEvaluatorTest {
         GateVerdict v = GateEvaluator.evaluate(SUITE, Runs.sample("cand", 30, 0.065, 1),
                 Runs.sample("base", 30, 0.05, 2), null);
         CriterionResult ttft = criterion(v, "ttft");
-        assertThat(v.outcome()).isEqualTo(Outcome.FAIL);
-        assertThat(ttft.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(v.outcome()).isEqualTo(GateOutcome.FAIL);
+        assertThat(ttft.outcome()).isEqualTo(GateOutcome.FAIL);
         assertThat(ttft.candidate().p50()).isGreaterThan(ttft.baseline().p50() * 1.2);
         assertThat(ttft.pValue()).isLessThan(0.01);
         assertThat(ttft.reason()).contains("vs baseline")
@@ -69,7 +69,7 @@ class GateEvaluatorTest {
     void aShiftWithinTheTolerancePasses() {
         GateVerdict v = GateEvaluator.evaluate(SUITE, Runs.sample("cand", 30, 0.051, 1),
                 Runs.sample("base", 30, 0.05, 2), null);
-        assertThat(criterion(v, "ttft").outcome()).isEqualTo(Outcome.PASS);
+        assertThat(criterion(v, "ttft").outcome()).isEqualTo(GateOutcome.PASS);
         assertThat(criterion(v, "ttft").reason()).as("names the rank test over whole samples, not a percentile")
                 .contains("Mann-Whitney U rank test of all 30 candidate vs 30 baseline samples")
                 .contains("candidate distribution not worse (p=").doesNotContain("not worse by more than");
@@ -80,10 +80,10 @@ class GateEvaluatorTest {
         // Runs.run derives tokens/s as 60 / (1 + ttft): TTFT 0.9 s means about 32 tok/s, 0.05 s about 57
         GateVerdict faster = GateEvaluator.evaluate(SUITE, Runs.sample("cand", 30, 0.05, 1),
                 Runs.sample("base", 30, 0.9, 2), null);
-        assertThat(criterion(faster, "output_tokens_per_second").outcome()).isEqualTo(Outcome.PASS);
+        assertThat(criterion(faster, "output_tokens_per_second").outcome()).isEqualTo(GateOutcome.PASS);
         GateVerdict slower = GateEvaluator.evaluate(suite(InconclusivePolicy.FAIL), Runs.sample("base", 30, 0.9, 2),
                 Runs.sample("cand", 30, 0.05, 1), null);
-        assertThat(criterion(slower, "output_tokens_per_second").outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(criterion(slower, "output_tokens_per_second").outcome()).isEqualTo(GateOutcome.FAIL);
     }
 
     static Stream<Arguments> absoluteFailures() {
@@ -102,8 +102,8 @@ class GateEvaluatorTest {
         List<RunResult> cand = new ArrayList<>(Runs.sample("cand", 29, 0.05, 1));
         cand.add(Runs.run("cand", 0.05, violation, guardrail));
         GateVerdict v = GateEvaluator.evaluate(SUITE, cand, Runs.sample("base", 30, 0.05, 2), null);
-        assertThat(v.outcome()).isEqualTo(Outcome.FAIL);
-        assertThat(criterion(v, criterion).outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(v.outcome()).isEqualTo(GateOutcome.FAIL);
+        assertThat(criterion(v, criterion).outcome()).isEqualTo(GateOutcome.FAIL);
         assertThat(criterion(v, criterion).reason()).contains(reason);
         assertThat(v.passed()).isFalse();
     }
@@ -111,7 +111,7 @@ class GateEvaluatorTest {
     @Test
     void p95TtftOverTheClassThresholdFails() {
         GateVerdict v = GateEvaluator.evaluate(SUITE, Runs.sample("cand", 30, 1.5, 1), null, null);
-        assertThat(criterion(v, "p95_ttft").outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(criterion(v, "p95_ttft").outcome()).isEqualTo(GateOutcome.FAIL);
         assertThat(criterion(v, "p95_ttft").reason()).contains("> 1.0000 s (class threshold) on canary chat-interactive");
     }
 
@@ -121,7 +121,7 @@ class GateEvaluatorTest {
         cand.add(Runs.error("cand"));
         cand.add(Runs.error("cand"));
         GateVerdict v = GateEvaluator.evaluate(SUITE, cand, null, null);
-        assertThat(criterion(v, "error_rate").outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(criterion(v, "error_rate").outcome()).isEqualTo(GateOutcome.FAIL);
         assertThat(criterion(v, "error_rate").reason()).contains("2 of 29 runs could not happen");
     }
 
@@ -129,24 +129,24 @@ class GateEvaluatorTest {
     void tooFewSamplesAreInconclusiveAndFailClosed() {
         GateVerdict v = GateEvaluator.evaluate(SUITE, Runs.sample("cand", 5, 0.05, 1), Runs.sample("base", 5, 0.05, 2),
                 null);
-        assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+        assertThat(v.outcome()).isEqualTo(GateOutcome.INCONCLUSIVE);
         assertThat(v.passed()).isFalse();
         assertThat(criterion(v, "min_samples").reason()).isEqualTo("5 candidate and 5 baseline runs, fewer than the 20 needed");
-        assertThat(criterion(v, "ttft").outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+        assertThat(criterion(v, "ttft").outcome()).isEqualTo(GateOutcome.INCONCLUSIVE);
     }
 
     @Test
     void inconclusiveMayBeConfiguredToPass() {
         GateVerdict v = GateEvaluator.evaluate(suite(InconclusivePolicy.PASS), Runs.sample("cand", 5, 0.05, 1),
                 Runs.sample("base", 5, 0.05, 2), null);
-        assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+        assertThat(v.outcome()).isEqualTo(GateOutcome.INCONCLUSIVE);
         assertThat(v.passed()).isTrue();
     }
 
     @Test
     void anUnreachableCandidateIsInconclusive() {
         GateVerdict v = GateEvaluator.evaluate(SUITE, List.of(Runs.error("cand"), Runs.error("cand")), null, null);
-        assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+        assertThat(v.outcome()).isEqualTo(GateOutcome.INCONCLUSIVE);
         assertThat(v.reason()).contains("unreachable").contains("connection_refused");
     }
 
@@ -154,14 +154,14 @@ class GateEvaluatorTest {
     void aGateCutShortIsInconclusive() {
         GateVerdict v = GateEvaluator.evaluate(SUITE, Runs.sample("cand", 30, 0.05, 1), Runs.sample("base", 30, 0.05, 2),
                 "deadline of 5m hit after 60 of 80 runs");
-        assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+        assertThat(v.outcome()).isEqualTo(GateOutcome.INCONCLUSIVE);
         assertThat(v.reason()).isEqualTo("completion: deadline of 5m hit after 60 of 80 runs");
     }
 
     @Test
     void withoutABaselineComparativeCriteriaAreLeftOutAndSaidSo() {
         GateVerdict v = GateEvaluator.evaluate(SUITE, Runs.sample("cand", 30, 0.05, 1), null, null);
-        assertThat(v.outcome()).isEqualTo(Outcome.PASS);
+        assertThat(v.outcome()).isEqualTo(GateOutcome.PASS);
         assertThat(v.criteria()).extracting(CriterionResult::kind).containsOnly("absolute");
         assertThat(v.reason()).contains("no baseline: comparative criteria not evaluated");
     }

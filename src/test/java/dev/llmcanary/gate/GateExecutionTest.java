@@ -83,7 +83,7 @@ class GateExecutionTest {
             return RunStarter.Start.started(CompletableFuture.completedFuture(resultFor(t)));
         }, timer, Clock.systemUTC(), Duration.ofMinutes(1));
 
-        GateExecution.Outcome o = ex.start().get(10, TimeUnit.SECONDS);
+        GateExecution.Collected o = ex.start().get(10, TimeUnit.SECONDS);
 
         assertThat(started).containsExactly(
                 "cand/c0/a", "base/b0/a", "cand/c0/b", "base/b0/b",
@@ -113,7 +113,7 @@ class GateExecutionTest {
             return RunStarter.Start.started(f);
         }, timer, Clock.systemUTC(), Duration.ofMinutes(1));
 
-        GateExecution.Outcome o = ex.start().get(20, TimeUnit.SECONDS);
+        GateExecution.Collected o = ex.start().get(20, TimeUnit.SECONDS);
 
         assertThat(o.candidate().size() + o.baseline().size()).isEqualTo(40);
         assertThat(max.get()).isEqualTo(3);
@@ -135,7 +135,7 @@ class GateExecutionTest {
             return RunStarter.Start.started(CompletableFuture.completedFuture(resultFor(t)));
         }, timer, Clock.systemUTC(), Duration.ofMinutes(1));
 
-        GateExecution.Outcome o = ex.start().get(10, TimeUnit.SECONDS);
+        GateExecution.Collected o = ex.start().get(10, TimeUnit.SECONDS);
 
         assertThat(asks.get()).isEqualTo(5);
         assertThat(o.candidate()).hasSize(3);
@@ -161,7 +161,7 @@ class GateExecutionTest {
             return RunStarter.Start.started(f);
         }, deadlines, clock, Duration.ofMillis(200));
         try {
-            CompletableFuture<GateExecution.Outcome> done = ex.start();
+            CompletableFuture<GateExecution.Collected> done = ex.start();
             assertThat(n.get()).as("two finished at once, two more in flight").isEqualTo(4);
 
             clock.advance(Duration.ofMillis(199));
@@ -170,7 +170,7 @@ class GateExecutionTest {
             clock.advance(Duration.ofMillis(1));
             assertThat(deadlines.runDue()).isEqualTo(1);
 
-            GateExecution.Outcome o = done.getNow(null);
+            GateExecution.Collected o = done.getNow(null);
             assertThat(o).isNotNull();
             assertThat(o.incomplete()).isEqualTo("deadline of 200 ms hit after 2 of 20 runs");
             assertThat(o.candidate()).hasSize(1);

@@ -86,7 +86,7 @@ class GateSimulatorTest {
             plan.add(new PlannedRun(plan.size(), Side.CANDIDATE, cand));
             plan.add(new PlannedRun(plan.size(), Side.BASELINE, base));
         }
-        GateExecution.Outcome o = new GateExecution(plan, 4, t -> RunStarter.Start.started(runner.run(t)), timer,
+        GateExecution.Collected o = new GateExecution(plan, 4, t -> RunStarter.Start.started(runner.run(t)), timer,
                 Clock.systemUTC(), Duration.ofMinutes(1)).start().get(90, TimeUnit.SECONDS);
         return GateEvaluator.evaluate(suite(minSamples), o.candidate(), o.baseline(), o.incomplete());
     }
@@ -98,7 +98,7 @@ class GateSimulatorTest {
     @Test
     void identicalCandidateAndBaselinePass() throws Exception {
         GateVerdict v = gate(BASE, null, RUNS, 10);
-        assertThat(v.outcome()).as(v.reason()).isEqualTo(Outcome.PASS);
+        assertThat(v.outcome()).as(v.reason()).isEqualTo(GateOutcome.PASS);
         assertThat(v.candidateRuns()).isEqualTo(RUNS);
         assertThat(v.baselineRuns()).isEqualTo(RUNS);
     }
@@ -107,8 +107,8 @@ class GateSimulatorTest {
     void aSlowerFirstTokenFailsOnTtftWithBothNumbers() throws Exception {
         GateVerdict v = gate("ttft_ms=80;itl_ms=2;jitter_ms=4;tokens=8", null, RUNS, 10);
         CriterionResult ttft = criterion(v, "ttft");
-        assertThat(v.outcome()).isEqualTo(Outcome.FAIL);
-        assertThat(ttft.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(v.outcome()).isEqualTo(GateOutcome.FAIL);
+        assertThat(ttft.outcome()).isEqualTo(GateOutcome.FAIL);
         // Lower bounds only: TTFT is never below the simulator's delay (80 ms and 40 ms, jitter ±4 ms), whereas an
         // upper bound is at the mercy of a loaded machine.
         assertThat(ttft.candidate().p50()).isGreaterThan(0.07);
@@ -130,14 +130,14 @@ class GateSimulatorTest {
     void brokenStreamsFailTheMatchingAbsoluteCriterion(String name, String pool, String model, String fault,
                                                        String criterion) throws Exception {
         GateVerdict v = gate(pool, model, BASE, fault, 6, 5);
-        assertThat(v.outcome()).isEqualTo(Outcome.FAIL);
-        assertThat(criterion(v, criterion).outcome()).as(criterion(v, criterion).reason()).isEqualTo(Outcome.FAIL);
+        assertThat(v.outcome()).isEqualTo(GateOutcome.FAIL);
+        assertThat(criterion(v, criterion).outcome()).as(criterion(v, criterion).reason()).isEqualTo(GateOutcome.FAIL);
     }
 
     @Test
     void tooFewSamplesAreInconclusive() throws Exception {
         GateVerdict v = gate(BASE, null, 3, 10);
-        assertThat(v.outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+        assertThat(v.outcome()).isEqualTo(GateOutcome.INCONCLUSIVE);
         assertThat(v.passed()).isFalse();
     }
 }

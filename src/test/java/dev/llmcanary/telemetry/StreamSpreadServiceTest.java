@@ -5,7 +5,7 @@ import dev.llmcanary.canary.run.CanaryRunner;
 import dev.llmcanary.canary.run.Outcome;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.Trigger;
-import dev.llmcanary.target.StreamingClient;
+import dev.llmcanary.client.StreamingClient;
 import dev.llmcanary.testing.Canaries;
 import dev.llmcanary.testing.PromText;
 import io.quarkus.test.junit.QuarkusTest;

@@ -24,12 +24,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.awaitility.core.ConditionFactory;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
@@ -154,21 +156,26 @@ class StatusPageBrowserTest {
         assertThat(expected).hasSizeGreaterThan(10);
 
         open("/");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        onPage(20).untilAsserted(() ->
                 assertThat(cellIds()).containsExactlyInAnyOrderElementsOf(expected));
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        onPage(20).untilAsserted(() -> {
             assertThat(cell("sim-h100/sim-openai/interactive").getAttribute("data-status")).isEqualTo("pass");
             assertThat(cell("sim-h100/sim-vllm/streaming").getAttribute("data-status")).isEqualTo("fail");
         });
-        WebElement failed = cell("sim-h100/sim-vllm/streaming");
-        assertThat(failed.getText()).contains("chat-streaming").contains("TTFT").contains("24 h");
+        // the grid re-renders on every live update: read and click a freshly found cell, again if it was replaced
+        onPage(10)
+                .untilAsserted(() -> assertThat(cell("sim-h100/sim-vllm/streaming").getText())
+                        .contains("chat-streaming").contains("TTFT").contains("24 h"));
         assertThat(driver.findElement(By.id("recent-failures")).getText()).contains("chat-streaming");
         // README's deploy/screenshots/status-page.png is a committed copy of this file
         screenshot("fleet.png");
 
         // failed runs are one click from the grid
-        failed.click();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("token-timeline")).isEmpty());
+        onPage(10).until(() -> {
+            cell("sim-h100/sim-vllm/streaming").click();
+            return true;
+        });
+        onPage(10).until(() -> !driver.findElements(By.id("token-timeline")).isEmpty());
         assertThat(driver.getCurrentUrl()).contains("#/runs/");
     }
 
@@ -182,13 +189,13 @@ class StatusPageBrowserTest {
     @MethodSource("filters")
     void filtersNarrowTheGrid(String name, String select, String value, int idPart) {
         open("/");
-        await().atMost(Duration.ofSeconds(20)).until(() -> !cellIds().isEmpty());
+        onPage(20).until(() -> !cellIds().isEmpty());
         new Select(driver.findElement(By.id(select))).selectByValue(value);
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(cellIds()).isNotEmpty()
+        onPage(5).untilAsserted(() -> assertThat(cellIds()).isNotEmpty()
                 .allSatisfy(id -> assertThat(id.split("/")[idPart]).isEqualTo(value)));
         // the choice survives a live update
         String before = caption();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !caption().equals(before));
+        onPage(10).until(() -> !caption().equals(before));
         assertThat(cellIds()).allSatisfy(id -> assertThat(id.split("/")[idPart]).isEqualTo(value));
     }
 
@@ -200,7 +207,7 @@ class StatusPageBrowserTest {
         assertThat(r.violations()).extracting(v -> v.rule()).contains("stall");
 
         open("/#/runs/" + r.runId());
-        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("token-timeline")).isEmpty());
+        onPage(10).until(() -> !driver.findElements(By.id("token-timeline")).isEmpty());
 
         List<WebElement> stalls = driver.findElements(By.cssSelector("#token-timeline rect.stall"));
         assertThat(stalls).hasSize(1);
@@ -214,7 +221,7 @@ class StatusPageBrowserTest {
         assertThat(driver.findElement(By.id("violations")).getText()).contains("stall");
         assertThat(driver.findElement(By.id("guardrails")).getText()).contains("None configured");
         assertThat(driver.findElement(By.id("gap-distribution")).getText()).contains("above the stall threshold");
-        await().atMost(Duration.ofSeconds(5)).until(() ->
+        onPage(5).until(() ->
                 !driver.findElements(By.cssSelector("#gap-chart canvas")).isEmpty());
         // a gap near the threshold: the threshold line is drawn and the scale reaches it
         WebElement chart = driver.findElement(By.id("gap-chart"));
@@ -240,7 +247,7 @@ class StatusPageBrowserTest {
         assertThat(maxGap).as("a healthy run's gaps are far below the stall threshold").isLessThan(stallMs / 2);
 
         open("/#/runs/" + r.runId());
-        await().atMost(Duration.ofSeconds(10)).until(() ->
+        onPage(10).until(() ->
                 !driver.findElements(By.cssSelector("#gap-chart canvas")).isEmpty());
         WebElement chart = driver.findElement(By.id("gap-chart"));
         double yMax = Double.parseDouble(chart.getAttribute("data-y-max"));
@@ -289,7 +296,7 @@ class StatusPageBrowserTest {
     @Test
     void aPoolNameHeadsItsModelRowsOnce() {
         open("/");
-        await().atMost(Duration.ofSeconds(20)).until(() -> !cellIds().isEmpty());
+        onPage(20).until(() -> !cellIds().isEmpty());
         @SuppressWarnings("unchecked")
         Map<String, Object> grid = (Map<String, Object>) ((JavascriptExecutor) driver).executeScript("""
                 const rows = [...document.querySelectorAll('#fleet-table tbody tr')];
@@ -314,7 +321,7 @@ class StatusPageBrowserTest {
         runner.run(t).toCompletableFuture().get(30, TimeUnit.SECONDS);
         String cellId = t.pool().name() + "/" + t.model() + "/interactive";
         open("/");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        onPage(20).untilAsserted(() ->
                 assertThat(cell(cellId).getTagName()).isEqualTo("a"));
 
         List<String> focused = new ArrayList<>();
@@ -324,7 +331,7 @@ class StatusPageBrowserTest {
         }
         assertThat(focused).as("grid cells reached by Tab").contains(cellId);
         new Actions(driver).sendKeys(Keys.ENTER).perform();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("token-timeline")).isEmpty());
+        onPage(10).until(() -> !driver.findElements(By.id("token-timeline")).isEmpty());
     }
 
     @Test
@@ -338,14 +345,14 @@ class StatusPageBrowserTest {
         JsonPath gate = given().get("/api/gates/" + id).then().statusCode(200).extract().jsonPath();
 
         open("/#/gates");
-        await().atMost(Duration.ofSeconds(10)).until(() ->
+        onPage(10).until(() ->
                 !driver.findElements(By.cssSelector("#gates-table tr[data-gate='" + id + "']")).isEmpty());
         WebElement row = driver.findElement(By.cssSelector("#gates-table tr[data-gate='" + id + "']"));
         assertThat(row.getText()).contains("pass").contains("flagger-pre-rollout").contains("sim-h100")
                 .contains("100 / 100").contains("40 / 40");
         row.findElement(By.tagName("a")).click();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("criteria")).isEmpty());
+        onPage(10).until(() -> !driver.findElements(By.id("criteria")).isEmpty());
         assertThat(driver.findElement(By.id("gate-title")).getText()).contains(id).contains("pass");
         List<String> names = gate.getList("details.criteria.name");
         assertThat(names).contains("ttft", "min_samples");
@@ -375,7 +382,7 @@ class StatusPageBrowserTest {
             driver.manage().window().setSize(new Dimension(1440, 1000));
         }
         runs.get(0).click();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("token-timeline")).isEmpty());
+        onPage(10).until(() -> !driver.findElements(By.id("token-timeline")).isEmpty());
         assertThat(driver.getCurrentUrl()).endsWith("#/runs/" + gate.getString("runs[0].runId"));
     }
 
@@ -387,12 +394,12 @@ class StatusPageBrowserTest {
                         + "\"overrides\":{\"repetitions\":200,\"concurrency\":1,\"deadline\":\"5s\"}}")
                 .post("/api/gates").then().statusCode(202).extract().path("id");
         open("/#/gates/" + id);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("gate-progress-bar")).isEmpty());
+        onPage(10).until(() -> !driver.findElements(By.id("gate-progress-bar")).isEmpty());
         assertThat(driver.findElement(By.id("gate-progress")).getText()).containsPattern("\\d+ of 200 runs done");
         int first = progressValue();
-        await().atMost(Duration.ofSeconds(10)).until(() -> progressValue() > first);
+        onPage(10).until(() -> progressValue() > first);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("criteria")).isEmpty());
+        onPage(30).until(() -> !driver.findElements(By.id("criteria")).isEmpty());
         assertThat(driver.findElement(By.id("gate-title")).getText()).contains("inconclusive");
         assertThat(driver.findElements(By.id("gate-progress"))).isEmpty();
         assertThat(driver.findElement(By.id("live")).getText()).startsWith("Finished");
@@ -406,12 +413,12 @@ class StatusPageBrowserTest {
                 .then().statusCode(202).extract().path("id");
         open("/#/probes/" + id);
         // while it runs (a child JVM injecting for 3 s), the page polls and shows elapsed / planned, rate, requests
-        await().atMost(Duration.ofSeconds(30)).until(() ->
+        onPage(30).until(() ->
                 !driver.findElements(By.id("probe-progress-table")).isEmpty());
         assertThat(driver.findElement(By.id("probe-progress-table")).getText())
                 .contains("elapsed / planned").contains("current rate").contains("requests").contains("errors");
 
-        await().atMost(Duration.ofSeconds(120)).until(() -> !driver.findElements(By.id("report-link")).isEmpty());
+        onPage(120).until(() -> !driver.findElements(By.id("report-link")).isEmpty());
         JsonPath probe = given().get("/api/load-probes/" + id).then().statusCode(200).extract().jsonPath();
         assertThat(probe.getString("state")).isEqualTo("done");
         assertThat(driver.findElement(By.id("probe-title")).getText()).contains("api-probe").contains("pass");
@@ -429,7 +436,7 @@ class StatusPageBrowserTest {
         screenshot("probe-detail.png");
 
         open("/#/probes");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+        onPage(10).untilAsserted(() -> assertThat(
                 driver.findElement(By.cssSelector("#probes-table tr[data-probe='" + id + "']")).getText())
                 .contains("done").contains("pass").contains("api-probe").contains("sim-h100"));
     }
@@ -443,7 +450,7 @@ class StatusPageBrowserTest {
     @MethodSource("unknownItems")
     void anUnknownGateOrProbeSaysSo(String name, String path, String detail) {
         open(path);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.cssSelector("[role=alert]")).isEmpty());
+        onPage(10).until(() -> !driver.findElements(By.cssSelector("[role=alert]")).isEmpty());
         assertThat(driver.findElement(By.cssSelector("[role=alert]")).getText()).contains(detail);
         // the 404 of the API is expected here: drop it so the console check looks at the page's own errors
         driver.manage().logs().get(LogType.BROWSER);
@@ -465,7 +472,7 @@ class StatusPageBrowserTest {
         assertThat(r.evidence()).isNotNull();
 
         open("/#/runs/" + r.runId());
-        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("evidence-hint")).isEmpty());
+        onPage(10).until(() -> !driver.findElements(By.id("evidence-hint")).isEmpty());
         assertThat(driver.findElement(By.id("evidence-hint")).getText()).isEqualTo("Hint: " + r.evidence().hint());
         assertThat(driver.findElement(By.id("evidence-source")).getText()).contains("vllm /metrics/vllm");
         assertThat(driver.findElement(By.cssSelector("#evidence-figures tr[data-figure='requests_waiting']"))
@@ -512,7 +519,7 @@ class StatusPageBrowserTest {
     @Test
     void anUnknownRunSaysSoInsteadOfBreaking() {
         open("/#/runs/00000000-0000-0000-0000-000000000000");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.cssSelector("[role=alert]")).isEmpty());
+        onPage(10).until(() -> !driver.findElements(By.cssSelector("[role=alert]")).isEmpty());
         assertThat(driver.findElement(By.cssSelector("[role=alert]")).getText()).contains("no run");
         // the 404 of the API is expected here: drop it so the console check looks at the page's own errors
         driver.manage().logs().get(LogType.BROWSER);
@@ -547,6 +554,14 @@ class StatusPageBrowserTest {
 
     private WebElement criterion(String name) {
         return driver.findElement(By.cssSelector("#criteria tr[data-criterion='" + name + "']"));
+    }
+
+    /**
+     * Waits on the page: the page re-renders on every live update, so an element found a moment ago may be replaced
+     * (stale) or not drawn yet; such a miss is retried until the deadline, and reported then.
+     */
+    private static ConditionFactory onPage(int seconds) {
+        return await().atMost(Duration.ofSeconds(seconds)).ignoreExceptionsInstanceOf(WebDriverException.class);
     }
 
     private WebElement cell(String id) {

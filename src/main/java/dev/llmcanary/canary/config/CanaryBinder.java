@@ -253,11 +253,9 @@ final class CanaryBinder {
             t.error("min_output_tokens_per_second", loosened(cls, "min_output_tokens_per_second", floor, set));
         }
         Thresholds effective = c.tightenedBy(o);
-        if ((o.stallSeconds() != null || o.stallAbortSeconds() != null)
-                && effective.stallAbortSeconds() <= effective.stallSeconds()) {
-            t.error(o.stallAbortSeconds() != null ? "stall_abort_seconds" : "stall_seconds",
-                    "stall_abort_seconds (" + Fields.plain(effective.stallAbortSeconds())
-                            + ") must be greater than stall_seconds (" + Fields.plain(effective.stallSeconds()) + ")");
+        if (o.stallSeconds() != null || o.stallAbortSeconds() != null) {
+            effective.stallOrderProblem().ifPresent(problem ->
+                    t.error(o.stallAbortSeconds() != null ? "stall_abort_seconds" : "stall_seconds", problem));
         }
         return o;
     }

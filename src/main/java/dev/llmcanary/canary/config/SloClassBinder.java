@@ -98,10 +98,9 @@ final class SloClassBinder {
         double abortValue = stallAbort == null ? DEFAULT_STALL_ABORT_SECONDS : stallAbort;
         boolean bothValid = (stall != null || !f.has("stall_seconds"))
                 && (stallAbort != null || !f.has("stall_abort_seconds"));
-        if (bothValid && abortValue <= stallValue) {
-            f.error(f.has("stall_abort_seconds") ? "stall_abort_seconds" : "stall_seconds",
-                    "stall_abort_seconds (" + Fields.plain(abortValue) + ") must be greater than stall_seconds ("
-                            + Fields.plain(stallValue) + ")");
+        if (bothValid) {
+            Thresholds.stallOrderProblem(stallValue, abortValue).ifPresent(problem ->
+                    f.error(f.has("stall_abort_seconds") ? "stall_abort_seconds" : "stall_seconds", problem));
         }
         if (errorCount(f) > before) {
             return null;

@@ -20,9 +20,9 @@ import dev.llmcanary.stream.StreamResult;
 import dev.llmcanary.stream.StreamTimings;
 import dev.llmcanary.stream.StreamTrace;
 import dev.llmcanary.stream.Violation;
-import dev.llmcanary.target.Attempt;
-import dev.llmcanary.target.StreamRequest;
-import dev.llmcanary.target.StreamingClient;
+import dev.llmcanary.client.Attempt;
+import dev.llmcanary.client.StreamRequest;
+import dev.llmcanary.client.StreamingClient;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
