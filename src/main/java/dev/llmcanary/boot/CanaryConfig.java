@@ -223,9 +223,13 @@ public interface CanaryConfig {
         @WithDefault("20ms")
         Duration sweepPeriod();
 
-        /** Connection pool size per endpoint. */
+        /** Connection pool size per endpoint: the client's total, split evenly over its event loops. */
         @WithDefault("64")
         int maxConnectionsPerHost();
+
+        /** Event loops the streams are spread over; 0 is one per core. */
+        @WithDefault("0")
+        int eventLoops();
     }
 
     interface Api {

@@ -31,6 +31,7 @@ import io.quarkus.flyway.FlywayDataSource;
 import org.flywaydb.core.Flyway;
 import dev.llmcanary.client.ClientSettings;
 import dev.llmcanary.client.StreamingClient;
+import dev.llmcanary.telemetry.ClientLoopMetrics;
 import dev.llmcanary.telemetry.MetricsRecorder;
 import dev.llmcanary.telemetry.RunLogger;
 import dev.llmcanary.telemetry.SpanObserver;
@@ -41,6 +42,7 @@ import dev.llmcanary.telemetry.SpanNames;
 import org.eclipse.microprofile.config.ConfigProvider;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
+import org.jboss.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
@@ -63,12 +65,19 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class Engine {
 
+    private static final Logger LOG = Logger.getLogger(Engine.class);
+
     @Produces
     @Singleton
-    StreamingClient streamingClient(Vertx vertx, CanaryConfig config) {
+    StreamingClient streamingClient(Vertx vertx, CanaryConfig config, MeterRegistry registry) {
         CanaryConfig.Stream s = config.stream();
-        return new StreamingClient(vertx, new ClientSettings(s.connectTimeout(), s.maxConnectionsPerHost(),
-                s.sweepPeriod(), Math.max(0, config.client().connectRetries()), config.client().connectRetryBackoff()));
+        StreamingClient client = new StreamingClient(vertx, new ClientSettings(s.connectTimeout(),
+                s.maxConnectionsPerHost(), s.sweepPeriod(), Math.max(0, config.client().connectRetries()),
+                config.client().connectRetryBackoff(), Math.max(0, s.eventLoops())));
+        ClientLoopMetrics.bind(client, registry);
+        LOG.infof("streaming client: streams spread over %d event loops; at most %d connections per endpoint (%s)",
+                client.eventLoops(), s.maxConnectionsPerHost(), client.poolShares());
+        return client;
     }
 
     /** The time the scheduler decides by (quiet windows, token budget); tests may produce their own. */

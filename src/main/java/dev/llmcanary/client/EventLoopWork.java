@@ -56,7 +56,10 @@ final class EventLoopWork {
         this.sweepMillis = sweepMillis;
     }
 
-    /** The work of {@code context}'s loop; must be called on that loop's thread. */
+    /**
+     * The work of {@code context}'s loop, one per Netty event loop; any thread may ask for it, but its timers start
+     * on the loop's own thread (at the first {@link Loop#watch}).
+     */
     Loop loop(Context context) {
         return loops.computeIfAbsent(((ContextInternal) context).nettyEventLoop(), loop -> new Loop(context));
     }

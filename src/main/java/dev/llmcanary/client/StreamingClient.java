@@ -5,7 +5,6 @@ import dev.llmcanary.stream.StreamOptions;
 import dev.llmcanary.stream.StreamResult;
 import dev.llmcanary.stream.StreamSession;
 import dev.llmcanary.stream.SweepResult;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -19,13 +18,23 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.impl.VertxInternal;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Streams one canary request with the Vert.x core HTTP client and feeds every body buffer to a {@link StreamSession}
- * stamped with {@code System.nanoTime()} the moment it arrives, before any parsing. Everything here runs on the
- * connection's event loop and never blocks.
+ * stamped with {@code System.nanoTime()} the moment it arrives, before any parsing. Streams are spread over one
+ * lane per event loop (one per core by default), each with its own HTTP client and share of the pool, whatever thread
+ * starts them; everything of one stream runs on its lane's event loop and never blocks.
  */
 public final class StreamingClient implements AutoCloseable {
 
@@ -35,54 +44,139 @@ public final class StreamingClient implements AutoCloseable {
     static final String UNFRAMED_CLOSE = "connection closed (body neither chunked nor sized)";
 
     private final Vertx vertx;
-    private final HttpClient http;
     private final EventLoopWork loops;
     private final ClientSettings settings;
-    /**
-     * Connections established but not yet leased: the pool hands a new connection first to the attempt whose wait
-     * made it connect, so an attempt that finds its connection here connected, and one that does not was given a
-     * pooled connection (immediately, or after queueing while every connection of the pool was busy).
-     */
-    private final Set<HttpConnection> unleased = ConcurrentHashMap.newKeySet();
+    /** One lane per event loop the client uses; a stream runs wholly on the lane it was given. */
+    private final Lane[] lanes;
+    private final AtomicInteger nextLane = new AtomicInteger();
+    /** Streams in flight per endpoint (scheme://authority, as the pools key their connections) and lane. */
+    private final ConcurrentHashMap<String, int[]> perEndpoint = new ConcurrentHashMap<>();
 
     public StreamingClient(Vertx vertx, ClientSettings settings) {
         this.vertx = vertx;
         this.settings = settings;
-        HttpClientOptions options = new HttpClientOptions()
-                .setTcpNoDelay(true)
-                .setKeepAlive(true)
-                .setTryUseCompression(false) // compression would batch tokens and distort arrival times
-                .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE) // one span per run is ours, no child spans
-                .setConnectTimeout((int) settings.connectTimeout().toMillis());
-        this.http = vertx.httpClientBuilder().with(options)
-                .with(new PoolOptions().setHttp1MaxSize(settings.maxConnectionsPerHost()))
-                .withConnectHandler(this::established) // runs before the new connection is leased
-                .build();
         this.loops = new EventLoopWork(vertx, settings.sweepPeriod().toMillis());
+        List<ContextInternal> contexts = eventLoopContexts(vertx, settings);
+        // The pool maximum is the client's total: split over the lanes (never more lanes than connections), so the
+        // configured maximum is never exceeded however the streams spread.
+        int n = Math.min(contexts.size(), Math.max(1, settings.maxConnectionsPerHost()));
+        this.lanes = new Lane[n];
+        for (int i = 0; i < n; i++) {
+            int share = settings.maxConnectionsPerHost() / n + (i < settings.maxConnectionsPerHost() % n ? 1 : 0);
+            lanes[i] = new Lane(i, contexts.get(i), Math.max(1, share));
+        }
     }
 
-    private void established(HttpConnection connection) {
-        unleased.add(connection);
-        connection.closeHandler(v -> unleased.remove(connection)); // one whose attempt gave up is never leased by it
+    /**
+     * One event-loop context per loop of the Vert.x instance, up to {@link ClientSettings#eventLoops} (0: one per
+     * core). Vert.x gives a caller that is not on an event loop one sticky context, and its HTTP pool connects on the
+     * caller's loop: without these, every stream the scheduler, a gate or an on-demand run starts would land on one
+     * loop whatever the core count.
+     */
+    private static List<ContextInternal> eventLoopContexts(Vertx vertx, ClientSettings settings) {
+        VertxInternal vi = (VertxInternal) vertx;
+        int wanted = settings.eventLoops() > 0 ? settings.eventLoops() : Runtime.getRuntime().availableProcessors();
+        List<ContextInternal> contexts = new ArrayList<>();
+        for (EventExecutor e : vi.getEventLoopGroup()) {
+            if (contexts.size() == wanted) {
+                break;
+            }
+            contexts.add(vi.createEventLoopContext((EventLoop) e, null, Thread.currentThread().getContextClassLoader()));
+        }
+        return contexts;
+    }
+
+    /** How many event loops the client spreads streams over. */
+    public int eventLoops() {
+        return lanes.length;
+    }
+
+    /** Streams started on event loop {@code index} since the client was built (a counter for the metric). */
+    public long streamsStarted(int index) {
+        return lanes[index].started.sum();
+    }
+
+    /** Streams running on event loop {@code index} now. */
+    public int streamsInFlight(int index) {
+        return lanes[index].inFlight.get();
+    }
+
+    /**
+     * The name of the thread of event loop {@code index} (for per-thread CPU in the benchmark), or {@code null}
+     * before the loop ran its first stream (it is taken there, never by blocking on the loop).
+     */
+    public String eventLoopThread(int index) {
+        return lanes[index].threadName;
+    }
+
+    /** The connections per endpoint each event loop may open; they add up to the configured maximum. */
+    public List<Integer> poolShares() {
+        return java.util.Arrays.stream(lanes).map(l -> l.poolSize).toList();
+    }
+
+    /**
+     * The lane for a new stream to {@code endpoint}: the one with the fewest streams in flight to that endpoint (each
+     * lane has its own share of the endpoint's connections, so this keeps a stream from queueing on one lane while
+     * another has a free connection), then the fewest in flight overall, ties broken round-robin. Called once per
+     * stream, never per chunk; the entry of an endpoint with nothing in flight is dropped, so the map stays as small
+     * as the set of endpoints in use.
+     */
+    private int pick(String endpoint) {
+        int[] chosen = new int[1];
+        perEndpoint.compute(endpoint, (k, counts) -> {
+            int[] c = counts == null ? new int[lanes.length] : counts;
+            int start = Math.floorMod(nextLane.getAndIncrement(), lanes.length);
+            int best = start;
+            for (int n = 1; n < lanes.length; n++) {
+                int i = (start + n) % lanes.length;
+                if (c[i] < c[best] || c[i] == c[best] && lanes[i].inFlight.get() < lanes[best].inFlight.get()) {
+                    best = i;
+                }
+            }
+            c[best]++;
+            chosen[0] = best;
+            return c;
+        });
+        return chosen[0];
+    }
+
+    private void done(String endpoint, int lane) {
+        perEndpoint.computeIfPresent(endpoint, (k, c) -> {
+            c[lane]--;
+            return java.util.Arrays.stream(c).allMatch(n -> n == 0) ? null : c;
+        });
     }
 
     /** Runs one stream; the future always succeeds, with either a result or a transport error. */
     public Future<Attempt> stream(StreamRequest request, StreamOptions options, StreamListener listener) {
-        // Every callback of one attempt, the deadline included, runs on one context, so the session is only ever
-        // touched by one thread.
-        Context context = vertx.getOrCreateContext();
-        if (Vertx.currentContext() == context) {
-            return begin(context, request, options, listener);
+        // Every callback of one attempt, the deadline included, runs on its lane's context, so the session is only
+        // ever touched by one thread; the lane's own pool connected on that loop, so reads need no hop either.
+        String endpoint = request.baseUrl().getScheme() + "://" + request.baseUrl().getRawAuthority();
+        int index = pick(endpoint);
+        Lane lane = lanes[index];
+        lane.started.increment();
+        lane.inFlight.incrementAndGet();
+        Future<Attempt> attempt;
+        if (Vertx.currentContext() == lane.context) {
+            attempt = begin(lane, request, options, listener);
+        } else {
+            Promise<Attempt> started = Promise.promise();
+            lane.context.runOnContext(v -> begin(lane, request, options, listener).onComplete(started));
+            attempt = started.future();
         }
-        Promise<Attempt> started = Promise.promise();
-        context.runOnContext(v -> begin(context, request, options, listener).onComplete(started));
-        return started.future();
+        return attempt.onComplete(ar -> {
+            lane.inFlight.decrementAndGet();
+            done(endpoint, index);
+        });
     }
 
-    private Future<Attempt> begin(Context context, StreamRequest request, StreamOptions options,
+    private Future<Attempt> begin(Lane lane, StreamRequest request, StreamOptions options,
                                   StreamListener listener) {
         long start = System.nanoTime();
-        Run run = new Run(new StreamSession(options, listener, start), start);
+        if (lane.threadName == null) {
+            lane.threadName = Thread.currentThread().getName();
+        }
+        Run run = new Run(lane, new StreamSession(options, listener, start), start);
         RequestOptions ro = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(Urls.join(request.baseUrl().toString(), request.path()))
@@ -110,20 +204,20 @@ public final class StreamingClient implements AutoCloseable {
      * request is never silently re-run.
      */
     private void connect(Run run, RequestOptions ro, StreamRequest request, StreamListener listener) {
-        http.request(ro).onComplete(ar -> {
+        run.lane.http.request(ro).onComplete(ar -> {
             if (ar.failed()) {
                 connectFailed(run, ro, request, listener, TransportErrors.classify(ar.cause()));
                 return;
             }
             long obtained = System.nanoTime();
             HttpClientRequest req = ar.result();
-            boolean newConnection = unleased.remove(req.connection());
+            boolean newConnection = run.lane.unleased.remove(req.connection());
             if (run.promise.future().isComplete()) {
                 // The attempt was given up (deadline) while waiting for a connection: never send it.
                 req.reset();
                 return;
             }
-            run.connected(req, Vertx.currentContext(), obtained, newConnection);
+            run.connected(req, obtained, newConnection);
             req.response().onComplete(rar -> {
                 if (rar.failed()) {
                     run.failedBeforeOrDuring(rar.cause());
@@ -187,11 +281,59 @@ public final class StreamingClient implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
+        for (Lane lane : lanes) {
+            lane.http.close();
+        }
+    }
+
+    /**
+     * One event loop's share of the client: its context, its own HTTP client and pool (which connects on this loop,
+     * so a stream's socket reads and callbacks share one thread) and its counters.
+     */
+    private final class Lane {
+        final int index;
+        final ContextInternal context;
+        /** This loop's deferred parsing, stall sweep and hold probe: one per Netty event loop, never shared. */
+        final EventLoopWork.Loop work;
+        final HttpClient http;
+        final int poolSize;
+        volatile String threadName;
+        final LongAdder started = new LongAdder();
+        final AtomicInteger inFlight = new AtomicInteger();
+        /**
+         * Connections established but not yet leased: the pool hands a new connection first to the attempt whose
+         * wait made it connect, so an attempt that finds its connection here connected, and one that does not was
+         * given a pooled connection (immediately, or after queueing while every connection of the pool was busy).
+         */
+        final Set<HttpConnection> unleased = ConcurrentHashMap.newKeySet();
+
+        Lane(int index, ContextInternal context, int poolSize) {
+            this.index = index;
+            this.context = context;
+            this.work = loops.loop(context);
+            this.poolSize = poolSize;
+            HttpClientOptions options = new HttpClientOptions()
+                    .setTcpNoDelay(true)
+                    .setKeepAlive(true)
+                    .setTryUseCompression(false) // compression would batch tokens and distort arrival times
+                    .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE) // one span per run is ours
+                    .setConnectTimeout((int) settings.connectTimeout().toMillis());
+            this.http = vertx.httpClientBuilder().with(options)
+                    // event-loop size 0: the pool connects on the requesting context's loop, always this lane's
+                    .with(new PoolOptions().setHttp1MaxSize(poolSize).setEventLoopSize(0))
+                    .withConnectHandler(this::established) // runs before the new connection is leased
+                    .build();
+        }
+
+        private void established(HttpConnection connection) {
+            unleased.add(connection);
+            connection.closeHandler(v -> unleased.remove(connection)); // one whose attempt gave up is never leased
+        }
     }
 
     /** The state of one attempt; all callbacks happen on the same event loop. */
     private final class Run implements EventLoopWork.Stream {
+        final Lane lane;
         final StreamSession session;
         final long start;
         final Promise<Attempt> promise = Promise.promise();
@@ -209,16 +351,17 @@ public final class StreamingClient implements AutoCloseable {
         long[] pendingAt = new long[4];
         int pendingCount;
 
-        Run(StreamSession session, long start) {
+        Run(Lane lane, StreamSession session, long start) {
+            this.lane = lane;
             this.session = session;
             this.start = start;
         }
 
-        void connected(HttpClientRequest req, Context context, long at, boolean established) {
+        void connected(HttpClientRequest req, long at, boolean established) {
             this.request = req;
             this.connected = at;
             this.newConnection = established;
-            this.loop = loops.loop(context);
+            this.loop = lane.work;
             loop.watch(this);
         }
 

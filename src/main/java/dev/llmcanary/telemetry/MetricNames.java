@@ -88,6 +88,13 @@ public final class MetricNames {
      * wait, kept out of TTFT.
      */
     public static final String CLIENT_POOL_WAIT = "llm_canary_client_pool_wait";
+    /**
+     * {@code llm_canary_client_streams_started_total{event_loop}}: streams the client started on each of its event
+     * loops ({@code "0"} to loops − 1, so bounded by the loop count); an even spread shows every core is used.
+     */
+    public static final String CLIENT_STREAMS_STARTED = "llm_canary_client_streams_started";
+    /** {@code llm_canary_client_streams_in_flight{event_loop}}: streams running on each event loop now. */
+    public static final String CLIENT_STREAMS_IN_FLIGHT = "llm_canary_client_streams_in_flight";
 
     /** {@code llm_canary_store_dropped_results_total}: results lost while the database was down and the buffer full. */
     public static final String STORE_DROPPED_RESULTS = "llm_canary_store_dropped_results";
@@ -144,6 +151,8 @@ public final class MetricNames {
     public static final String GEN_AI_TIME_PER_OUTPUT_CHUNK = "gen_ai.client.operation.time_per_output_chunk";
 
     public static final String POOL = "pool";
+    /** The client's event-loop index, {@code 0} to loops − 1 (never a thread name). */
+    public static final String EVENT_LOOP = "event_loop";
     public static final String ENDPOINT = "endpoint";
     public static final String MODEL = "model";
     public static final String SLO_CLASS = "slo_class";

@@ -38,8 +38,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * arrival with the simulator's recorded write of that chunk (a bracket: just before the write, and when the write
  * completed). Prints, per level: error vs both bounds (median, p99, max), user-visible TTFT next to TTFT from request
  * written, the client's own pool wait, how many streams reported a TTFT below the simulator's own (must be 0: the
- * request stamp is the lower edge of the bracket), CPU time per streamed token and heap used. Run: {@code ./mvnw -q -Pbench test-compile exec:exec}
- * (levels with {@code -Dbench.levels=1,100,1000}).
+ * request stamp is the lower edge of the bracket), CPU time per streamed token and heap used, the token-chunk rate
+ * (per core), and for each of the client's event loops its share of the streams and of the chunk callbacks and its
+ * thread's CPU time (so a client that runs everything on one loop shows). Run:
+ * {@code ./mvnw -q -Pbench test-compile exec:exec} (levels with {@code -Dbench.levels=1,100,1000}).
+ *
+ * <p>Capacity: after the levels it prints the highest level whose error against the simulator's write start stayed
+ * within {@code bench.capacity.p50.ms} (0.5) at the median and {@code bench.capacity.p99.ms} (5) at p99, with its
+ * token-chunk rate per core; {@code bench.bisect=N} then runs N more levels halving the gap between that level and
+ * the lowest one that missed the bound.
  *
  * <p>Each level is a closed loop at constant concurrency: N workers each start a stream, and a new one as soon as
  * the previous ends, for {@code bench.seconds}. Workers start spread over the first stream's duration, as canaries
@@ -68,11 +75,24 @@ public final class StreamBenchmark {
             // Warm-up at the highest level, so the JIT has compiled the hot paths of both JVMs before anything counts.
             runLevel(client, truthClient, base, profile, levels[levels.length - 1], true, vertx);
             System.out.println();
-            System.out.println("| concurrency | streams | err vs write start p50 / p99 / max (ms) | err vs write done p50 / p99 / max (ms) | TTFT from request written p50 / p99 (ms) | TTFT from attempt start p50 / p99 (ms) | sim TTFT p50 (ms) | TTFT < sim TTFT (streams) | pool wait p50 / p99 (ms) | CPU µs / token | heap used peak (MiB) | GCs / GC ms | violations |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            System.out.printf("client: %d event loops, %s connections per loop%n", client.eventLoops(),
+                    client.poolShares());
+            System.out.println("| concurrency | streams | err vs write start p50 / p99 / max (ms) | err vs write done p50 / p99 / max (ms) | TTFT from request written p50 / p99 (ms) | TTFT from attempt start p50 / p99 (ms) | sim TTFT p50 (ms) | TTFT < sim TTFT (streams) | pool wait p50 / p99 (ms) | CPU µs / token | heap used peak (MiB) | GCs / GC ms | violations | token chunks/s (per core) | per event loop: streams / chunk callbacks / thread CPU s |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            List<Level> done = new ArrayList<>();
             for (int c : levels) {
-                runLevel(client, truthClient, base, profile, c, false, vertx);
+                done.add(runLevel(client, truthClient, base, profile, c, false, vertx));
             }
+            Capacity bound = Capacity.fromProperties();
+            for (int step = 0, steps = Integer.getInteger("bench.bisect", 0); step < steps; step++) {
+                int next = bound.nextLevel(done);
+                if (next < 0) {
+                    break;
+                }
+                done.add(runLevel(client, truthClient, base, profile, next, false, vertx));
+            }
+            System.out.println();
+            System.out.println(bound.summary(done, profile));
             client.close();
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } finally {
@@ -81,8 +101,57 @@ public final class StreamBenchmark {
         }
     }
 
-    private static void runLevel(StreamingClient client, HttpClient truth, String base, String profile,
-                                 int concurrency, boolean warmup, Vertx vertx) throws Exception {
+    /** One measured level: what the capacity search needs of it. */
+    record Level(int concurrency, int streams, double errP50Millis, double errP99Millis, double chunksPerSecond) {
+    }
+
+    /**
+     * The capacity bound (error against the simulator's write start, p50 and p99) and the search over the measured
+     * levels: the highest level within it, and the level that halves the gap to the lowest level above that missed it.
+     */
+    record Capacity(double p50Millis, double p99Millis, int cores) {
+
+        static Capacity fromProperties() {
+            return new Capacity(Double.parseDouble(System.getProperty("bench.capacity.p50.ms", "0.5")),
+                    Double.parseDouble(System.getProperty("bench.capacity.p99.ms", "5")),
+                    Runtime.getRuntime().availableProcessors());
+        }
+
+        boolean within(Level l) {
+            return l.streams() > 0 && l.errP50Millis() <= p50Millis && l.errP99Millis() <= p99Millis;
+        }
+
+        /** The highest level within the bound, if any. */
+        java.util.Optional<Level> best(List<Level> levels) {
+            return levels.stream().filter(this::within).max(java.util.Comparator.comparingInt(Level::concurrency));
+        }
+
+        /**
+         * The next level to try: halfway between the best level and the lowest level above it that missed the bound
+         * (halfway from 0 when none was within); -1 when there is no gap left to halve (or nothing missed).
+         */
+        int nextLevel(List<Level> levels) {
+            int low = best(levels).map(Level::concurrency).orElse(0);
+            int high = levels.stream().filter(l -> !within(l) && l.concurrency() > low).mapToInt(Level::concurrency)
+                    .min().orElse(-1);
+            if (high < 0 || high - low <= 1) {
+                return -1;
+            }
+            return low + (high - low) / 2;
+        }
+
+        String summary(List<Level> levels, String profile) {
+            String bound = String.format("error vs write start p50 <= %s ms and p99 <= %s ms", p50Millis, p99Millis);
+            return best(levels).map(l -> String.format(
+                            "capacity (%s): %d concurrent streams, %.0f token chunks/s = %.0f per core (%d cores, "
+                                    + "client and simulator together), profile %s", bound, l.concurrency(),
+                            l.chunksPerSecond(), l.chunksPerSecond() / cores, cores, profile))
+                    .orElse("capacity (" + bound + "): no level within the bound, profile " + profile);
+        }
+    }
+
+    private static Level runLevel(StreamingClient client, HttpClient truth, String base, String profile,
+                                  int concurrency, boolean warmup, Vertx vertx) throws Exception {
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         AtomicLong heapPeak = new AtomicLong(mem.getHeapMemoryUsage().getUsed());
         var sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
@@ -97,7 +166,9 @@ public final class StreamBenchmark {
         java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.CountDownLatch workers = new java.util.concurrent.CountDownLatch(concurrency);
         long cpu0 = processCpuNanos();
+        long[] loopCpu0 = loopCpuNanos(client);
         long[] gc0 = gcCountAndMillis();
+        long levelStart = System.nanoTime();
         int minStreams = concurrency == 1 ? Integer.getInteger("bench.min.streams", 20) : 0;
         for (int i = 0; i < concurrency; i++) {
             long delay = concurrency == 1 ? 1 : 1 + rampMillis * i / concurrency;
@@ -105,10 +176,11 @@ public final class StreamBenchmark {
         }
         workers.await(seconds + 120, TimeUnit.SECONDS);
         long cpu = processCpuNanos() - cpu0;
+        long[] loopCpu1 = loopCpuNanos(client);
         long[] gc1 = gcCountAndMillis();
         sampler.shutdownNow();
         if (warmup) {
-            return;
+            return null;
         }
         List<Sample> list = new ArrayList<>(samples);
         long tokenChunks = 0;
@@ -122,10 +194,22 @@ public final class StreamBenchmark {
         double[] poolWait = new double[size];
         int belowTruth = 0;
         int n = 0;
+        // The steady part of the level (after the workers' ramp) for the chunk rate; chunks counted pro rata of each
+        // stream's first token → end that falls in it.
+        long steadyFrom = levelStart + TimeUnit.MILLISECONDS.toNanos(concurrency == 1 ? 0 : rampMillis);
+        double steadyChunks = 0;
+        long[] loopStreams = new long[client.eventLoops()];
+        long[] loopChunks = new long[client.eventLoops()];
         for (int i = 0; i < size; i++) {
             Sample tr = list.get(i);
             violations += tr.violations();
             tokenChunks += tr.tokenChunks();
+            steadyChunks += tr.chunksWithin(steadyFrom, end);
+            int loop = loopIndex(client, tr.thread());
+            if (loop >= 0) {
+                loopStreams[loop]++;
+                loopChunks[loop] += tr.tokenChunks();
+            }
             if (tr.firstToken() < 0) {
                 continue;
             }
@@ -158,24 +242,85 @@ public final class StreamBenchmark {
         if (Boolean.getBoolean("bench.diag")) {
             diagnose(list, errStart, n);
         }
-        System.out.printf("| %d | %d | %s | %s | %s | %s | %.2f | %d | %s | %.1f | %.0f | %d / %d | %d |%n", concurrency, n,
-                triple(errStart, n), triple(errDone, n), pair(ttft, n), pair(ttftStart, n), pct(simTtft, n, 50),
-                belowTruth, pair(poolWait, n), tokenChunks == 0 ? 0 : cpu / 1e3 / tokenChunks, heapPeak.get() / 1048576.0, gc1[0] - gc0[0],
-                gc1[1] - gc0[1], violations);
+        double chunkRate = steadyChunks / Math.max(1e-9, (end - steadyFrom) / 1e9);
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf("| %d | %d | %s | %s | %s | %s | %.2f | %d | %s | %.1f | %.0f | %d / %d | %d | %.0f (%.0f) | %s |%n",
+                concurrency, n, triple(errStart, n), triple(errDone, n), pair(ttft, n), pair(ttftStart, n),
+                pct(simTtft, n, 50), belowTruth, pair(poolWait, n), tokenChunks == 0 ? 0 : cpu / 1e3 / tokenChunks,
+                heapPeak.get() / 1048576.0, gc1[0] - gc0[0], gc1[1] - gc0[1], violations, chunkRate, chunkRate / cores,
+                loopSpread(loopStreams, loopChunks, loopCpu0, loopCpu1));
+        return new Level(concurrency, n, pct(errStart, n, 50), pct(errStart, n, 99), chunkRate);
     }
 
-    /** What is kept of one stream: its id and the timestamps the figures need. */
+    /** "loop 0: 50 % / 50 % / 1.23 s; loop 1: …": each loop's share of the streams and chunks, its thread's CPU. */
+    static String loopSpread(long[] streams, long[] chunks, long[] cpu0, long[] cpu1) {
+        long allStreams = Arrays.stream(streams).sum();
+        long allChunks = Arrays.stream(chunks).sum();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < streams.length; i++) {
+            b.append(i == 0 ? "" : "; ").append("loop ").append(i).append(": ")
+                    .append(String.format("%.0f %% / %.0f %% / ", 100.0 * streams[i] / Math.max(1, allStreams),
+                            100.0 * chunks[i] / Math.max(1, allChunks)))
+                    .append(cpu0[i] < 0 || cpu1[i] < 0 ? "?" : String.format("%.2f s", (cpu1[i] - cpu0[i]) / 1e9));
+        }
+        return b.toString();
+    }
+
+    /** The index of the client's event loop with this thread name, -1 when none. */
+    private static int loopIndex(StreamingClient client, String thread) {
+        for (int i = 0; i < client.eventLoops(); i++) {
+            if (thread.equals(client.eventLoopThread(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** CPU time so far of each event loop's thread (found by name), -1 where it is not known yet. */
+    private static long[] loopCpuNanos(StreamingClient client) {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> ids = new java.util.HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            ids.put(t.getName(), t.getId());
+        }
+        long[] cpu = new long[client.eventLoops()];
+        for (int i = 0; i < cpu.length; i++) {
+            Long id = client.eventLoopThread(i) == null ? null : ids.get(client.eventLoopThread(i));
+            cpu[i] = id == null ? -1 : threads.getThreadCpuTime(id);
+        }
+        return cpu;
+    }
+
+    /**
+     * What is kept of one stream: its id, the timestamps the figures need, and the thread that completed it (its
+     * event loop).
+     */
     private record Sample(String id, long start, long requestWritten, long firstToken, int tokenChunks,
-                          int violations, long poolWaitNanos) {
+                          int violations, long poolWaitNanos, long doneNanos, String thread) {
 
         static Sample of(String id, Attempt a) {
+            long now = System.nanoTime();
+            String thread = Thread.currentThread().getName();
             if (a.failedToStart()) {
-                return new Sample(id, a.startNanos(), -1, -1, 0, 1, 0);
+                return new Sample(id, a.startNanos(), -1, -1, 0, 1, 0, now, thread);
             }
             var t = a.result().trace();
             Double wait = a.poolWaitSeconds();
             return new Sample(id, t.start(), t.requestWritten(), t.firstToken(), t.tokenChunks(),
-                    a.result().violations().size(), wait == null ? 0 : Math.round(wait * 1e9));
+                    a.result().violations().size(), wait == null ? 0 : Math.round(wait * 1e9), now, thread);
+        }
+
+        /** This stream's token chunks that arrived in from..to, pro rata of its first token → end. */
+        double chunksWithin(long from, long to) {
+            if (firstToken < 0 || tokenChunks == 0) {
+                return 0;
+            }
+            long span = doneNanos - firstToken;
+            if (span <= 0) {
+                return firstToken >= from && firstToken <= to ? tokenChunks : 0;
+            }
+            long overlap = Math.min(to, doneNanos) - Math.max(from, firstToken);
+            return overlap <= 0 ? 0 : tokenChunks * (double) overlap / span;
         }
     }
 
