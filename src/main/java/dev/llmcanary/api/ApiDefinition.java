@@ -12,8 +12,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
  */
 @OpenAPIDefinition(info = @Info(title = "llm-canary", version = "1",
         description = "Canary runs, fleet state, SLO compliance, deployment gates and load probes. Reading is open;"
-                + " starting work needs the trigger token, load probes the admin token. Errors are"
-                + " application/problem+json."))
+                + " starting work needs the trigger token, load probes the admin token. Every error is"
+                + " application/problem+json (RFC 9457), 413/414/431 included; Location headers are relative."))
 @SecurityScheme(securitySchemeName = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "Authorization: Bearer <token>: llm-canary.api.token (role trigger) or"
                 + " llm-canary.api.admin-token (roles admin and trigger)")

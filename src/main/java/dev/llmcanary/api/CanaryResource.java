@@ -59,6 +59,9 @@ public class CanaryResource {
 
     @GET
     @Operation(summary = "Canary definitions with the last result per pool endpoint and model")
+    @APIResponse(responseCode = "200", description = "every configured canary", content = @Content(mediaType =
+            MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = CanaryView.class)))
+    @APIResponse(responseCode = "503", description = "no valid configuration has loaded yet")
     public List<CanaryView> list() {
         Catalog c = loaded();
         return c.canaries().stream().map(d -> view(c, d)).toList();
@@ -72,13 +75,21 @@ public class CanaryResource {
             description = "The trigger is admitted as a whole through each pool's limits (quiet windows, "
                     + "max_concurrent_canaries less the slot kept for scheduled canaries, token budget) or not at "
                     + "all; runs beyond the pool's free slots run one after another on the slots it got.")
-    @APIResponse(responseCode = "200", description = "every run's full result")
+    @APIResponse(responseCode = "200", description = "every run's full result", content = @Content(mediaType =
+            MediaType.APPLICATION_JSON, schema = @Schema(implementation = TriggerResponse.class)))
     @APIResponse(responseCode = "429", description = "a pool's limits refuse the trigger now (concurrency, token "
             + "budget, quiet window); nothing was started. Retry-After estimates when asking again can succeed.",
             headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type = SchemaType.INTEGER)),
-            content = @Content(mediaType = Problem.MEDIA_TYPE))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "a pool can never admit it as configured (its only slot is "
-            + "kept for its scheduled canaries)", content = @Content(mediaType = Problem.MEDIA_TYPE))
+            + "kept for its scheduled canaries)")
+    @APIResponse(responseCode = "404", description = "no such canary")
+    @APIResponse(responseCode = "422", description = "no target of the canary matches the given pool, endpoint and"
+            + " model")
+    @APIResponse(responseCode = "503", description = "no valid configuration has loaded yet, too many runs are in"
+            + " progress, or the service is shutting down (another replica can take it)",
+            headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type =
+                    SchemaType.INTEGER)))
     public CompletionStage<TriggerResponse> run(
             @PathParam("id") @Pattern(regexp = NAME, message = "must be a canary id") String id,
             @Parameter(description = "only this configured pool") @QueryParam("pool")

@@ -14,6 +14,13 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +45,8 @@ public class FlaggerWebhook {
     static final String DEFAULT_SUITE = "flagger-pre-rollout";
     private static final Pattern K8S_NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?");
     private static final Pattern CHECKSUM = Pattern.compile("[A-Za-z0-9]{1,64}");
-    private static final List<String> FIELDS = List.of("name", "namespace", "phase", "checksum", "type", "metadata");
-    private static final List<String> METADATA = List.of("suite", "pool", "endpoints", "baseline", "baselineGate",
-            "window", "mode", "token");
+    private static final List<String> FIELDS = ApiSchemas.fields(ApiSchemas.FlaggerHook.class);
+    private static final List<String> METADATA = ApiSchemas.fields(ApiSchemas.FlaggerMetadata.class);
 
     private final GateService gates;
     private final GateResource resource;
@@ -55,8 +61,34 @@ public class FlaggerWebhook {
     }
 
     @POST
-    @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Flagger webhook: 200 when the gate passes, non-2xx otherwise")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Flagger webhook: 200 when the gate passes, non-2xx otherwise",
+            description = "The trigger token comes as Authorization: Bearer or, when Flagger cannot send headers, as"
+                    + " metadata.token. mode active (pre-rollout) runs a gate, waiting up to"
+                    + " llm-canary.gates.flagger-wait; mode passive (rollout) evaluates stored runs.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ApiSchemas.FlaggerHook.class)))
+    @APIResponse(responseCode = "200", description = "the gate passed: Flagger proceeds", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GateStatus.class)))
+    @APIResponse(responseCode = "412", description = "the gate failed or is inconclusive: Flagger counts a failed"
+            + " check; the full verdict, not a problem", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = GateStatus.class)))
+    @APIResponse(responseCode = "503", description = "the active gate is still running (its status; Flagger calls"
+            + " again and finds the same gate), or a problem: no valid configuration has loaded, the gate store is"
+            + " unavailable", headers = @Header(name = "Retry-After", description = "seconds",
+            schema = @Schema(type = SchemaType.INTEGER)),
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation =
+                    GateStatus.class)), @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation =
+                    Problem.class))})
+    @APIResponse(responseCode = "403", description = "no trigger token is configured (triggering is off), or the"
+            + " suite may not gate that pool")
+    @APIResponse(responseCode = "404", description = "the baseline gate does not exist")
+    @APIResponse(responseCode = "409", description = "the baseline gate is still running")
+    @APIResponse(responseCode = "422", description = "a canary of the suite has no target on the pool")
+    @APIResponse(responseCode = "429", description = "the pool already runs llm-canary.gates.max-concurrent-per-pool"
+            + " gates", headers = @Header(name = "Retry-After", description = "seconds",
+            schema = @Schema(type = SchemaType.INTEGER)))
     public Response hook(@jakarta.ws.rs.HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
         JsonNode p = parse(body);
         GateRequests.only(p, "", FIELDS);

@@ -17,6 +17,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
@@ -58,6 +61,9 @@ public class FleetResource {
     @GET
     @Operation(summary = "Current state, explaining run, held-back endpoints and 24 h compliance per pool, model "
             + "and SLO class")
+    @APIResponse(responseCode = "200", description = "the fleet grid", content = @Content(mediaType =
+            MediaType.APPLICATION_JSON, schema = @Schema(implementation = FleetView.class)))
+    @APIResponse(responseCode = "503", description = "no valid configuration has loaded yet")
     public FleetView fleet() {
         Catalog c = catalog.current().orElseThrow(ProblemException::noConfiguration);
         Instant now = Instant.now();

@@ -30,13 +30,13 @@ final class GateRequests {
         if (body == null || !body.isObject()) {
             throw ProblemException.badRequest("the body must be a JSON object");
         }
-        only(body, "", List.of("suite", "candidate", "baseline", "overrides", "idempotencyKey"));
+        only(body, "", ApiSchemas.fields(ApiSchemas.GateStart.class));
         String suite = name(body.get("suite"), "suite", true);
         JsonNode cand = body.get("candidate");
         if (cand == null || !cand.isObject()) {
             throw ProblemException.badRequest("candidate: required, an object {pool, endpoints?}");
         }
-        only(cand, "candidate.", List.of("pool", "endpoints"));
+        only(cand, "candidate.", ApiSchemas.fields(ApiSchemas.GateCandidate.class));
         String pool = name(cand.get("pool"), "candidate.pool", true);
         List<String> endpoints = new ArrayList<>();
         JsonNode eps = cand.get("endpoints");
@@ -57,7 +57,7 @@ final class GateRequests {
             if (!o.isObject()) {
                 throw ProblemException.badRequest("overrides: must be an object {repetitions, concurrency, deadline}");
             }
-            only(o, "overrides.", List.of("repetitions", "concurrency", "deadline"));
+            only(o, "overrides.", ApiSchemas.fields(ApiSchemas.GateOverrides.class));
             reps = positive(o.get("repetitions"), "overrides.repetitions");
             conc = positive(o.get("concurrency"), "overrides.concurrency");
             deadline = duration(o.get("deadline"), "overrides.deadline");
@@ -80,7 +80,7 @@ final class GateRequests {
         if (!b.isObject()) {
             throw ProblemException.badRequest("baseline: must be {pool}, {gate} or {window, pool?}");
         }
-        only(b, "baseline.", List.of("pool", "gate", "window"));
+        only(b, "baseline.", ApiSchemas.fields(ApiSchemas.GateBaseline.class));
         String pool = name(b.get("pool"), "baseline.pool", false);
         Duration window = duration(b.get("window"), "baseline.window");
         JsonNode g = b.get("gate");

@@ -14,6 +14,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import java.util.List;
@@ -36,6 +40,9 @@ public class PoolResource {
 
     @GET
     @Operation(summary = "Configured pools with the latest health and model check of each endpoint")
+    @APIResponse(responseCode = "200", description = "every configured pool", content = @Content(mediaType =
+            MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = PoolView.class)))
+    @APIResponse(responseCode = "503", description = "no valid configuration has loaded yet")
     public List<PoolView> list() {
         return loaded().pools().stream().map(this::view).toList();
     }
@@ -45,6 +52,10 @@ public class PoolResource {
     @jakarta.annotation.security.RolesAllowed(Roles.TRIGGER)
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Check the health route and model list of every endpoint of a pool now")
+    @APIResponse(responseCode = "200", description = "each endpoint's health and model check", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PoolChecksResponse.class)))
+    @APIResponse(responseCode = "404", description = "no such pool")
+    @APIResponse(responseCode = "503", description = "no valid configuration has loaded yet")
     public CompletionStage<PoolChecksResponse> check(
             @PathParam("pool") @Pattern(regexp = CanaryResource.NAME, message = "must be a configured pool name")
             String pool) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.stream.Collectors;
@@ -64,15 +65,65 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
-        return respond(e.problem());
+        Response r = respond(e.problem());
+        if (r.getStatus() == 401) {
+            // RFC 9110: every 401 names its scheme (the Flagger webhook checks its token by hand)
+            r.getHeaders().add(jakarta.ws.rs.core.HttpHeaders.WWW_AUTHENTICATE, TokenAuthentication.REALM);
+        }
+        return r;
     }
 
     @ServerExceptionMapper
-    public Response webApplication(WebApplicationException e) {
+    public Response webApplication(WebApplicationException e, ResourceInfo info, UriInfo uri) {
         int status = e.getResponse().getStatus();
+        if (status == 404 && info != null && info.getResourceMethod() != null) {
+            // A matched operation answering a bare 404 means a query or path parameter did not convert (JAX-RS
+            // says 404 for that); the resources' own "not found" answers are ProblemExceptions. Say which one.
+            String bad = QueryNumbers.unparseable(info.getResourceMethod(), uri);
+            return respond(Problem.of(400, "Bad Request", bad != null ? bad
+                    : "a parameter of this request could not be read"));
+        }
         String title = e.getResponse().getStatusInfo().getReasonPhrase();
-        String detail = status == 404 ? "no such resource" : e.getMessage();
+        String detail = switch (status) {
+            case 400 -> malformedJson(e) ? "malformed JSON body" : e.getMessage();
+            case 404 -> "no such resource";
+            case 405 -> "this method is not allowed here";
+            case 406 -> "no representation matches the Accept header";
+            case 415 -> "unsupported Content-Type; send application/json";
+            default -> e.getMessage();
+        };
         return respond(Problem.of(status, title, detail));
+    }
+
+    /** A JSON body the framework could not read (a typed body parameter): the same answer as a hand-read one. */
+    private static boolean malformedJson(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JsonProcessingException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * An on-demand run asked for while the service shuts down (a rolling update): another replica can take it, so
+     * 503 with a short Retry-After rather than a 500.
+     */
+    @ServerExceptionMapper
+    public Response shuttingDown(dev.llmcanary.canary.run.ShuttingDownException e) {
+        Response r = respond(Problem.of(503, "Service Unavailable", e.getMessage() + "; retry (another replica"
+                + " can take it)"));
+        r.getHeaders().add("Retry-After", "5");
+        return r;
+    }
+
+    /** A failed asynchronous answer whose cause has a mapping of its own (a shutdown during an on-demand run). */
+    @ServerExceptionMapper
+    public Response completion(java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof dev.llmcanary.canary.run.ShuttingDownException s) {
+            return shuttingDown(s);
+        }
+        return unexpected(e);
     }
 
     @ServerExceptionMapper

@@ -18,6 +18,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.jboss.logging.Logger;
 
@@ -50,6 +53,9 @@ public class RunResource {
     @GET
     @Path("/{runId}")
     @Operation(summary = "One run with timings, gaps, token counts, violations and guardrail verdicts")
+    @APIResponse(responseCode = "200", description = "the run's full result", content = @Content(mediaType =
+            MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunResult.class)))
+    @APIResponse(responseCode = "404", description = "no such run in the run store or the recent history")
     public RunResult get(@PathParam("runId")
                          @Pattern(regexp = "[0-9a-f-]{36}", message = "must be a run id (UUID)") String runId) {
         Optional<RunResult> stored;
@@ -65,6 +71,9 @@ public class RunResource {
 
     @GET
     @Operation(summary = "Stored runs, newest first, filtered and cursor-paginated")
+    @APIResponse(responseCode = "200", description = "a page of runs and the cursor of the next", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunList.class)))
+    @APIResponse(responseCode = "503", description = "the run store is unavailable")
     public RunList list(
             @QueryParam("canary") @Pattern(regexp = CanaryResource.NAME, message = "must be a canary id") String canary,
             @QueryParam("pool") @Pattern(regexp = CanaryResource.NAME, message = "must be a pool name") String pool,

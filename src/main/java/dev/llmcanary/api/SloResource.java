@@ -12,6 +12,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
@@ -43,6 +46,10 @@ public class SloResource {
 
     @GET
     @Operation(summary = "Compliance, error budget remaining and burn rate per pool, model and SLO class")
+    @APIResponse(responseCode = "200", description = "one line per pool, model and SLO class that ran in the window",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation =
+                    SloReport.class)))
+    @APIResponse(responseCode = "503", description = "the run store is unavailable")
     public SloReport report(@QueryParam("window") @DefaultValue("24h")
                             @Pattern(regexp = "1h|24h|7d|30d", message = "must be 1h, 24h, 7d or 30d") String window) {
         Instant since = Instant.now().minus(WINDOWS.get(window));

@@ -6,6 +6,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** The few settings the status page needs from the service: where trace ids link to and how often to refresh. */
 @Path("/api/ui")
@@ -28,6 +31,8 @@ public class UiResource {
 
     @GET
     @Operation(summary = "Status page settings: trace link template and refresh interval")
+    @APIResponse(responseCode = "200", description = "the settings", content = @Content(mediaType =
+            MediaType.APPLICATION_JSON, schema = @Schema(implementation = UiSettings.class)))
     public UiSettings settings() {
         return new UiSettings(config.ui().traceUrlTemplate().orElse(null),
                 config.ui().refreshInterval().toMillis() / 1000.0, config.capture().content());

@@ -32,7 +32,10 @@ import dev.llmcanary.telemetry.MetricsRecorder;
 import dev.llmcanary.telemetry.RunLogger;
 import dev.llmcanary.telemetry.SpanObserver;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
+import dev.llmcanary.telemetry.SpanNames;
+import org.eclipse.microprofile.config.ConfigProvider;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -222,8 +225,9 @@ public class Engine {
 
     @Produces
     @Singleton
-    MetricsRecorder metricsRecorder(MeterRegistry registry, CatalogHolder catalog) {
-        return new MetricsRecorder(registry, catalog);
+    MetricsRecorder metricsRecorder(MeterRegistry registry, CatalogHolder catalog, OpenTelemetry otel) {
+        // the GenAI client metrics also go to OpenTelemetry (OTLP) when the build enables quarkus.otel.metrics
+        return new MetricsRecorder(registry, catalog, otel.getMeterProvider());
     }
 
     /** Forgets the state and series of pools, endpoints and canaries that a catalog change removed. */
@@ -236,7 +240,7 @@ public class Engine {
 
     @Produces
     @Singleton
-    CanaryRunner canaryRunner(StreamingClient client, CatalogHolder catalog, Tracer tracer, MetricsRecorder metrics,
+    CanaryRunner canaryRunner(StreamingClient client, CatalogHolder catalog, OpenTelemetry otel, MetricsRecorder metrics,
                               RunHistory history, RunStore store, CanaryConfig config,
                               @ResultWorker ExecutorService worker, EndpointGuards guards,
                               EvidenceCollector evidence, LoadProbes loadProbes, InFlightRuns inFlight,
@@ -245,10 +249,22 @@ public class Engine {
         RunSettings settings = new RunSettings(s.maxEventBytes(), s.maxTotalBytes(), s.maxChunkTimestamps(),
                 s.tokensEventEvery(), s.connectTimeout(), config.capture().content());
         double rate = config.log().successSampleRate();
-        return new CanaryRunner(client, catalog, new SpanObserver(tracer),
+        // Our own instrumentation scope; the headers sent to targets follow quarkus.otel.propagators.
+        SpanObserver spans = new SpanObserver(canaryTracer(otel), otel.getPropagators().getTextMapPropagator());
+        return new CanaryRunner(client, catalog, spans,
                 List.of(metrics, new RunLogger(rate, () -> ThreadLocalRandom.current().nextDouble()),
                         history, store, guards),
                 settings, worker, secrets, PiiMasker::mask, evidence, loadProbes::activeOn, inFlight);
+    }
+
+    /**
+     * The tracer of llm-canary's own instrumentation scope ({@link SpanNames#SCOPE} and the application's version),
+     * so backends can select the canary's spans apart from the framework's HTTP spans.
+     */
+    static Tracer canaryTracer(OpenTelemetry otel) {
+        String version = ConfigProvider.getConfig().getOptionalValue("quarkus.application.version", String.class)
+                .orElse("unknown");
+        return otel.tracerBuilder(SpanNames.SCOPE).setInstrumentationVersion(version).build();
     }
 
     /** After {@link Lifecycle}'s graceful stop (which drains runs and flushes results first). */

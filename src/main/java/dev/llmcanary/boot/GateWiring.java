@@ -9,7 +9,7 @@ import dev.llmcanary.gate.store.GateStore;
 import dev.llmcanary.store.Database;
 import dev.llmcanary.store.Retention;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -70,7 +70,7 @@ public class GateWiring {
     @Produces
     @Singleton
     GateService gateService(CatalogHolder catalog, CanaryScheduler scheduler, CanaryRunner runner, GateStore store,
-                            ObjectMapper json, Clock clock, MeterRegistry registry, Tracer tracer) {
+                            ObjectMapper json, Clock clock, MeterRegistry registry, OpenTelemetry otel) {
         CanaryConfig.Gates g = config.gates();
         GateLimits limits = new GateLimits(g.maxRepetitions(), g.maxConcurrency(), g.maxConcurrentPerPool(),
                 g.maxDeadline(), g.retryAfter(), g.staleAfter(), g.maxWindow());
@@ -78,7 +78,7 @@ public class GateWiring {
         GateRunStarter starter = new GateRunStarter(scheduler::poolGate, t -> runner.run(t, Trigger.GATE),
                 scheduler.skippedRuns());
         return new GateService(catalog::current, starter, store, json, limits, clock,
-                timer, worker, registry, tracer, owner());
+                timer, worker, registry, Engine.canaryTracer(otel), owner());
     }
 
     /**

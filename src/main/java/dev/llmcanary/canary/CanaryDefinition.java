@@ -17,12 +17,14 @@ import java.util.Map;
  * @param headers  extra request headers
  * @param source   the file it came from, e.g. {@code canaries/chat-interactive.yaml}
  * @param priority which canaries give way first when a pool's token budget is spent
+ * @param topP     nucleus sampling ({@code top_p}, 0 < p ≤ 1), or {@code null} for the server's default
  */
 public record CanaryDefinition(String id, String description, List<String> models, List<String> pools,
                                String sloClass, Api api, List<Message> messages, String prompt, int maxTokens,
                                Double temperature, Long seed, List<String> stop, Boolean ignoreEos,
                                Duration interval, Map<String, String> headers, ThresholdOverrides thresholds,
-                               List<Guardrail> guardrails, boolean enabled, String source, Priority priority) {
+                               List<Guardrail> guardrails, boolean enabled, String source, Priority priority,
+                               Double topP) {
 
     /** How a canary ranks when its pool's canary token budget runs short. */
     public enum Priority {
@@ -44,6 +46,16 @@ public record CanaryDefinition(String id, String description, List<String> model
         guardrails = List.copyOf(guardrails);
         thresholds = thresholds == null ? ThresholdOverrides.none() : thresholds;
         priority = priority == null ? Priority.NORMAL : priority;
+    }
+
+    /** A canary with the server's default {@code top_p}. */
+    public CanaryDefinition(String id, String description, List<String> models, List<String> pools,
+                            String sloClass, Api api, List<Message> messages, String prompt, int maxTokens,
+                            Double temperature, Long seed, List<String> stop, Boolean ignoreEos,
+                            Duration interval, Map<String, String> headers, ThresholdOverrides thresholds,
+                            List<Guardrail> guardrails, boolean enabled, String source, Priority priority) {
+        this(id, description, models, pools, sloClass, api, messages, prompt, maxTokens, temperature, seed, stop,
+                ignoreEos, interval, headers, thresholds, guardrails, enabled, source, priority, null);
     }
 
     /** A canary of normal priority. */

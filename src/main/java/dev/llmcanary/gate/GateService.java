@@ -18,6 +18,9 @@ import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import dev.llmcanary.telemetry.GateTrace;
 import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
@@ -44,6 +47,8 @@ import java.util.function.Supplier;
 public final class GateService {
 
     private static final Logger LOG = Logger.getLogger(GateService.class);
+    /** The gate span's {@code error.type} when its verdict could not be stored. */
+    static final String VERDICT_NOT_STORED = "verdict_not_stored";
     static final String RESTARTED = "the service restarted before the gate finished";
 
     private final Supplier<Optional<Catalog>> catalog;
@@ -138,13 +143,26 @@ public final class GateService {
             if (!call(() -> store.insert(row))) {
                 return new Started(call(() -> store.byKey(req.idempotencyKey())).orElseThrow().gateId(), true);
             }
-            GateExecution exec = new GateExecution(plan, effective.concurrency(), starter, timer, clock,
+            // The gate's span is a child of the request that started it; each run is the root of its own trace,
+            // linked to this span and linked back from it (GateTrace), whichever thread starts it.
+            var builder = tracer.spanBuilder(SpanNames.SPAN_GATE).setParent(Context.current())
+                    .setAttribute(SpanNames.GATE_ID, id).setAttribute(SpanNames.GATE_SUITE, suite.name())
+                    .setAttribute(SpanNames.POOL, candidate.name())
+                    .setAttribute(SpanNames.GATE_BASELINE_KIND, b.kind())
+                    .setAttribute(SpanNames.GATE_PLANNED_RUNS, (long) plan.size());
+            if (b.ref() != null) {
+                builder.setAttribute(SpanNames.GATE_BASELINE_REF, b.ref());
+            }
+            Span span = builder.startSpan();
+            RunStarter traced = target -> {
+                try (Scope ignored = GateTrace.starting(span)) {
+                    return starter.start(target);
+                }
+            };
+            GateExecution exec = new GateExecution(plan, effective.concurrency(), traced, timer, clock,
                     effective.deadline());
             Active a = new Active(id, req, effective, exec, now, Set.copyOf(pools), new CompletableFuture<>());
             active.put(id, a);
-            Span span = tracer.spanBuilder(SpanNames.SPAN_GATE).setAttribute(SpanNames.GATE_ID, id)
-                    .setAttribute(SpanNames.GATE_SUITE, suite.name()).setAttribute(SpanNames.POOL, candidate.name())
-                    .startSpan();
             exec.start().thenAcceptAsync(o -> finish(a, o, storedBaseline, span), worker)
                     .exceptionally(e -> {
                         LOG.warnf("gate %s could not finish: %s", id, e.getClass().getSimpleName());
@@ -262,6 +280,7 @@ public final class GateService {
             status = call(() -> store.get(a.id())).map(this::fromRow).orElseThrow();
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("gate %s: verdict not stored (%s)", a.id(), e.getClass().getSimpleName());
+            span.setAttribute(SpanNames.ERROR_TYPE, VERDICT_NOT_STORED);
             span.setStatus(StatusCode.ERROR, "verdict not stored");
             span.end();
             active.remove(a.id());
@@ -284,7 +303,9 @@ public final class GateService {
         span.setAttribute(SpanNames.GATE_VERDICT, v.outcome().label());
         span.setAttribute(SpanNames.GATE_SCORE, (long) v.score());
         if (v.outcome() != Outcome.PASS) {
-            span.setStatus(StatusCode.ERROR, v.outcome().label());
+            // error.type is the verdict (fail, inconclusive): a gate that does not pass is an error to the backend.
+            span.setAttribute(SpanNames.ERROR_TYPE, v.outcome().label());
+            span.setStatus(StatusCode.ERROR, v.reason());
         }
         span.end();
     }

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Decodes llama.cpp {@code /completion} events: {@code content} per event, {@code tokens_predicted} as order, and a
  * final {@code stop: true} event whose {@code stop_type} (or the older {@code stopped_*} flags) gives the finish
- * reason and whose {@code tokens_predicted}/{@code tokens_evaluated} give usage.
+ * reason, whose {@code tokens_predicted}/{@code tokens_evaluated} give usage and whose {@code model} names the model.
  */
 final class LlamaCppCompletionDecoder implements FlavorDecoder {
     @Override
@@ -22,6 +22,7 @@ final class LlamaCppCompletionDecoder implements FlavorDecoder {
             Integer predicted = null;
             Integer evaluated = null;
             String error = null;
+            String model = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 parser.nextToken();
@@ -34,6 +35,7 @@ final class LlamaCppCompletionDecoder implements FlavorDecoder {
                     case "stopped_limit" -> legacyStop = flag(parser, "limit", legacyStop);
                     case "tokens_predicted" -> predicted = Json.integer(parser);
                     case "tokens_evaluated" -> evaluated = Json.integer(parser);
+                    case "model" -> model = Json.text(parser); // sent on the final event
                     case "error" -> error = parser.currentToken() == JsonToken.VALUE_NULL ? null : Json.error(parser);
                     default -> parser.skipChildren();
                 }
@@ -45,13 +47,13 @@ final class LlamaCppCompletionDecoder implements FlavorDecoder {
             Long sequence = predicted == null ? null : predicted.longValue();
             if (!stop) {
                 return List.of(new StreamDelta(content, null, false, 0, sequence, null, null, null, null, null, false,
-                        false));
+                        false, model));
             }
             String finish = stopType != null && !"none".equals(stopType) ? stopType
                     : legacyStop != null ? legacyStop : "stop";
             Usage usage = predicted == null && evaluated == null ? null : new Usage(evaluated, predicted);
             return List.of(new StreamDelta(content, null, false, 0, sequence, null, null, finish, usage, null, false,
-                    true));
+                    true, model));
         } catch (IOException e) {
             throw new MalformedEventException("event data is not valid JSON");
         }

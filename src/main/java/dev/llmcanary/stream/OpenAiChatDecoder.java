@@ -4,8 +4,12 @@ import java.util.List;
 
 /** Decodes {@code /v1/chat/completions} chunks: {@code choices[].delta} with content, reasoning, role and tool calls. */
 final class OpenAiChatDecoder implements FlavorDecoder {
+    private boolean modelSeen;
+
     @Override
     public List<StreamDelta> decode(String data) throws MalformedEventException {
-        return OpenAiChunks.decode(data, true);
+        List<StreamDelta> deltas = OpenAiChunks.decode(data, true, !modelSeen);
+        modelSeen = modelSeen || deltas.get(0).model() != null;
+        return deltas;
     }
 }

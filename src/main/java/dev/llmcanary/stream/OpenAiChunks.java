@@ -16,10 +16,14 @@ final class OpenAiChunks {
     private OpenAiChunks() {
     }
 
-    /** @param chat {@code true} to read {@code choices[].delta}, {@code false} to read {@code choices[].text} */
-    static List<StreamDelta> decode(String data, boolean chat) throws MalformedEventException {
+    /**
+     * @param chat      {@code true} to read {@code choices[].delta}, {@code false} to read {@code choices[].text}
+     * @param wantModel whether to read {@code model}: every chunk repeats it, the stream needs it once
+     */
+    static List<StreamDelta> decode(String data, boolean chat, boolean wantModel) throws MalformedEventException {
         try (JsonParser parser = Json.openObject(data)) {
             String id = null;
+            String model = null;
             String object = null;
             String message = null;
             String error = null;
@@ -31,6 +35,13 @@ final class OpenAiChunks {
                 switch (name) {
                     case "id" -> id = Json.text(parser);
                     case "object" -> object = Json.text(parser);
+                    case "model" -> {
+                        if (wantModel) {
+                            model = Json.text(parser);
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
                     case "message" -> message = Json.text(parser);
                     case "choices" -> choices = choices(parser, chat);
                     case "usage" -> usage = Json.usage(parser);
@@ -46,20 +57,22 @@ final class OpenAiChunks {
                 return List.of(StreamDelta.error(error));
             }
             if (choices == null || choices.isEmpty()) {
-                return List.of(new StreamDelta(null, null, false, null, null, null, id, null, usage, null, false, false));
+                return List.of(new StreamDelta(null, null, false, null, null, null, id, null, usage, null, false, false,
+                        model));
             }
-            return withChunkFields(choices, id, usage);
+            return withChunkFields(choices, id, usage, model);
         } catch (IOException e) {
             throw new MalformedEventException("event data is not valid JSON");
         }
     }
 
-    private static List<StreamDelta> withChunkFields(List<StreamDelta> choices, String id, Usage usage) {
+    private static List<StreamDelta> withChunkFields(List<StreamDelta> choices, String id, Usage usage,
+                                                     String model) {
         int last = choices.size() - 1;
         for (int i = 0; i <= last; i++) {
             StreamDelta c = choices.get(i);
             choices.set(i, new StreamDelta(c.content(), c.reasoning(), c.toolCall(), c.choiceIndex(), null, c.role(),
-                    id, c.finishReason(), i == last ? usage : null, null, false, false));
+                    id, c.finishReason(), i == last ? usage : null, null, false, false, model));
         }
         return choices;
     }

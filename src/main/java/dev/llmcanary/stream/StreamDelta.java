@@ -16,10 +16,20 @@ package dev.llmcanary.stream;
  * @param error        an error message the server put into the stream
  * @param done         whether this is the {@code [DONE]} sentinel
  * @param last         whether the flavor marks this event as its final one (llama.cpp {@code stop: true}, TGI {@code details})
+ * @param model        the model the server says answered (OpenAI {@code model}, Triton {@code model_name}, llama.cpp's
+ *                     final {@code model}), as sent: the target's text, bounded and cleaned by whoever keeps it
  */
 public record StreamDelta(String content, String reasoning, boolean toolCall, Integer choiceIndex, Long sequence,
                           String role, String id, String finishReason, Usage usage, String error, boolean done,
-                          boolean last) {
+                          boolean last, String model) {
+
+    /** A delta that names no model. */
+    public StreamDelta(String content, String reasoning, boolean toolCall, Integer choiceIndex, Long sequence,
+                       String role, String id, String finishReason, Usage usage, String error, boolean done,
+                       boolean last) {
+        this(content, reasoning, toolCall, choiceIndex, sequence, role, id, finishReason, usage, error, done, last,
+                null);
+    }
 
     /** The {@code [DONE]} sentinel. */
     public static final StreamDelta DONE = new StreamDelta(null, null, false, null, null, null, null, null, null, null,

@@ -11,8 +11,15 @@ public interface StreamListener {
     default void firstToken(long atNanos) {
     }
 
-    /** Called every {@link StreamOptions#tokensEventEvery()} token-bearing chunks with the running chunk count. */
-    default void tokensEmitted(int tokenChunks, long atNanos) {
+    /**
+     * Called each time the output token count passes another multiple of {@link StreamOptions#tokensEventEvery()},
+     * with the count so far.
+     *
+     * @param tokens    output tokens so far: the server's own count when it streams usage with its tokens (vLLM's
+     *                  {@code continuous_usage_stats}), else the token-bearing chunks
+     * @param fromUsage whether {@code tokens} is the server's usage count ({@code false}: chunks counted)
+     */
+    default void tokensEmitted(int tokens, boolean fromUsage, long atNanos) {
     }
 
     /** A stall was detected while streaming: the gap so far, at the moment of detection. */

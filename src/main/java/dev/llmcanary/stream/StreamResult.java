@@ -20,9 +20,24 @@ import java.util.List;
  * @param events         SSE data events received
  * @param aborted        whether the engine cut the stream short (stall abort, oversize)
  * @param ended          how the stream ended, and so whether the answer is complete
+ * @param responseModel  the model the stream named first (OpenAI {@code model}, Triton {@code model_name}, llama.cpp's
+ *                       {@code model}), at most {@link #MAX_MODEL_CHARS} characters as sent (the target's text,
+ *                       uncleaned); {@code null} when the flavor or server names none
  */
 public record StreamResult(StreamTrace trace, List<Violation> violations, String content, String reasoning,
                            int toolCallChunks, String finishReason, String rawFinishReason, Usage usage,
                            String responseId, int httpStatus, long bytes, int events, boolean aborted,
-                           StreamEnd ended) {
+                           StreamEnd ended, String responseModel) {
+
+    /** Longer model names are cut: a name is an identifier, and the target's text is bounded wherever it is kept. */
+    public static final int MAX_MODEL_CHARS = 256;
+
+    /** A result whose stream named no model. */
+    public StreamResult(StreamTrace trace, List<Violation> violations, String content, String reasoning,
+                        int toolCallChunks, String finishReason, String rawFinishReason, Usage usage,
+                        String responseId, int httpStatus, long bytes, int events, boolean aborted,
+                        StreamEnd ended) {
+        this(trace, violations, content, reasoning, toolCallChunks, finishReason, rawFinishReason, usage, responseId,
+                httpStatus, bytes, events, aborted, ended, null);
+    }
 }

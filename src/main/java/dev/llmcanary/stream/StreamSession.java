@@ -52,14 +52,22 @@ public final class StreamSession {
     private String rawFinishReason;
     private Usage usage;
     private String responseId;
+    private String responseModel;
+    /** The output tokens the server's usage counted so far, once it streams usage with its tokens; else -1. */
+    private int streamedTokens = -1;
+    /** The token count at which the next {@code tokensEmitted} is due. */
+    private int nextTokensEvent;
     private boolean finishSeen;
     private boolean done;
     private boolean headersRejected;
     private boolean ended;
     private String failure;
     private boolean aborted;
-    private long heldEnd;
-    private long heldLength;
+    /** The fastest token pace a server plausibly streams at: a hold bunches at most one chunk per this much time. */
+    static final long HOLD_PER_CHUNK_NANOS = 1_000_000L;
+    /** How far from a hold's end (its late probe may run just before or after the piled-up reads) a burst is its. */
+    static final long HOLD_SLACK_NANOS = 2_000_000L;
+    private long[] holds = new long[0];
     private boolean terminated;
     private long stallReportedForToken = -1;
     private StreamResult result;
@@ -74,6 +82,7 @@ public final class StreamSession {
         this.trace = new TraceBuilder(startNanos, options.maxChunkTimestamps());
         this.validator = new StreamValidator(options, this.listener);
         this.decoder = FlavorDecoder.of(options);
+        this.nextTokensEvent = options.tokensEventEvery();
         this.parser = new SseParser(options.maxEventBytes(), new SseParser.Handler() {
             @Override
             public void event(SseEvent event) {
@@ -263,25 +272,26 @@ public final class StreamSession {
         return terminated;
     }
 
-    /**
-     * The client's own event loop was held up for {@code lengthNanos}, until {@code endNanos} (a CPU-throttled pod, a
-     * starved machine): reads waited with it. When that hold overlaps the token arrivals, chunks the server wrote apart
-     * were read together by us, not bunched by the server or a proxy, so delivery is not judged: no
-     * {@code buffered_delivery} finding (the figures that need separate arrivals are withheld by the burst count
-     * either way). A hold that ended before the first token says nothing about delivery.
-     */
-    public void clientHeld(long endNanos, long lengthNanos) {
-        if (lengthNanos > 0) {
-            heldEnd = endNanos;
-            heldLength = lengthNanos;
-        }
+    /** When the first and the latest token chunk arrived ({@code -1} before one did), for {@link #clientHeld}. */
+    public long firstTokenAt() {
+        return trace.firstTokenAt();
     }
 
-    /** Whether a reported hold of our own loop overlaps the token arrivals. */
-    private boolean heldDuringTokens() {
-        long first = trace.firstTokenAt();
-        long last = trace.lastTokenAt();
-        return heldLength > 0 && first >= 0 && heldEnd - first >= 0 && last - (heldEnd - heldLength) >= 0;
+    /** See {@link #firstTokenAt()}. */
+    public long lastTokenAt() {
+        return trace.lastTokenAt();
+    }
+
+    /**
+     * The client's own event loop was held up during these intervals ((start, end) pairs in nanoTime) while the tokens
+     * arrived (a CPU-throttled pod, a starved machine): reads waited with it, so chunks the server wrote apart were
+     * read together by us, right after the hold. A burst that began during a hold (or within
+     * {@link #HOLD_SLACK_NANOS} of its end) and is no larger than the hold can explain (one chunk per
+     * {@link #HOLD_PER_CHUNK_NANOS}: no server streams faster) is ours, and {@code buffered_delivery} judges only
+     * the other bursts. A 5 ms hiccup never excuses a whole answer that came in one burst.
+     */
+    public void clientHeld(long[] holds) {
+        this.holds = holds;
     }
 
     /** Applies end-of-stream rules once and returns the result; idempotent (later calls return the same object). */
@@ -302,7 +312,7 @@ public final class StreamSession {
         String finishReason = FinishReasons.normalise(rawFinishReason);
         result = new StreamResult(trace.build(), validator.violations(), content.toString(),
                 reasoning == null ? null : reasoning.toString(), toolCallChunks, finishReason, rawFinishReason, usage,
-                responseId, httpStatus, bytes, events, aborted, ending());
+                responseId, httpStatus, bytes, events, aborted, ending(), responseModel);
         return result;
     }
 
@@ -335,11 +345,54 @@ public final class StreamSession {
     private void bufferedDelivery(long at) {
         BufferedDelivery rule = options.bufferedDelivery();
         int chunks = trace.tokenChunks();
-        if (rule != null && rule.buffered(chunks, trace.bursts()) && !heldDuringTokens()) {
+        int bursts = trace.bursts();
+        if (rule != null && rule.buffered(chunks, bursts) && holds.length > 0) {
+            // Judge only the bursts our own hold-ups do not explain.
+            long[] excused = excusedByOurHolds();
+            chunks -= (int) excused[0];
+            bursts -= (int) excused[1];
+        }
+        if (rule != null && rule.buffered(chunks, bursts)) {
             validator.report(Rule.BUFFERED_DELIVERY, StreamMetrics.tokensInBursts(outputTokens(), trace.bursts())
                     + " (" + chunks + " token chunks, more than " + rule.maxChunksPerBurst()
                     + " per burst): a proxy or the server buffered the stream", at);
         }
+    }
+
+    /** The token chunks and bursts our own loop's hold-ups explain, recomputed from the kept arrival stamps. */
+    private long[] excusedByOurHolds() {
+        long[] at = trace.tokenArrivals();
+        long chunks = 0;
+        long bursts = 0;
+        int i = 0;
+        while (i < at.length) {
+            int j = i + 1;
+            while (j < at.length && at[j] - at[i] <= StreamTrace.BURST_NANOS) {
+                j++;
+            }
+            if (ourHoldExplains(at[i], j - i)) {
+                chunks += j - i;
+                bursts++;
+            }
+            i = j;
+        }
+        return new long[] {chunks, bursts};
+    }
+
+    /**
+     * Whether a hold-up explains this burst: it began during the hold (as our stamps see it: from the last probe on
+     * time to just after the late one, whose reads may come first) and the hold lasted long enough to pile it up.
+     */
+    private boolean ourHoldExplains(long burstStart, int size) {
+        for (int k = 0; k + 1 < holds.length; k += 2) {
+            long start = holds[k];
+            long end = holds[k + 1];
+            if (burstStart - start >= 0 && end + HOLD_SLACK_NANOS - burstStart >= 0
+                    && end - start >= HOLD_PER_CHUNK_NANOS * (size - 1)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int outputTokens() {
@@ -456,9 +509,7 @@ public final class StreamSession {
             if (count == 1) {
                 listener.firstToken(at);
             }
-            if (options.tokensEventEvery() > 0 && count % options.tokensEventEvery() == 0) {
-                listener.tokensEmitted(count, at);
-            }
+            tokensEvent(delta.usage(), count, at);
             if (inRange) {
                 validator.token(choice, count, at);
             }
@@ -498,6 +549,31 @@ public final class StreamSession {
         }
         if (responseId == null && delta.id() != null && !delta.id().isEmpty()) {
             responseId = delta.id();
+        }
+        if (responseModel == null && delta.model() != null && !delta.model().isBlank()) {
+            String m = delta.model();
+            responseModel = m.length() <= StreamResult.MAX_MODEL_CHARS ? m
+                    : m.substring(0, StreamResult.MAX_MODEL_CHARS);
+        }
+    }
+
+    /**
+     * Tokens, not chunks, where the server says: a usage count on a token-bearing chunk (continuous usage) is the
+     * count from then on (a chunk may hold several tokens); else the chunks are. Usage that only comes at the end
+     * (OpenAI's {@code include_usage} chunk, TGI's details) is too late for progress events.
+     */
+    private void tokensEvent(Usage u, int chunks, long at) {
+        int every = options.tokensEventEvery();
+        if (every <= 0) {
+            return;
+        }
+        if (u != null && u.completionTokens() != null && u.completionTokens() >= streamedTokens) {
+            streamedTokens = u.completionTokens();
+        }
+        int tokens = streamedTokens >= 0 ? streamedTokens : chunks;
+        if (tokens >= nextTokensEvent) {
+            listener.tokensEmitted(tokens, streamedTokens >= 0, at);
+            nextTokensEvent = (tokens / every + 1) * every;
         }
     }
 

@@ -165,6 +165,11 @@ final class TraceBuilder {
         return bursts;
     }
 
+    /** The token chunks' arrival stamps kept so far (all of them while fewer than the cap), in order. */
+    long[] tokenArrivals() {
+        return Arrays.copyOf(arrivals, kept);
+    }
+
     /** When the first token chunk arrived, -1 before one did. */
     long firstTokenAt() {
         return firstToken;

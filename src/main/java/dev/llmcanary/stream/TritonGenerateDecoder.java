@@ -16,6 +16,7 @@ final class TritonGenerateDecoder implements FlavorDecoder {
     private final StringBuilder soFar = new StringBuilder();
     private boolean cumulative;
     private final boolean detect;
+    private boolean modelSeen;
 
     TritonGenerateDecoder(Cumulative mode) {
         this.cumulative = mode == Cumulative.CUMULATIVE;
@@ -29,6 +30,7 @@ final class TritonGenerateDecoder implements FlavorDecoder {
             Long sequence = null;
             String finish = null;
             String error = null;
+            String model = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 parser.nextToken();
@@ -36,6 +38,14 @@ final class TritonGenerateDecoder implements FlavorDecoder {
                     case "text_output" -> text = Json.text(parser);
                     case "sequence_index" -> sequence = Json.longValue(parser);
                     case "finish_reason" -> finish = Json.text(parser);
+                    case "model_name" -> {
+                        // every event repeats it; the stream needs it once
+                        if (modelSeen) {
+                            parser.skipChildren();
+                        } else {
+                            model = Json.text(parser);
+                        }
+                    }
                     case "error" -> error = parser.currentToken() == JsonToken.VALUE_NULL ? null : Json.error(parser);
                     default -> parser.skipChildren();
                 }
@@ -45,8 +55,9 @@ final class TritonGenerateDecoder implements FlavorDecoder {
                 return List.of(StreamDelta.error(error));
             }
             String delta = text == null ? null : delta(text);
+            modelSeen = modelSeen || model != null;
             return List.of(new StreamDelta(delta, null, false, 0, sequence, null, null, finish, null, null, false,
-                    false));
+                    false, model));
         } catch (IOException e) {
             throw new MalformedEventException("event data is not valid JSON");
         }

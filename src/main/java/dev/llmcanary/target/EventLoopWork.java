@@ -19,10 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *       the last socket read in a burst would include the parsing of every buffer read before it.</li>
  *   <li><b>Stall sweeps.</b> One periodic timer per loop asks every stream whether its current gap crossed a
  *       threshold, instead of a timer per chunk.</li>
- *   <li><b>Our own hold-ups.</b> The sweep also notices when it runs late: then the loop itself was held (a CPU
- *       throttled pod, a starved machine) and socket reads waited with it, so chunks the server sent apart arrive
- *       together. A stream can ask whether that happened while it ran ({@link Loop#heldNanos}) before calling its
- *       delivery buffered.</li>
+ *   <li><b>Our own hold-ups.</b> A light probe timer ({@value #HOLD_PROBE_MILLIS} ms, nothing but a clock read)
+ *       notices when it runs late: then the loop itself was held (a CPU-throttled pod, a starved machine) and socket
+ *       reads waited with it, so chunks the server sent apart arrive together. A stream asks whether that happened
+ *       while its tokens arrived ({@link Loop#holdsDuring}) before calling its delivery buffered. The stall sweep's
+ *       period (20 ms) is too coarse for that: a 10 ms hold bunches five 2 ms tokens.</li>
  * </ul>
  * The lists of a loop are only touched from that loop's thread, so they need no locking.
  */
@@ -36,6 +37,13 @@ final class EventLoopWork {
         /** Checks the current gap; returns false once the stream is over and can be dropped. */
         boolean sweep(long nowNanos);
     }
+
+    /** How often each busy loop checks that it is not being held. */
+    static final long HOLD_PROBE_MILLIS = 4;
+    /** A probe this late means the loop was held: timers on a free loop fire within about a millisecond. */
+    static final long HOLD_LATENESS_NANOS = 3_000_000L;
+    /** Reads after a hold-up that still belong to it (the piled-up data is read in the next loop iterations). */
+    static final long HOLD_SLACK_NANOS = 2_000_000L;
 
     private final Vertx vertx;
     private final long sweepMillis;
@@ -53,21 +61,17 @@ final class EventLoopWork {
         return loops.computeIfAbsent(((ContextInternal) context).nettyEventLoop(), loop -> new Loop(context));
     }
 
-    /** A hold-up of a loop: when it ended (the loop ran again) and how long it lasted, in nanoTime. */
-    record Hold(long endNanos, long lengthNanos) {
-    }
-
     final class Loop {
         private final Context context;
         private final List<Stream> watched = new ArrayList<>();
         private final ArrayDeque<Stream> dirty = new ArrayDeque<>();
         private boolean drainScheduled;
         private long timerId = -1;
-        private long lastSweep;
-        private boolean heldSeen;
-        private long lastHeldAt;
-        private long lastHeld;
-
+        private long probeId = -1;
+        private long lastProbe;
+        // The latest hold-ups, as (start, end) pairs in a ring: a stream's tokens may span several.
+        private final long[] holds = new long[2 * 16];
+        private int holdCount;
         private Loop(Context context) {
             this.context = context;
         }
@@ -75,24 +79,54 @@ final class EventLoopWork {
         void watch(Stream s) {
             watched.add(s);
             if (timerId < 0) {
-                // Called on the loop's own thread, so the periodic timer is bound to the same context.
+                // Called on the loop's own thread, so the periodic timers are bound to the same context.
                 timerId = vertx.setPeriodic(sweepMillis, id -> sweep());
-                lastSweep = System.nanoTime();
+                probeId = vertx.setPeriodic(HOLD_PROBE_MILLIS, id -> probe());
+                lastProbe = System.nanoTime();
             }
         }
 
         /**
-         * The latest hold-up of this loop (a sweep at least a period late) that ended after {@code sinceNanos}, or the
-         * one going on now (the reads that end a stream run before an overdue timer does), as its end and length;
-         * {@code null} when every sweep since ran less than a period late.
+         * The hold-ups of this loop that overlap {@code fromNanos}..{@code toNanos}, as (start, end) pairs: the
+         * recorded ones and the one going on until {@code nowNanos} (the reads that end a stream run before an
+         * overdue timer does). A hold-up spans from the last probe that ran on time to the late one.
          */
-        Hold latestHold(long sinceNanos, long nowNanos) {
-            long period = sweepMillis * 1_000_000L;
-            long overdue = timerId < 0 ? 0 : nowNanos - lastSweep - period;
-            if (overdue >= period) {
-                return new Hold(nowNanos, overdue);
+        long[] holdsDuring(long fromNanos, long toNanos, long nowNanos) {
+            long[] found = new long[holds.length + 2];
+            int n = 0;
+            if (probeId >= 0 && late(nowNanos) && overlaps(lastProbe, nowNanos, fromNanos, toNanos)) {
+                found[n++] = lastProbe;
+                found[n++] = nowNanos;
             }
-            return heldSeen && lastHeldAt - sinceNanos >= 0 ? new Hold(lastHeldAt, lastHeld) : null;
+            for (int i = 0; i < Math.min(holdCount, holds.length / 2); i++) {
+                if (overlaps(holds[2 * i], holds[2 * i + 1], fromNanos, toNanos)) {
+                    found[n++] = holds[2 * i];
+                    found[n++] = holds[2 * i + 1];
+                }
+            }
+            return java.util.Arrays.copyOf(found, n);
+        }
+
+        /**
+         * Whether a hold-up overlaps the window; reads of what piled up during the hold may come just after the late
+         * probe ran, so its end counts {@link #HOLD_SLACK_NANOS} later.
+         */
+        private static boolean overlaps(long start, long end, long from, long to) {
+            return to - start >= 0 && end + HOLD_SLACK_NANOS - from >= 0;
+        }
+
+        private boolean late(long now) {
+            return now - lastProbe - HOLD_PROBE_MILLIS * 1_000_000L >= HOLD_LATENESS_NANOS;
+        }
+
+        private void probe() {
+            long now = System.nanoTime();
+            if (late(now)) {
+                int slot = holdCount++ % (holds.length / 2);
+                holds[2 * slot] = lastProbe;
+                holds[2 * slot + 1] = now;
+            }
+            lastProbe = now;
         }
 
         /** Queues {@code s} for parsing after the current batch of socket reads. */
@@ -113,17 +147,12 @@ final class EventLoopWork {
 
         private void sweep() {
             long now = System.nanoTime();
-            long late = now - lastSweep - sweepMillis * 1_000_000L;
-            lastSweep = now;
-            if (late >= sweepMillis * 1_000_000L) {
-                heldSeen = true;
-                lastHeldAt = now;
-                lastHeld = late;
-            }
             watched.removeIf(s -> !s.sweep(now));
             if (watched.isEmpty()) {
                 vertx.cancelTimer(timerId);
+                vertx.cancelTimer(probeId);
                 timerId = -1;
+                probeId = -1;
             }
         }
     }

@@ -411,9 +411,8 @@ public final class StreamingClient implements AutoCloseable {
             if (promise.future().isComplete()) {
                 return false;
             }
-            EventLoopWork.Hold hold = loop == null ? null : loop.latestHold(start, now);
-            if (hold != null) {
-                session.clientHeld(hold.endNanos(), hold.lengthNanos());
+            if (loop != null && session.firstTokenAt() >= 0) {
+                session.clientHeld(loop.holdsDuring(session.firstTokenAt(), session.lastTokenAt(), now));
             }
             StreamResult result = session.finish(now);
             return promise.tryComplete(new Attempt(result, null, start, connected, retryAfter, connectRetries, newConnection));

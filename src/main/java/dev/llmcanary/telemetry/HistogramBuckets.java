@@ -21,6 +21,13 @@ final class HistogramBuckets {
     static final double[] GAP = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10};
     static final double[] TOKENS_PER_SECOND = {1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000};
 
+    /** The GenAI conventions' bucket advice for the client duration, first-chunk and per-chunk histograms (s). */
+    static final double[] GEN_AI_SECONDS = {0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48,
+            40.96, 81.92};
+    /** The GenAI conventions' bucket advice for {@code gen_ai.client.token.usage}. */
+    static final long[] GEN_AI_TOKENS = {1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304,
+            16777216, 67108864};
+
     private HistogramBuckets() {
     }
 

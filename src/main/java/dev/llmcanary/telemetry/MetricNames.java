@@ -130,6 +130,24 @@ public final class MetricNames {
     /** {@code llm_canary_gate_verdicts_total}: finished deployment gates by suite and verdict (pass/fail/inconclusive). */
     public static final String GATE_VERDICTS = "llm_canary_gate_verdicts";
 
+    /*
+     * The OpenTelemetry GenAI client metrics (semantic conventions, stability "development"), next to our contract so
+     * dashboards built for the conventions work unchanged. Dotted names as the conventions give them (OTLP export);
+     * Micrometer's Prometheus form is gen_ai_client_operation_duration_seconds, gen_ai_client_token_usage, …
+     * Fed by scheduled runs only; attributes are the conventions' (SpanNames.GEN_AI_*, SERVER_*, ERROR_TYPE).
+     */
+    /**
+     * {@code gen_ai.client.operation.duration} (s): request written → stream closed (a run that could not start:
+     * attempt start → failure), with error.type on failures.
+     */
+    public static final String GEN_AI_OPERATION_DURATION = "gen_ai.client.operation.duration";
+    /** {@code gen_ai.client.token.usage} ({token}): input and output tokens the server reported (never estimates). */
+    public static final String GEN_AI_TOKEN_USAGE = "gen_ai.client.token.usage";
+    /** {@code gen_ai.client.operation.time_to_first_chunk} (s): request written → first data event. */
+    public static final String GEN_AI_TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
+    /** {@code gen_ai.client.operation.time_per_output_chunk} (s): each gap between token-bearing chunks. */
+    public static final String GEN_AI_TIME_PER_OUTPUT_CHUNK = "gen_ai.client.operation.time_per_output_chunk";
+
     public static final String POOL = "pool";
     public static final String ENDPOINT = "endpoint";
     public static final String MODEL = "model";

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.metrics.MeterProvider;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -36,6 +37,7 @@ import static dev.llmcanary.telemetry.MetricNames.*;
  * or a person's on-demand run pages no one. {@code llm_canary_runs_total} counts every run with its {@code trigger}
  * label (the SLO rules select {@code trigger="schedule"}), and {@code llm_canary_output_tokens_total} counts every
  * token spent, whoever asked. Gate and on-demand timings stay in the gate's verdict and the run's own record.
+ * The OpenTelemetry GenAI client metrics ({@link GenAiClientMetrics}) follow the same rule.
  */
 public final class MetricsRecorder implements RunSink {
 
@@ -43,13 +45,24 @@ public final class MetricsRecorder implements RunSink {
     private final Supplier<Catalog> catalog;
     private final Map<String, SuccessGauge> success = new ConcurrentHashMap<>();
     private final Map<String, Histograms> histograms = new ConcurrentHashMap<>();
+    private final GenAiClientMetrics genAi;
 
     private record SuccessGauge(AtomicInteger value, Gauge gauge) {
     }
 
+    /** Without OpenTelemetry metrics: the GenAI client metrics go to Micrometer only. */
     public MetricsRecorder(MeterRegistry registry, Supplier<Catalog> catalog) {
+        this(registry, catalog, MeterProvider.noop());
+    }
+
+    /**
+     * @param otelMeters where the GenAI client metrics also go with their dotted names (OTLP when the build enables
+     *                   {@code quarkus.otel.metrics}; a no-op provider otherwise)
+     */
+    public MetricsRecorder(MeterRegistry registry, Supplier<Catalog> catalog, MeterProvider otelMeters) {
         this.registry = registry;
         this.catalog = catalog;
+        this.genAi = new GenAiClientMetrics(registry, catalog, otelMeters);
     }
 
     @Override
@@ -72,6 +85,7 @@ public final class MetricsRecorder implements RunSink {
             return;
         }
         successGauge(r).set(r.outcome() == Outcome.PASS ? 1 : 0);
+        genAi.record(r);
         if (r.connectRetries() > 0) {
             Counter.builder(CONNECT_RETRIES)
                     .description("Times a run's connection was tried again before the request was written")
@@ -181,6 +195,7 @@ public final class MetricsRecorder implements RunSink {
             }
             return gone;
         });
+        genAi.retain(c);
     }
 
     private static void record(Timer timer, Double seconds) {

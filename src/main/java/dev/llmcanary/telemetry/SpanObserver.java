@@ -18,11 +18,15 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import dev.llmcanary.canary.run.Trigger;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,29 +42,56 @@ import static dev.llmcanary.telemetry.SpanNames.*;
 public final class SpanObserver implements RunObserver {
 
     private final Tracer tracer;
+    private final TextMapPropagator propagator;
 
-    public SpanObserver(Tracer tracer) {
+    /**
+     * @param tracer     the tracer of our own instrumentation scope ({@link SpanNames#SCOPE})
+     * @param propagator the configured propagators ({@code quarkus.otel.propagators}), which write the headers sent
+     *                   to the target
+     */
+    public SpanObserver(Tracer tracer, TextMapPropagator propagator) {
         this.tracer = tracer;
+        this.propagator = propagator;
     }
 
+    /** With the default propagators of {@code quarkus.otel.propagators} (W3C trace context and baggage). */
+    public SpanObserver(Tracer tracer) {
+        this(tracer, TextMapPropagator.composite(W3CTraceContextPropagator.getInstance(),
+                W3CBaggagePropagator.getInstance()));
+    }
+
+    /** A scheduled run: the root of its own trace. */
     @Override
     public ObservedRun begin(String runId, Target target, long startNanos) {
-        // Span timestamps are wall-clock; stream moments are monotonic. One anchor per run converts between them.
-        long epochAnchor = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - startNanos;
+        return begin(runId, target, startNanos, Trigger.SCHEDULE);
+    }
+
+    /**
+     * Where the run's span belongs is decided here, never by whatever context the starting thread carries: a
+     * scheduled run is the root of its own trace; an on-demand run is a child of the API request that asked for it
+     * (its server span); a gate run is the root of its own trace, linked to the gate's span, which links back to it.
+     */
+    @Override
+    public ObservedRun begin(String runId, Target target, long startNanos, Trigger trigger) {
+        // Span timestamps are wall-clock; stream moments are monotonic. One anchor per run converts between them, at
+        // the wall clock's full precision (microseconds on Linux; currentTimeMillis would shift every event).
+        Instant wall = Instant.now();
+        long nanoNow = System.nanoTime();
+        long epochAnchor = wall.getEpochSecond() * 1_000_000_000L + wall.getNano() - nanoNow;
         CanaryDefinition c = target.canary();
         Flavor flavor = target.pool().flavor();
-        String operation = flavor.chat() ? "chat" : "text_completion";
+        String operation = GenAi.operation(flavor);
         URI base = target.endpoint().baseUrl();
         var builder = tracer.spanBuilder(operation + " " + target.model())
                 .setSpanKind(SpanKind.CLIENT)
                 .setStartTimestamp(epochAnchor + startNanos, TimeUnit.NANOSECONDS)
                 .setAttribute(GEN_AI_OPERATION, operation)
-                .setAttribute(GEN_AI_PROVIDER, provider(flavor))
+                .setAttribute(GEN_AI_PROVIDER, GenAi.provider(flavor))
                 .setAttribute(GEN_AI_REQUEST_MODEL, target.model())
                 .setAttribute(GEN_AI_REQUEST_MAX_TOKENS, (long) c.maxTokens())
                 .setAttribute(GEN_AI_REQUEST_STREAM, true)
                 .setAttribute(SERVER_ADDRESS, base.getHost())
-                .setAttribute(SERVER_PORT, (long) port(base))
+                .setAttribute(SERVER_PORT, (long) GenAi.port(base))
                 .setAttribute(CANARY, c.id())
                 .setAttribute(POOL, target.pool().name())
                 .setAttribute(ENDPOINT, target.endpoint().name())
@@ -72,40 +103,40 @@ public final class SpanObserver implements RunObserver {
         if (c.temperature() != null) {
             builder.setAttribute(GEN_AI_REQUEST_TEMPERATURE, c.temperature());
         }
+        if (c.topP() != null) {
+            builder.setAttribute(GEN_AI_REQUEST_TOP_P, c.topP());
+        }
         if (c.seed() != null) {
             builder.setAttribute(GEN_AI_REQUEST_SEED, c.seed());
         }
-        Span span = builder.startSpan();
-        return new Observed(span, epochAnchor);
-    }
-
-    /**
-     * The GenAI {@code provider.name}: OpenAI-compatible flavors speak the {@code openai} API whatever the server;
-     * native flavors name their server.
-     */
-    static String provider(Flavor f) {
-        return switch (f) {
-            case OPENAI_CHAT, OPENAI_COMPLETIONS -> "openai";
-            case TGI_GENERATE -> "tgi";
-            case TRITON_GENERATE -> "triton";
-            case LLAMACPP_COMPLETION -> "llama.cpp";
-        };
-    }
-
-    private static int port(URI u) {
-        if (u.getPort() > 0) {
-            return u.getPort();
+        if (!c.stop().isEmpty()) {
+            builder.setAttribute(GEN_AI_REQUEST_STOP_SEQUENCES, c.stop());
         }
-        return "https".equals(u.getScheme()) ? 443 : 80;
+        Span gate = trigger == Trigger.GATE ? GateTrace.gateOf(Context.current()) : null;
+        if (trigger == Trigger.API) {
+            builder.setParent(Context.current());
+        } else {
+            builder.setNoParent();
+        }
+        if (gate != null) {
+            builder.addLink(gate.getSpanContext());
+        }
+        Span span = builder.startSpan();
+        if (gate != null) {
+            gate.addLink(span.getSpanContext(), Attributes.of(RUN_ID, runId));
+        }
+        return new Observed(span, epochAnchor, propagator);
     }
 
     private static final class Observed implements ObservedRun, StreamListener {
         private final Span span;
         private final long epochAnchor;
+        private final TextMapPropagator propagator;
 
-        Observed(Span span, long epochAnchor) {
+        Observed(Span span, long epochAnchor, TextMapPropagator propagator) {
             this.span = span;
             this.epochAnchor = epochAnchor;
+            this.propagator = propagator;
         }
 
         @Override
@@ -116,7 +147,7 @@ public final class SpanObserver implements RunObserver {
         @Override
         public Map<String, String> propagationHeaders() {
             Map<String, String> headers = new HashMap<>(2);
-            W3CTraceContextPropagator.getInstance().inject(Context.root().with(span), headers,
+            propagator.inject(Context.root().with(span), headers,
                     (carrier, key, value) -> carrier.put(key, value));
             return headers;
         }
@@ -132,8 +163,9 @@ public final class SpanObserver implements RunObserver {
         }
 
         @Override
-        public void tokensEmitted(int tokenChunks, long atNanos) {
-            span.addEvent(EVENT_TOKENS_EMITTED, Attributes.of(TOKENS_EMITTED, (long) tokenChunks),
+        public void tokensEmitted(int tokens, boolean fromUsage, long atNanos) {
+            span.addEvent(EVENT_TOKENS_EMITTED, Attributes.of(TOKENS_EMITTED, (long) tokens,
+                            TOKENS_COUNTED_FROM, fromUsage ? COUNTED_FROM_USAGE : COUNTED_FROM_CHUNKS),
                     epochAnchor + atNanos, TimeUnit.NANOSECONDS);
         }
 
@@ -172,15 +204,26 @@ public final class SpanObserver implements RunObserver {
             if (r.responseId() != null && !r.responseId().isEmpty()) {
                 span.setAttribute(GEN_AI_RESPONSE_ID, r.responseId());
             }
+            if (r.responseModel() != null && !r.responseModel().isEmpty()) {
+                span.setAttribute(GEN_AI_RESPONSE_MODEL, r.responseModel());
+            }
             if (r.finishReason() != null) {
                 span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(r.finishReason()));
+            } else if (r.outcome() != Outcome.PASS && r.outcome().judged()) {
+                // The conventions' value for a response that ended without a finish reason of its own.
+                span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(FINISH_REASON_ERROR));
             }
             if (r.tokens().prompt() != null) {
                 span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, (long) r.tokens().prompt());
             }
-            if (r.outcome() != Outcome.ERROR) {
+            // gen_ai.usage.* holds only what the server reported; our chunk count is an estimate, kept apart, and
+            // absent for a run that never got an answer.
+            if (r.outcome() != Outcome.ERROR && !r.tokens().outputEstimated()) {
                 span.setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, (long) r.tokens().output());
-                span.setAttribute(OUTPUT_TOKENS_ESTIMATED, r.tokens().outputEstimated());
+            }
+            span.setAttribute(OUTPUT_TOKENS_ESTIMATED, r.tokens().outputEstimated());
+            if (r.tokens().outputEstimated() && r.tokens().output() > 0) {
+                span.setAttribute(OUTPUT_TOKENS_ESTIMATE, (long) r.tokens().output());
             }
             span.setAttribute(CONTEXT_BUCKET, r.tokens().contextBucket());
             span.setAttribute(OUTCOME, r.outcome().label());
@@ -202,8 +245,9 @@ public final class SpanObserver implements RunObserver {
                     span.addEvent(EVENT_GUARDRAIL_FAILED, Attributes.of(GUARDRAIL, g.name(), REASON, g.reason()));
                 }
             }
-            if (r.outcome() != Outcome.PASS && r.outcome().judged()) {
-                span.setAttribute(ERROR_TYPE, r.outcome() == Outcome.ERROR ? r.errorKind() : firstRule(r));
+            String errorType = GenAi.errorType(r);
+            if (errorType != null) {
+                span.setAttribute(ERROR_TYPE, errorType);
                 span.setStatus(StatusCode.ERROR, r.reason());
             }
         }
@@ -227,13 +271,6 @@ public final class SpanObserver implements RunObserver {
                     span.setAttribute(key, v);
                 }
             });
-        }
-
-        private static String firstRule(RunResult r) {
-            if (!r.violations().isEmpty()) {
-                return r.violations().get(0).rule();
-            }
-            return r.sloChecks().stream().anyMatch(c -> !c.passed()) ? "slo" : "guardrail";
         }
 
         @Override

@@ -70,6 +70,10 @@ function figures(run) {
 function timeline(run, stallMs, cls) {
   const t = run.timeline;
   if (!t) return h('p', {}, 'No timeline: the run ended before a response arrived.');
+  // a run that could not start keeps only when its attempt gave up
+  if (t.headers == null && t.firstByte == null && t.closed != null) {
+    return h('p', {}, `No timeline: the run ended before a response arrived (gave up after ${millis(t.closed)}).`);
+  }
   const {svg, stalls} = timelineSvg(t, stallMs);
   return [
     h('p', {class: 'note'}, 'Ticks are token-bearing chunks; shaded gaps exceed the ',

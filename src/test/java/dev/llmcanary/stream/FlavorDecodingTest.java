@@ -265,6 +265,33 @@ class FlavorDecodingTest {
         assertThat(run(options(Flavor.OPENAI_CHAT, false, Cumulative.AUTO), TGI2_CHAT).responseId()).isNull();
     }
 
+    /** {@code gen_ai.response.model}: what each flavor's stream says about the model that answered. */
+    static Stream<Arguments> responseModels() {
+        String longName = "m".repeat(300);
+        String longChunk = "data: {\"id\":\"x\",\"model\":\"" + longName + "\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+        String changing = VLLM_CHAT.replaceFirst("\"model\":\"m\"", "\"model\":\"first\"");
+        return Stream.of(
+                arguments("vLLM chat: model on every chunk", options(Flavor.OPENAI_CHAT), VLLM_CHAT, "m"),
+                arguments("vLLM completions: model on every chunk", options(Flavor.OPENAI_COMPLETIONS),
+                        VLLM_COMPLETIONS, "m"),
+                arguments("the first chunk's model is kept", options(Flavor.OPENAI_CHAT), changing, "first"),
+                arguments("continuous usage without model: none", options(Flavor.OPENAI_CHAT), CONTINUOUS_USAGE,
+                        null),
+                arguments("Triton: model_name", options(Flavor.TRITON_GENERATE), TRITON_DELTA, "ensemble"),
+                arguments("llama.cpp /completion: model on the final event", options(Flavor.LLAMACPP_COMPLETION),
+                        LLAMACPP_COMPLETION, "m"),
+                arguments("TGI generate_stream names no model", options(Flavor.TGI_GENERATE), TGI_GENERATE, null),
+                arguments("a 300-character name is cut to 256", options(Flavor.OPENAI_CHAT), longChunk,
+                        "m".repeat(StreamResult.MAX_MODEL_CHARS)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("responseModels")
+    void theModelTheStreamNamesIsKeptBounded(String name, StreamOptions options, String body, String model) {
+        assertThat(run(options, body).responseModel()).isEqualTo(model);
+    }
+
     static Stream<Arguments> finishReasons() {
         return Stream.of(
                 arguments("stop", "stop"), arguments("eos_token", "stop"), arguments("stop_sequence", "stop"),

@@ -446,8 +446,8 @@ class StreamSessionTest {
         }
 
         @Override
-        public void tokensEmitted(int tokenChunks, long atNanos) {
-            calls.add("tokens " + tokenChunks + "@" + atNanos / MS);
+        public void tokensEmitted(int tokens, boolean fromUsage, long atNanos) {
+            calls.add("tokens " + tokens + (fromUsage ? " (usage)" : "") + "@" + atNanos / MS);
         }
 
         @Override
@@ -563,5 +563,46 @@ class StreamSessionTest {
         session.bytes(Buffer.buffer(STOP + DONE), 50 * MS);
         session.finish(60 * MS);
         assertThat(heard.calls).containsExactly("firstToken@20", "tokens 2@30", "tokens 4@40", "malformed_event@40");
+    }
+
+    /** A token chunk carrying the server's running usage (vLLM {@code continuous_usage_stats}). */
+    static String hiWithUsage(int completion) {
+        return HI.replace("}]}\n\n", "}],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":" + completion
+                + ",\"total_tokens\":" + (4 + completion) + "}}\n\n");
+    }
+
+    static Stream<Arguments> tokenProgress() {
+        return Stream.of(
+                arguments("no usage while streaming: chunks counted, every 2",
+                        List.of(HI, HI, HI, HI, STOP + usage(4, 4) + DONE),
+                        List.of("tokens 2@30", "tokens 4@50")),
+                arguments("usage only at the end (include_usage) is too late: chunks counted",
+                        List.of(HI, HI, HI, STOP + usage(4, 9) + DONE),
+                        List.of("tokens 2@30")),
+                arguments("continuous usage, 3 tokens a chunk: the server's count, each multiple passed once",
+                        List.of(hiWithUsage(3), hiWithUsage(6), hiWithUsage(9), STOP + DONE),
+                        List.of("tokens 3 (usage)@20", "tokens 6 (usage)@30", "tokens 9 (usage)@40")),
+                arguments("continuous usage, 1 token a chunk: same cadence as chunks, counted from usage",
+                        List.of(hiWithUsage(1), hiWithUsage(2), hiWithUsage(3), hiWithUsage(4), STOP + DONE),
+                        List.of("tokens 2 (usage)@30", "tokens 4 (usage)@50")),
+                arguments("usage that starts mid-stream takes over from the chunk count",
+                        List.of(HI, HI, hiWithUsage(5), hiWithUsage(6), STOP + DONE),
+                        List.of("tokens 2@30", "tokens 5 (usage)@40", "tokens 6 (usage)@50")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tokenProgress")
+    void tokensEmittedCountsTokensAndSaysFromWhat(String name, List<String> reads, List<String> expected) {
+        Heard heard = new Heard();
+        StreamOptions opts = new StreamOptions(Flavor.OPENAI_CHAT, true, 1, 1_000 * MS, 5_000 * MS, 1024, 1 << 20,
+                100, Cumulative.AUTO, 2);
+        StreamSession session = open(opts, heard);
+        long at = 10 * MS;
+        for (String read : reads) {
+            at += 10 * MS;
+            session.bytes(Buffer.buffer(read), at);
+        }
+        session.finish(at + 10 * MS);
+        assertThat(heard.calls).filteredOn(c -> c.startsWith("tokens")).containsExactlyElementsOf(expected);
     }
 }

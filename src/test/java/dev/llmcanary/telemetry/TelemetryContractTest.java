@@ -164,7 +164,8 @@ class TelemetryContractTest {
     @Test
     void goldenTraceOfOneRun() throws Exception {
         spans.reset();
-        RunResult r = run(Canaries.canary("golden").profile(FAST).maxTokens(64), "sim-h100", "sim-openai");
+        RunResult r = run(Canaries.canary("golden").profile(FAST).maxTokens(64).topP(0.9).stop("<END>"),
+                "sim-h100", "sim-openai");
 
         SpanData span = awaitSpan(r.traceId());
         assertThat(span.getName()).isEqualTo("chat sim-openai");
@@ -176,7 +177,14 @@ class TelemetryContractTest {
         assertThat(a.get(AttributeKey.stringKey("gen_ai.request.model"))).isEqualTo("sim-openai");
         assertThat(a.get(AttributeKey.longKey("gen_ai.request.max_tokens"))).isEqualTo(64L);
         assertThat(a.get(AttributeKey.booleanKey("gen_ai.request.stream"))).isTrue();
+        assertThat(a.get(AttributeKey.doubleKey("gen_ai.request.temperature"))).isEqualTo(0.0);
+        assertThat(a.get(AttributeKey.doubleKey("gen_ai.request.top_p"))).isEqualTo(0.9);
+        assertThat(a.get(AttributeKey.longKey("gen_ai.request.seed"))).isEqualTo(7L);
+        assertThat(a.get(AttributeKey.stringArrayKey("gen_ai.request.stop_sequences"))).containsExactly("<END>");
         assertThat(a.get(AttributeKey.stringKey("gen_ai.response.id"))).isNotBlank();
+        // the model the server said answered, read from the stream's chunks (the simulator echoes the request's)
+        assertThat(a.get(AttributeKey.stringKey("gen_ai.response.model"))).isEqualTo("sim-openai");
+        assertThat(r.responseModel()).isEqualTo("sim-openai");
         assertThat(a.get(AttributeKey.stringArrayKey("gen_ai.response.finish_reasons"))).containsExactly("stop");
         assertThat(a.get(AttributeKey.longKey("gen_ai.usage.input_tokens"))).isPositive();
         assertThat(a.get(AttributeKey.longKey("gen_ai.usage.output_tokens"))).isEqualTo(40L);
@@ -185,12 +193,37 @@ class TelemetryContractTest {
         assertThat(a.get(AttributeKey.stringKey("llm_canary.slo_class"))).isEqualTo("streaming");
         assertThat(a.get(AttributeKey.stringKey("llm_canary.context_bucket"))).isEqualTo("<=1k");
         List<String> events = span.getEvents().stream().map(EventData::getName).toList();
-        assertThat(events).first().isEqualTo("first_token");
-        assertThat(events).filteredOn("tokens_emitted"::equals).hasSize(40 / 16);
-        assertThat(events).doesNotContain("stream_violation", "stall");
+        assertThat(events).first().isEqualTo(SpanNames.EVENT_FIRST_TOKEN);
+        assertThat(events).filteredOn(SpanNames.EVENT_TOKENS_EMITTED::equals).hasSize(40 / 16);
+        assertThat(events).doesNotContain(SpanNames.EVENT_VIOLATION, SpanNames.EVENT_STALL);
         // No child spans and no Vert.x client span: one span per run, a root.
         assertThat(runSpans(r.traceId()).count()).isEqualTo(1);
         assertThat(span.getParentSpanContext().isValid()).isFalse();
+    }
+
+    static Stream<Arguments> tokenProgress() {
+        return Stream.of(
+                // 20 chunks of 2 tokens; usage only in the final chunk: one event at the 16th chunk
+                arguments("usage at the end: chunks counted", "usage=separate", List.of(16L), "chunks"),
+                // the server's running usage on every chunk: events at 16 and 32 tokens (chunks 8 and 16)
+                arguments("usage on every chunk: tokens counted", "usage=continuous", List.of(16L, 32L), "usage"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tokenProgress")
+    void tokensEmittedEventsCountTokensAndSayFromWhat(String name, String usage, List<Long> counts, String from)
+            throws Exception {
+        spans.reset();
+        RunResult r = run(Canaries.canary("progress").profile(FAST + ";tokens_per_chunk=2;" + usage),
+                "sim-h100", "sim-openai");
+
+        SpanData span = awaitSpan(r.traceId());
+        List<EventData> progress = span.getEvents().stream()
+                .filter(e -> e.getName().equals(SpanNames.EVENT_TOKENS_EMITTED)).toList();
+        assertThat(progress).extracting(e -> e.getAttributes().get(SpanNames.TOKENS_EMITTED))
+                .containsExactlyElementsOf(counts);
+        assertThat(progress).extracting(e -> e.getAttributes().get(SpanNames.TOKENS_COUNTED_FROM)).containsOnly(from);
+        assertThat(span.getAttributes().get(AttributeKey.longKey("gen_ai.usage.output_tokens"))).isEqualTo(40L);
     }
 
     @Test
@@ -204,7 +237,7 @@ class TelemetryContractTest {
         assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
         assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(span.getStatus().getDescription()).contains("stall");
-        assertThat(span.getEvents()).extracting(EventData::getName).contains("stall", "stream_violation");
+        assertThat(span.getEvents()).extracting(EventData::getName).contains(SpanNames.EVENT_STALL, SpanNames.EVENT_VIOLATION);
         assertThat(span.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("stall");
     }
 
@@ -217,8 +250,8 @@ class TelemetryContractTest {
                 "sim-h100", "sim-openai");
 
         SpanData span = awaitSpan(r.traceId());
-        assertThat(span.getEvents()).extracting(EventData::getName).contains("stall", "stream_violation");
-        assertThat(span.getEvents()).filteredOn(e -> e.getName().equals("stream_violation"))
+        assertThat(span.getEvents()).extracting(EventData::getName).contains(SpanNames.EVENT_STALL, SpanNames.EVENT_VIOLATION);
+        assertThat(span.getEvents()).filteredOn(e -> e.getName().equals(SpanNames.EVENT_VIOLATION))
                 .extracting(e -> e.getAttributes().get(dev.llmcanary.telemetry.SpanNames.RULE))
                 .containsExactly("stall", "aborted");
         String body = given().when().get("/q/metrics").then().statusCode(200).extract().asString();

@@ -30,6 +30,8 @@ public final class Canaries {
     private ThresholdOverrides thresholds;
     private String prompt = "Say hello.";
     private int maxTokens = 64;
+    private Double topP;
+    private List<String> stop = List.of();
 
     private Canaries(String id) {
         this.id = id;
@@ -66,6 +68,16 @@ public final class Canaries {
         return this;
     }
 
+    public Canaries topP(Double p) {
+        this.topP = p;
+        return this;
+    }
+
+    public Canaries stop(String... sequences) {
+        this.stop = List.of(sequences);
+        return this;
+    }
+
     public Canaries thresholds(ThresholdOverrides t) {
         this.thresholds = t;
         return this;
@@ -85,8 +97,9 @@ public final class Canaries {
     public CanaryDefinition build(Api api) {
         List<Message> messages = api == Api.CHAT ? List.of(new Message("user", prompt)) : List.of();
         return new CanaryDefinition(id, "test canary", List.of("*"), List.of("*"), sloClass, api, messages,
-                api == Api.COMPLETION ? prompt : null, maxTokens, 0.0, 7L, List.of(), null, Duration.ofSeconds(60),
-                Map.copyOf(headers), thresholds, List.copyOf(guardrails), true, "test");
+                api == Api.COMPLETION ? prompt : null, maxTokens, 0.0, 7L, stop, null, Duration.ofSeconds(60),
+                Map.copyOf(headers), thresholds, List.copyOf(guardrails), true, "test",
+                CanaryDefinition.Priority.NORMAL, topP);
     }
 
     /** The target on {@code pool}'s first endpoint for {@code model}, with an API that fits the pool's flavor. */

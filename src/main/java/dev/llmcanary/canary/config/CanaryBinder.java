@@ -28,8 +28,8 @@ final class CanaryBinder {
     static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
 
     private static final List<String> CANARY_KEYS = List.of("id", "description", "models", "pools", "slo_class",
-            "api", "messages", "prompt", "max_tokens", "temperature", "seed", "stop", "ignore_eos", "interval",
-            "headers", "thresholds", "guardrails", "enabled", "priority");
+            "api", "messages", "prompt", "max_tokens", "temperature", "top_p", "seed", "stop", "ignore_eos",
+            "interval", "headers", "thresholds", "guardrails", "enabled", "priority");
     private static final List<String> MESSAGE_KEYS = List.of("role", "content");
     private static final List<String> ROLES = List.of("system", "user", "assistant");
     private static final List<String> THRESHOLD_KEYS = List.of("ttft_seconds", "e2e_seconds",
@@ -97,6 +97,8 @@ final class CanaryBinder {
             f.error("max_tokens", "must be between 1 and " + MAX_MAX_TOKENS + ", got " + maxTokens);
         }
         Double temperature = f.number("temperature", d -> d >= 0 && d <= 2, "between 0 and 2");
+        // 0 would keep no token at all; servers reject it (vLLM, TGI) or clamp it, never what was meant
+        Double topP = f.number("top_p", d -> d > 0 && d <= 1, "greater than 0 and at most 1");
         Long seed = f.integer("seed");
         List<String> stop = f.stringOrList("stop");
         Boolean ignoreEos = f.bool("ignore_eos");
@@ -117,7 +119,7 @@ final class CanaryBinder {
                 prompt, maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens.intValue(), temperature, seed,
                 stop == null ? List.of() : stop, ignoreEos, interval == null ? DEFAULT_INTERVAL : interval,
                 headers == null ? Map.of() : headers, overrides, built, enabled == null || enabled,
-                values.problems().file(), priority);
+                values.problems().file(), priority, topP);
         YamlNode idNode = f.node("id");
         out.add(new Bound(canary, idNode.line(), idNode.column(), f.path("id")));
     }

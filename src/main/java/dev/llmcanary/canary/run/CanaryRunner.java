@@ -141,7 +141,7 @@ public final class CanaryRunner {
         String sloClass = canary.sloClass();
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
-        RunObserver.ObservedRun observed = observer.begin(runId, target, start);
+        RunObserver.ObservedRun observed = observer.begin(runId, target, start, trigger);
         // Text from the target is untrusted: cleaned before it reaches the span, the result and everything after.
         UntrustedText text = untrusted.of(cat, canary);
 
@@ -160,16 +160,18 @@ public final class CanaryRunner {
                 new ScrapeTarget(pool.name(), target.endpoint().name(), target.endpoint().baseUrl()), startedAt);
 
         long[] assembledAt = {-1};
+        long[] endedAt = {-1};
         boolean[] cut = {false};
         return client.stream(request, options, new CleaningListener(observed.listener(), text)).toCompletionStage()
                 .thenApply(attempt -> {
                     // Read as the stream ends: one that ends after our shutdown began to cut streams was cut by us.
                     cut[0] = inFlight.cutting();
+                    endedAt[0] = System.nanoTime();
                     return attempt;
                 })
                 .thenApplyAsync(attempt -> {
                     RunResult assembled = assemble(runId, startedAt, target, sloClass, thresholds, attempt,
-                            observed.traceId(), text).withTrigger(trigger);
+                            observed.traceId(), text, endedAt[0]).withTrigger(trigger);
                     if (cut[0] && assembled.outcome() != Outcome.PASS) {
                         assembled = assembled.cancelled();
                     }
@@ -261,17 +263,22 @@ public final class CanaryRunner {
      * finish reasons, response id) is cleaned by {@code text} here, the one way into the result.
      */
     RunResult assemble(String runId, Instant startedAt, Target t, String sloClass, Thresholds thresholds,
-                       Attempt attempt, String traceId, UntrustedText text) {
+                       Attempt attempt, String traceId, UntrustedText text, long endedNanos) {
         String flavor = t.pool().flavor().id();
         int promptChars = RequestBodies.promptChars(t.canary());
         if (attempt.failedToStart()) {
             String bucket = ContextBucket.of(ContextBucket.estimateTokens(promptChars));
+            // No request was written, so the only moment is when the attempt gave up, from its start (as a stream's
+            // moments are when it never wrote its request): how long a caller waited to learn it failed.
+            Timeline gaveUp = endedNanos < 0 ? null : new Timeline(null, null, null, null, null, null, null, null,
+                    millis(endedNanos - attempt.startNanos()), new double[0]);
             return new RunResult(runId, t.canary().id(), t.pool().name(), t.endpoint().name(), t.model(), sloClass,
                     flavor, startedAt, Outcome.ERROR, text.clean(attempt.error().message()),
                     text.clean(attempt.error().kind()), null, null,
                     new TokenCounts(0, true, 0, null, bucket), null, null, null, List.of(),
                     SloEvaluator.incomplete(thresholds, StreamEnd.NO_RESPONSE), List.of(),
-                    traceId, null, 0, 0, null, null, null, attempt.connectRetries()).endedBy(StreamEnd.NO_RESPONSE);
+                    traceId, null, 0, 0, gaveUp, null, null, attempt.connectRetries())
+                    .endedBy(StreamEnd.NO_RESPONSE);
         }
         StreamResult sr = attempt.result();
         StreamTrace tr = sr.trace();
@@ -325,7 +332,7 @@ public final class CanaryRunner {
                 violations, slo, verdicts, traceId,
                 sha256Prefix(sr.content()), sr.bytes(), sr.events(), timeline(tr, ref), completion,
                 retryAfterSeconds(sr.httpStatus(), attempt.retryAfter(), startedAt), attempt.connectRetries())
-                .endedBy(sr.ended());
+                .endedBy(sr.ended()).withResponseModel(text.clean(sr.responseModel()));
     }
 
     /** Only a 429 or 503 answer's {@code Retry-After} means "wait before asking again". */

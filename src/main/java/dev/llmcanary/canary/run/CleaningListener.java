@@ -24,8 +24,8 @@ final class CleaningListener implements StreamListener {
     }
 
     @Override
-    public void tokensEmitted(int tokenChunks, long atNanos) {
-        delegate.tokensEmitted(tokenChunks, atNanos);
+    public void tokensEmitted(int tokens, boolean fromUsage, long atNanos) {
+        delegate.tokensEmitted(tokens, fromUsage, atNanos);
     }
 
     @Override

@@ -69,6 +69,9 @@ final class RequestBodies {
         } else {
             p.put("do_sample", false);
         }
+        if (c.topP() != null && c.topP() < 1) {
+            p.put("top_p", c.topP()); // TGI rejects top_p 1.0 (it must be below 1): 1 means no nucleus cut anyway
+        }
         if (c.seed() != null) {
             p.put("seed", c.seed());
         }
@@ -97,10 +100,13 @@ final class RequestBodies {
         }
     }
 
-    /** Temperature and seed where the flavor takes them at the top level; servers name the seed differently. */
+    /** Temperature, top_p and seed where the flavor takes them at the top level; servers name the seed differently. */
     private static void sampling(ObjectNode body, CanaryDefinition c, String seedField) {
         if (c.temperature() != null) {
             body.put("temperature", c.temperature());
+        }
+        if (c.topP() != null) {
+            body.put("top_p", c.topP());
         }
         if (c.seed() != null) {
             body.put(seedField, c.seed());

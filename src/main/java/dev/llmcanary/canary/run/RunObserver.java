@@ -14,6 +14,14 @@ public interface RunObserver {
     /** Called before the request is sent. */
     ObservedRun begin(String runId, Target target, long startNanos);
 
+    /**
+     * Called before the request is sent, knowing what started the run (which decides where its trace belongs); by
+     * default the same as {@link #begin(String, Target, long)}.
+     */
+    default ObservedRun begin(String runId, Target target, long startNanos, Trigger trigger) {
+        return begin(runId, target, startNanos);
+    }
+
     /** The observation of one run. */
     interface ObservedRun {
         /** Hears stream moments on the event loop (first token, every N tokens, stalls, violations). */

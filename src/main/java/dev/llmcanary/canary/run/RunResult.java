@@ -26,6 +26,8 @@ import java.util.List;
  *                   histograms those read
  * @param ended      how the stream ended ({@code done}, {@code aborted}, {@code truncated}, …); only a complete
  *                   answer has an e2e time and a decode rate. {@code null} on runs stored before it was recorded
+ * @param responseModel the model the stream said answered ({@code gen_ai.response.model}), cleaned target text;
+ *                      {@code null} when the flavor or server names none (or the run is not stored with it)
  */
 public record RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
                         String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
@@ -34,7 +36,22 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                         List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
                         String completionSha256, long bytes, int events, Timeline timeline, String completion,
                         Integer retryAfterSeconds, Evidence evidence, boolean duringLoadProbe,
-                        int connectRetries, Trigger trigger, StreamEnd ended) {
+                        int connectRetries, Trigger trigger, StreamEnd ended, String responseModel) {
+
+    /** A result whose stream named no model. */
+    public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
+                     String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
+                     Integer httpStatus, RunTimings timings, TokenCounts tokens, String finishReason,
+                     String rawFinishReason, String responseId, List<ViolationView> violations,
+                     List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
+                     String completionSha256, long bytes, int events, Timeline timeline, String completion,
+                     Integer retryAfterSeconds, Evidence evidence, boolean duringLoadProbe,
+                     int connectRetries, Trigger trigger, StreamEnd ended) {
+        this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
+                timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
+                completionSha256, bytes, events, timeline, completion, retryAfterSeconds, evidence, duringLoadProbe,
+                connectRetries, trigger, ended, null);
+    }
 
     /** A result without a recorded ending. */
     public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
@@ -113,7 +130,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks,
                 guardrails, traceId, completionSha256, bytes, events, timeline, completion, retryAfterSeconds, e,
-                duringLoadProbe, connectRetries, trigger, ended);
+                duringLoadProbe, connectRetries, trigger, ended, responseModel);
     }
 
     /** This result, marked as finished while a load probe ran on its pool. */
@@ -121,7 +138,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, true, connectRetries, trigger, ended);
+                retryAfterSeconds, evidence, true, connectRetries, trigger, ended, responseModel);
     }
 
     /** This result, as started by {@code t}. */
@@ -129,7 +146,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, t, ended);
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, t, ended, responseModel);
     }
 
     /** This result, saying how its stream ended. */
@@ -137,7 +154,15 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, how);
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, how, responseModel);
+    }
+
+    /** This result, naming the model the stream said answered. */
+    public RunResult withResponseModel(String m) {
+        return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
+                errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
+                sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, m);
     }
 
     /** Whether this run speaks for the fleet's service level (SLO compliance, alerts, the histograms they read). */
@@ -156,6 +181,6 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, Outcome.CANCELLED, why,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended);
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, responseModel);
     }
 }

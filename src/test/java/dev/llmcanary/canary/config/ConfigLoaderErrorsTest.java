@@ -27,8 +27,8 @@ class ConfigLoaderErrorsTest {
         return Stream.of(
                 arguments("unknown key", "unknown-key", List.of(
                         "unknown-key/c.yaml:4:1: max_token: unknown key; allowed: id, description, models, pools,"
-                                + " slo_class, api, messages, prompt, max_tokens, temperature, seed, stop, ignore_eos,"
-                                + " interval, headers, thresholds, guardrails, enabled, priority")),
+                                + " slo_class, api, messages, prompt, max_tokens, temperature, top_p, seed, stop,"
+                                + " ignore_eos, interval, headers, thresholds, guardrails, enabled, priority")),
                 arguments("missing required field", "missing-field", List.of(
                         "missing-field/c.yaml:1:1: slo_class: required field is missing")),
                 arguments("bad type", "bad-type", List.of(

@@ -122,6 +122,7 @@ class ConfigLoaderTest {
                   - {role: user, content: hi}
                 max_tokens: 10
                 temperature: 0.5
+                top_p: 0.9
                 seed: 7
                 stop: END
                 ignore_eos: true
@@ -138,6 +139,7 @@ class ConfigLoaderTest {
         assertThat(c.pools()).containsExactly("chat");
         assertThat(c.messages()).extracting(m -> m.role()).containsExactly("system", "user");
         assertThat(c.temperature()).isEqualTo(0.5);
+        assertThat(c.topP()).isEqualTo(0.9);
         assertThat(c.seed()).isEqualTo(7L);
         assertThat(c.stop()).containsExactly("END");
         assertThat(c.ignoreEos()).isTrue();

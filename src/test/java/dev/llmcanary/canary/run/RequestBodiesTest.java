@@ -6,15 +6,48 @@ import dev.llmcanary.canary.Api;
 import dev.llmcanary.stream.Flavor;
 import dev.llmcanary.testing.Canaries;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** The request each flavor is sent: the fields real servers expect, usage asked for where the API has it. */
 class RequestBodiesTest {
 
     private static JsonNode body(Flavor flavor) throws Exception {
-        var c = Canaries.canary("b").prompt("Say hi.").maxTokens(12).build(flavor.chat() ? Api.CHAT : Api.COMPLETION);
+        return body(flavor, null);
+    }
+
+    private static JsonNode body(Flavor flavor, Double topP) throws Exception {
+        var c = Canaries.canary("b").prompt("Say hi.").maxTokens(12).topP(topP)
+                .build(flavor.chat() ? Api.CHAT : Api.COMPLETION);
         return new ObjectMapper().readTree(RequestBodies.build(c, flavor, "m").toString());
+    }
+
+    static Stream<Arguments> topP() {
+        return Stream.of(
+                arguments("openai-chat: top level", Flavor.OPENAI_CHAT, "/top_p"),
+                arguments("openai-completions: top level", Flavor.OPENAI_COMPLETIONS, "/top_p"),
+                arguments("tgi-generate: in parameters", Flavor.TGI_GENERATE, "/parameters/top_p"),
+                arguments("triton-generate: top level", Flavor.TRITON_GENERATE, "/top_p"),
+                arguments("llamacpp-completion: top level", Flavor.LLAMACPP_COMPLETION, "/top_p"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("topP")
+    void topPIsSentWhereTheFlavorTakesItAndOnlyWhenConfigured(String name, Flavor flavor, String pointer)
+            throws Exception {
+        assertThat(body(flavor, 0.9).at(pointer).asDouble()).isEqualTo(0.9);
+        assertThat(body(flavor).at(pointer).isMissingNode()).as("not configured: server's default").isTrue();
+    }
+
+    @Test
+    void tgiIsNotSentTopPOfOneWhichItRejects() throws Exception {
+        assertThat(body(Flavor.TGI_GENERATE, 1.0).at("/parameters/top_p").isMissingNode()).isTrue();
     }
 
     @Test
