@@ -39,9 +39,26 @@ public final class ReplicaComparator {
         return judge(answer, current, check);
     }
 
-    /** Forgets the answers of a comparison (its canary, pool or model is gone). */
-    public void forget(Key key) {
-        latest.remove(key);
+    /** Keeps only the comparisons and endpoints the configuration still has. */
+    public void retain(java.util.function.Predicate<Key> liveKey,
+                       java.util.function.BiPredicate<String, String> liveEndpoint) {
+        latest.keySet().removeIf(k -> !liveKey.test(k));
+        latest.forEach((k, answers) -> {
+            synchronized (answers) {
+                answers.keySet().removeIf(e -> !liveEndpoint.test(k.pool(), e));
+            }
+        });
+    }
+
+    /** How many answers are held in all (for tests of the memory bound). */
+    public int held() {
+        int n = 0;
+        for (Map<String, Answer> answers : latest.values()) {
+            synchronized (answers) {
+                n += answers.size();
+            }
+        }
+        return n;
     }
 
     /** The judgement of {@code answer} among {@code all} (which contains it), sorted by endpoint. */
@@ -58,7 +75,7 @@ public final class ReplicaComparator {
                 return new Judgement(Judgement.Verdict.UNJUDGED, null, Map.of(), compared);
             }
             return new Judgement(Judgement.Verdict.TWO_DISAGREE, "the two replicas disagree: " + all.get(0).endpoint()
-                    + " and " + all.get(1).endpoint() + " differ " + where(all.get(0), all.get(1))
+                    + " and " + all.get(1).endpoint() + " differ " + where(all.get(0), all.get(1), check)
                     + "; a third endpoint is needed to tell which one is wrong", Map.of(), compared);
         }
         Answer majority = null;
@@ -91,15 +108,23 @@ public final class ReplicaComparator {
             return new Judgement(Judgement.Verdict.AGREES, null, consistent, compared);
         }
         return new Judgement(Judgement.Verdict.DIVERGES, "endpoint " + answer.endpoint()
-                + " diverges from the majority (" + String.join(", ", members) + ", " + members.size() + " of " + n
-                + ") " + where(majority, answer) + " in " + check.mode().name().toLowerCase(java.util.Locale.ROOT)
-                + " mode", consistent, compared);
+                + " diverges from the majority " + String.join(", ", members) + " (" + members.size() + " of " + n
+                + " endpoints) " + where(majority, answer, check), consistent, compared);
     }
 
-    /** Where two answers part: a token position and fingerprints, never the tokens themselves. */
-    private static String where(Answer a, Answer b) {
+    /**
+     * Where two answers part: the first differing token position, the mode and the fingerprints, never the tokens
+     * themselves (the reason is stored, logged and shown).
+     */
+    private static String where(Answer a, Answer b, Consistency check) {
         int k = Answers.firstDifference(a.tokens(), b.tokens());
         String pos = k > 0 ? "from token " + k : "in spacing only";
-        return pos + " (fingerprint " + a.fingerprint() + " vs " + b.fingerprint() + ")";
+        String mode = switch (check.mode()) {
+            case EXACT -> "exact mode";
+            case PREFIX -> "prefix mode, first " + check.prefixTokens() + " tokens";
+            case SIMILARITY -> String.format(java.util.Locale.ROOT, "similarity mode, %.2f < %.2f",
+                    Answers.similarity(a.tokens(), b.tokens()), check.minSimilarity());
+        };
+        return pos + " (" + mode + "; fingerprint " + a.fingerprint() + " vs " + b.fingerprint() + ")";
     }
 }

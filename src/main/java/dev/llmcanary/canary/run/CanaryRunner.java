@@ -5,6 +5,9 @@ import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.Thresholds;
+import dev.llmcanary.consistency.Judgement;
+import dev.llmcanary.consistency.ReplicaChecks;
+import dev.llmcanary.consistency.ReplicaComparator;
 import dev.llmcanary.evidence.Evidence;
 import dev.llmcanary.evidence.EvidenceCollector;
 import dev.llmcanary.evidence.ScrapeTarget;
@@ -63,6 +66,7 @@ public final class CanaryRunner {
     private final java.util.function.Predicate<String> loadProbeActive;
     private final InFlightRuns inFlight;
     private final UntrustedTexts untrusted;
+    private final ReplicaChecks replicas;
 
     /** A runner that reads no server evidence and knows of no load probes. */
     public CanaryRunner(StreamingClient client, Supplier<Catalog> catalog, RunObserver observer, List<RunSink> sinks,
@@ -89,6 +93,17 @@ public final class CanaryRunner {
                         RunSettings settings, Executor worker, Function<String, String> secrets,
                         Function<String, String> masker, EvidenceCollector evidence,
                         java.util.function.Predicate<String> loadProbeActive, InFlightRuns inFlight) {
+        this(client, catalog, observer, sinks, settings, worker, secrets, masker, evidence, loadProbeActive, inFlight,
+                null);
+    }
+
+    /** @param replicas compares the answers of consistency canaries across a pool's endpoints, or {@code null} */
+    public CanaryRunner(StreamingClient client, Supplier<Catalog> catalog, RunObserver observer, List<RunSink> sinks,
+                        RunSettings settings, Executor worker, Function<String, String> secrets,
+                        Function<String, String> masker, EvidenceCollector evidence,
+                        java.util.function.Predicate<String> loadProbeActive, InFlightRuns inFlight,
+                        ReplicaChecks replicas) {
+        this.replicas = replicas;
         this.inFlight = inFlight;
         this.loadProbeActive = loadProbeActive;
         this.client = client;
@@ -172,6 +187,7 @@ public final class CanaryRunner {
                 .thenApplyAsync(attempt -> {
                     RunResult assembled = assemble(runId, startedAt, target, sloClass, thresholds, attempt,
                             observed.traceId(), text, endedAt[0]).withTrigger(trigger);
+                    assembled = judged(assembled, attempt, target);
                     if (cut[0] && assembled.outcome() != Outcome.PASS) {
                         assembled = assembled.cancelled();
                     }
@@ -184,6 +200,30 @@ public final class CanaryRunner {
                     publish(observed, result, result.evidence() == null ? -1 : assembledAt[0]);
                     return result;
                 }, worker);
+    }
+
+    /**
+     * The result with a {@code replica_divergence} violation when the canary compares replicas and this endpoint's
+     * answer differs from its pool's majority (or from the only other replica). Only scheduled runs whose answer
+     * arrived whole take part: a gate or on-demand run may be aimed at a candidate, and a cut answer differs by
+     * being cut. The answer's text is handed over here and kept only in memory, for the window.
+     */
+    private RunResult judged(RunResult result, Attempt attempt, Target target) {
+        CanaryDefinition canary = target.canary();
+        if (replicas == null || canary.consistency() == null || !result.scheduled() || attempt.failedToStart()
+                || result.outcome() == Outcome.ERROR || !attempt.result().ended().complete()
+                || !answered(attempt.result())) {
+            return result;
+        }
+        Judgement j = replicas.judge(new ReplicaComparator.Key(result.pool(), result.model(), result.canary()),
+                result.endpoint(), canary.consistency(), canary.interval(), result.completionSha256(),
+                attempt.result().content());
+        if (!j.violation()) {
+            return result;
+        }
+        Timeline t = result.timeline();
+        double at = t == null || t.closed() == null ? 0 : t.closed();
+        return result.withViolation(new ViolationView(Rule.REPLICA_DIVERGENCE.label(), j.reason(), at));
     }
 
     /**

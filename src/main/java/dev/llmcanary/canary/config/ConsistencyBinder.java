@@ -1,0 +1,89 @@
+package dev.llmcanary.canary.config;
+
+import dev.llmcanary.canary.Api;
+import dev.llmcanary.canary.Pool;
+import dev.llmcanary.consistency.Consistency;
+import dev.llmcanary.stream.Flavor;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Binds a canary's {@code consistency: {mode, prefix_tokens, min_similarity, window}} and refuses it without
+ * deterministic sampling: replicas that sample answer differently by design, so comparing them would only cry wolf.
+ */
+final class ConsistencyBinder {
+
+    static final int MAX_PREFIX_TOKENS = 1024;
+    private static final List<String> KEYS = List.of("mode", "prefix_tokens", "min_similarity", "window");
+
+    private ConsistencyBinder() {
+    }
+
+    /**
+     * The check, {@code null} when the canary declares none or after reporting its problems.
+     *
+     * @param pools the pools the canary runs on (for which of them take a seed)
+     */
+    static Consistency bind(Fields f, Double temperature, Long seed, Duration interval, Api api, List<Pool> pools) {
+        if (!f.has("consistency")) {
+            return null;
+        }
+        YamlNode.Mapping m = f.mapping("consistency");
+        if (m == null) {
+            return null;
+        }
+        int before = f.values().problems().count();
+        Fields c = new Fields(f.values(), m, f.path("consistency"), KEYS);
+        Consistency.Mode mode = PoolBinder.choice(c, "mode", Consistency.Mode.class, Consistency.Mode.PREFIX);
+        Long prefix = c.integer("prefix_tokens");
+        if (prefix != null && mode != Consistency.Mode.PREFIX) {
+            c.error("prefix_tokens", "only for mode prefix");
+        } else if (prefix != null && (prefix < 1 || prefix > MAX_PREFIX_TOKENS)) {
+            c.error("prefix_tokens", "must be between 1 and " + MAX_PREFIX_TOKENS + ", got " + prefix);
+        }
+        Double similarity = c.number("min_similarity", d -> d > 0 && d <= 1, "greater than 0 and at most 1");
+        if (c.has("min_similarity") && mode != Consistency.Mode.SIMILARITY) {
+            c.error("min_similarity", "only for mode similarity");
+        }
+        Duration window = c.duration("window");
+        if (window != null && interval != null && window.compareTo(interval) < 0) {
+            // shorter than the interval, every endpoint's answer would expire before the others' next run
+            c.error("window", "must be at least the canary's interval (" + Durations.format(interval) + "), got "
+                    + Durations.format(window));
+        }
+        deterministic(f, temperature, seed, api, pools);
+        if (f.values().problems().count() > before) {
+            return null;
+        }
+        return new Consistency(mode == null ? Consistency.Mode.PREFIX : mode,
+                prefix == null ? Consistency.DEFAULT_PREFIX_TOKENS : prefix.intValue(),
+                similarity == null ? Consistency.DEFAULT_MIN_SIMILARITY : similarity, window);
+    }
+
+    /** Temperature 0, and a fixed seed when a pool it runs on takes one (TGI samples greedily without one). */
+    private static void deterministic(Fields f, Double temperature, Long seed, Api api, List<Pool> pools) {
+        if (temperature == null) {
+            f.error("consistency", "needs deterministic sampling: set temperature: 0 (the server's default"
+                    + " temperature samples, so replicas would differ by design)");
+        } else if (temperature != 0) {
+            f.error("temperature", "must be 0 for a canary with consistency (sampling makes replicas differ by"
+                    + " design), got " + Fields.plain(temperature));
+        }
+        if (seed != null) {
+            return;
+        }
+        for (Pool p : pools) {
+            if (seeded(p.flavor()) && (api == Api.CHAT) == p.flavor().chat()) {
+                f.error("consistency", "needs deterministic sampling: set a fixed seed (pool \"" + p.name()
+                        + "\" is " + p.flavor().id() + ", which takes one)");
+                return;
+            }
+        }
+    }
+
+    /** Whether the flavor's request takes a seed: TGI at temperature 0 decodes greedily and has none to fix. */
+    private static boolean seeded(Flavor flavor) {
+        return flavor != Flavor.TGI_GENERATE;
+    }
+}
