@@ -37,13 +37,13 @@ final class ConsistencyBinder {
         Fields c = new Fields(f.values(), m, f.path("consistency"), KEYS);
         Consistency.Mode mode = PoolBinder.choice(c, "mode", Consistency.Mode.class, Consistency.Mode.PREFIX);
         Long prefix = c.integer("prefix_tokens");
-        if (prefix != null && mode != Consistency.Mode.PREFIX) {
+        if (prefix != null && mode != null && mode != Consistency.Mode.PREFIX) {
             c.error("prefix_tokens", "only for mode prefix");
         } else if (prefix != null && (prefix < 1 || prefix > MAX_PREFIX_TOKENS)) {
             c.error("prefix_tokens", "must be between 1 and " + MAX_PREFIX_TOKENS + ", got " + prefix);
         }
         Double similarity = c.number("min_similarity", d -> d > 0 && d <= 1, "greater than 0 and at most 1");
-        if (c.has("min_similarity") && mode != Consistency.Mode.SIMILARITY) {
+        if (similarity != null && mode != null && mode != Consistency.Mode.SIMILARITY) {
             c.error("min_similarity", "only for mode similarity");
         }
         Duration window = c.duration("window");
