@@ -5,6 +5,7 @@ import dev.llmcanary.boot.schedule.EndpointGuards;
 import dev.llmcanary.canary.run.CanaryRunner;
 import dev.llmcanary.canary.run.RunHistory;
 import dev.llmcanary.canary.run.RunSettings;
+import dev.llmcanary.consistency.IdentityTracker;
 import dev.llmcanary.consistency.ReplicaChecks;
 import dev.llmcanary.consistency.ReplicaComparator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -239,13 +240,23 @@ public class Engine {
         return new ReplicaChecks(registry, clock);
     }
 
+    /** What each endpoint says it serves (its streams' system_fingerprint), and the count of changes. */
+    @Produces
+    @Singleton
+    IdentityTracker identityTracker(MeterRegistry registry) {
+        return new IdentityTracker(registry);
+    }
+
     /** Forgets the state and series of pools, endpoints and canaries that a catalog change removed. */
     @Produces
     @Singleton
     StaleSeries staleSeries(MeterRegistry registry, MetricsRecorder metrics, EndpointGuards guards,
-                            EndpointChecks checks, ReplicaChecks replicas) {
+                            EndpointChecks checks, ReplicaChecks replicas, IdentityTracker identities) {
         return new StaleSeries(registry, List.of(metrics::retain, guards::retain, checks::forget,
-                catalog -> retainReplicas(replicas, catalog)));
+                catalog -> retainReplicas(replicas, catalog), catalog -> identities.retain(key -> catalog.pool(key.get(0))
+                        .filter(p -> p.models().contains(key.get(2))
+                                && p.endpoints().stream().anyMatch(e -> e.name().equals(key.get(1))))
+                        .isPresent())));
     }
 
     /** Keeps the answers and gauges of the pool × model × canary comparisons and endpoints the catalog still has. */
@@ -269,7 +280,7 @@ public class Engine {
                               RunHistory history, RunStore store, CanaryConfig config,
                               @ResultWorker ExecutorService worker, EndpointGuards guards,
                               EvidenceCollector evidence, LoadProbes loadProbes, InFlightRuns inFlight,
-                              Secrets secrets, ReplicaChecks replicas) {
+                              Secrets secrets, ReplicaChecks replicas, IdentityTracker identities) {
         CanaryConfig.Stream s = config.stream();
         RunSettings settings = new RunSettings(s.maxEventBytes(), s.maxTotalBytes(), s.maxChunkTimestamps(),
                 s.tokensEventEvery(), s.connectTimeout(), config.capture().content());
@@ -279,7 +290,8 @@ public class Engine {
         return new CanaryRunner(client, catalog, spans,
                 List.of(metrics, new RunLogger(rate, () -> ThreadLocalRandom.current().nextDouble()),
                         history, store, guards),
-                settings, worker, secrets, PiiMasker::mask, evidence, loadProbes::activeOn, inFlight, replicas);
+                settings, worker, secrets, PiiMasker::mask, evidence, loadProbes::activeOn, inFlight, replicas,
+                identities);
     }
 
     /**

@@ -24,6 +24,7 @@ final class OpenAiChunks {
         try (JsonParser parser = Json.openObject(data)) {
             String id = null;
             String model = null;
+            String fingerprint = null;
             String object = null;
             String message = null;
             String error = null;
@@ -38,6 +39,14 @@ final class OpenAiChunks {
                     case "model" -> {
                         if (wantModel) {
                             model = Json.text(parser);
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
+                    case "system_fingerprint" -> {
+                        // what the server says it runs (OpenAI, llama.cpp, TGI); read with the model, once a stream
+                        if (wantModel && parser.currentToken() == JsonToken.VALUE_STRING) {
+                            fingerprint = Json.text(parser);
                         } else {
                             parser.skipChildren();
                         }
@@ -58,21 +67,21 @@ final class OpenAiChunks {
             }
             if (choices == null || choices.isEmpty()) {
                 return List.of(new StreamDelta(null, null, false, null, null, null, id, null, usage, null, false, false,
-                        model));
+                        model, fingerprint));
             }
-            return withChunkFields(choices, id, usage, model);
+            return withChunkFields(choices, id, usage, model, fingerprint);
         } catch (IOException e) {
             throw new MalformedEventException("event data is not valid JSON");
         }
     }
 
     private static List<StreamDelta> withChunkFields(List<StreamDelta> choices, String id, Usage usage,
-                                                     String model) {
+                                                     String model, String fingerprint) {
         int last = choices.size() - 1;
         for (int i = 0; i <= last; i++) {
             StreamDelta c = choices.get(i);
             choices.set(i, new StreamDelta(c.content(), c.reasoning(), c.toolCall(), c.choiceIndex(), null, c.role(),
-                    id, c.finishReason(), i == last ? usage : null, null, false, false, model));
+                    id, c.finishReason(), i == last ? usage : null, null, false, false, model, fingerprint));
         }
         return choices;
     }

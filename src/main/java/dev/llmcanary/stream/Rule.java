@@ -16,7 +16,12 @@ public enum Rule {
      * Not a stream rule but a verdict on the answer among its pool's replicas (a canary with {@code consistency:}):
      * the endpoint's answer differs from the majority's, or the only two replicas differ.
      */
-    REPLICA_DIVERGENCE;
+    REPLICA_DIVERGENCE,
+    /**
+     * Not a stream rule but a verdict on the answer's origin: the endpoint's stream reported another identity
+     * ({@code system_fingerprint}) than its pool's {@code expected_identity}, or none.
+     */
+    IDENTITY_MISMATCH;
 
     private final String label = name().toLowerCase(java.util.Locale.ROOT);
 

@@ -46,6 +46,8 @@ public final class MetricNames {
      * absent when it cannot be judged (fewer than three endpoints answered, or no majority).
      */
     public static final String REPLICA_CONSISTENT = "llm_canary_replica_consistent";
+    /** Counter, changes of the {@code system_fingerprint} an endpoint's scheduled canary streams report. */
+    public static final String MODEL_IDENTITY_CHANGES = "llm_canary_model_identity_changes_total";
     /**
      * {@code llm_canary_config_last_reload_successful}: 1 when the last load of the canary configuration (canaries,
      * pools, SLO classes, gate suites) succeeded. Load-probe scenarios have their own status below.

@@ -47,6 +47,8 @@ import java.util.concurrent.TimeUnit;
 final class ReplicaFleet implements AutoCloseable {
 
     static final String MODEL = "sim-openai";
+    /** A model whose dialect (vLLM) reports no system_fingerprint. */
+    static final String VLLM_MODEL = "sim-vllm";
     /** 5 ms per token: a healthy pace that a loaded machine cannot squeeze into one read; 24 tokens. */
     static final String FAST = "ttft_ms=5;itl_ms=5;jitter_ms=0";
     /** Generous limits: these tests judge answers, not speed. */
@@ -55,6 +57,7 @@ final class ReplicaFleet implements AutoCloseable {
     final MutableClock clock = new MutableClock(Instant.parse("2026-12-05T08:00:00Z"));
     final MeterRegistry registry;
     final ReplicaChecks replicas;
+    final IdentityTracker identities;
     private final Vertx vertx = Vertx.vertx();
     private final List<SimulatorServer> sims = new ArrayList<>();
     private final List<Vertx> simVertx = new ArrayList<>();
@@ -69,6 +72,15 @@ final class ReplicaFleet implements AutoCloseable {
      *               gives, empty for a healthy replica
      */
     ReplicaFleet(List<String> faults, MeterRegistry registry, List<RunSink> sinks, boolean capture) throws Exception {
+        this(faults, registry, sinks, capture, null, Unobserved.INSTANCE);
+    }
+
+    /**
+     * @param expectedIdentity the pool's {@code expected_identity}, or {@code null}
+     * @param observer         watches the runs (identity change events)
+     */
+    ReplicaFleet(List<String> faults, MeterRegistry registry, List<RunSink> sinks, boolean capture,
+                 String expectedIdentity, RunObserver observer) throws Exception {
         this.registry = registry;
         List<Endpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < faults.size(); i++) {
@@ -82,15 +94,16 @@ final class ReplicaFleet implements AutoCloseable {
             sims.add(sim);
             endpoints.add(new Endpoint("e" + (i + 1), URI.create("http://127.0.0.1:" + port)));
         }
-        pool = new Pool("replicas", "h100", Flavor.OPENAI_CHAT, endpoints, List.of(MODEL), null, RequireDone.AUTO,
-                Cumulative.AUTO, Map.of());
+        pool = new Pool("replicas", "h100", Flavor.OPENAI_CHAT, endpoints, List.of(MODEL, VLLM_MODEL), null,
+                RequireDone.AUTO, Cumulative.AUTO, Map.of(), null, null, null, expectedIdentity);
         catalog = new Catalog(Map.of("streaming", new SloClass("streaming", THRESHOLDS, 0.99, 0.95)),
                 List.of(pool), List.of(), clock.instant());
         client = new StreamingClient(vertx, new ClientSettings(Duration.ofSeconds(5), 4, Duration.ofMillis(20)));
         replicas = new ReplicaChecks(registry, clock);
         RunSettings settings = new RunSettings(65536, 1 << 20, 10_000, 16, Duration.ofSeconds(5), capture);
-        runner = new CanaryRunner(client, () -> catalog, Unobserved.INSTANCE, sinks, settings, worker, k -> null,
-                s -> s, null, p -> false, new dev.llmcanary.canary.run.InFlightRuns(), replicas);
+        identities = new IdentityTracker(registry);
+        runner = new CanaryRunner(client, () -> catalog, observer, sinks, settings, worker, k -> null,
+                s -> s, null, p -> false, new dev.llmcanary.canary.run.InFlightRuns(), replicas, identities);
     }
 
     ReplicaFleet(List<String> faults) throws Exception {
@@ -105,7 +118,12 @@ final class ReplicaFleet implements AutoCloseable {
 
     /** One scheduled run of {@code canary} on endpoint {@code e<n>}. */
     RunResult run(CanaryDefinition canary, int n) throws Exception {
-        return runner.run(new Target(canary, pool, pool.endpoints().get(n - 1), MODEL)).toCompletableFuture()
+        return run(canary, n, MODEL);
+    }
+
+    /** One scheduled run of {@code canary} on endpoint {@code e<n>} for {@code model}. */
+    RunResult run(CanaryDefinition canary, int n, String model) throws Exception {
+        return runner.run(new Target(canary, pool, pool.endpoints().get(n - 1), model)).toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
     }
 

@@ -5,6 +5,7 @@ import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.Thresholds;
+import dev.llmcanary.consistency.IdentityTracker;
 import dev.llmcanary.consistency.Judgement;
 import dev.llmcanary.consistency.ReplicaChecks;
 import dev.llmcanary.consistency.ReplicaComparator;
@@ -67,6 +68,7 @@ public final class CanaryRunner {
     private final InFlightRuns inFlight;
     private final UntrustedTexts untrusted;
     private final ReplicaChecks replicas;
+    private final IdentityTracker identities;
 
     /** A runner that reads no server evidence and knows of no load probes. */
     public CanaryRunner(StreamingClient client, Supplier<Catalog> catalog, RunObserver observer, List<RunSink> sinks,
@@ -103,7 +105,18 @@ public final class CanaryRunner {
                         Function<String, String> masker, EvidenceCollector evidence,
                         java.util.function.Predicate<String> loadProbeActive, InFlightRuns inFlight,
                         ReplicaChecks replicas) {
+        this(client, catalog, observer, sinks, settings, worker, secrets, masker, evidence, loadProbeActive, inFlight,
+                replicas, null);
+    }
+
+    /** @param identities tracks what each endpoint says it serves ({@code system_fingerprint}), or {@code null} */
+    public CanaryRunner(StreamingClient client, Supplier<Catalog> catalog, RunObserver observer, List<RunSink> sinks,
+                        RunSettings settings, Executor worker, Function<String, String> secrets,
+                        Function<String, String> masker, EvidenceCollector evidence,
+                        java.util.function.Predicate<String> loadProbeActive, InFlightRuns inFlight,
+                        ReplicaChecks replicas, IdentityTracker identities) {
         this.replicas = replicas;
+        this.identities = identities;
         this.inFlight = inFlight;
         this.loadProbeActive = loadProbeActive;
         this.client = client;
@@ -187,7 +200,8 @@ public final class CanaryRunner {
                 .thenApplyAsync(attempt -> {
                     RunResult assembled = assemble(runId, startedAt, target, sloClass, thresholds, attempt,
                             observed.traceId(), text, endedAt[0]).withTrigger(trigger);
-                    assembled = judged(assembled, attempt, target);
+                    assembled = identified(judged(assembled, attempt, target, observed), attempt, target,
+                            observed);
                     if (cut[0] && assembled.outcome() != Outcome.PASS) {
                         assembled = assembled.cancelled();
                     }
@@ -208,7 +222,7 @@ public final class CanaryRunner {
      * arrived whole take part: a gate or on-demand run may be aimed at a candidate, and a cut answer differs by
      * being cut. The answer's text is handed over here and kept only in memory, for the window.
      */
-    private RunResult judged(RunResult result, Attempt attempt, Target target) {
+    private RunResult judged(RunResult result, Attempt attempt, Target target, RunObserver.ObservedRun observed) {
         CanaryDefinition canary = target.canary();
         if (replicas == null || canary.consistency() == null || !result.scheduled() || attempt.failedToStart()
                 || result.outcome() == Outcome.ERROR || !attempt.result().ended().complete()
@@ -221,9 +235,46 @@ public final class CanaryRunner {
         if (!j.violation()) {
             return result;
         }
+        return found(result, Rule.REPLICA_DIVERGENCE, j.reason(), observed);
+    }
+
+    /**
+     * The result after noting what the endpoint says it serves: a changed {@code system_fingerprint} (scheduled runs
+     * only, like every counter alerts read) is counted, logged and marked on the span; a pool that pins its identity
+     * ({@code expected_identity}) gets an {@code identity_mismatch} on any run whose stream reported another one, or
+     * none.
+     */
+    private RunResult identified(RunResult result, Attempt attempt, Target target,
+                                 RunObserver.ObservedRun observed) {
+        if (attempt.failedToStart() || !answered(attempt.result())) {
+            return result;
+        }
+        String fingerprint = IdentityTracker.readable(attempt.result().systemFingerprint());
+        if (identities != null && result.scheduled()) {
+            IdentityTracker.Change c = identities.observe(result.pool(), result.endpoint(), result.model(),
+                    fingerprint);
+            if (c != null) {
+                LOG.infof("model identity changed on pool %s endpoint %s model %s: system_fingerprint %s -> %s"
+                        + " (run %s)", result.pool(), result.endpoint(), result.model(), c.from(), c.to(),
+                        result.runId());
+                observed.identityChanged(c.from(), c.to());
+            }
+        }
+        String expected = target.pool().expectedIdentity();
+        if (expected == null || expected.equals(fingerprint)) {
+            return result;
+        }
+        return found(result, Rule.IDENTITY_MISMATCH, "endpoint " + result.endpoint() + " reports "
+                + (fingerprint == null ? "no system_fingerprint" : "system_fingerprint " + fingerprint)
+                + ", pool " + result.pool() + " expects " + expected, observed);
+    }
+
+    /** The result with a violation found after the stream, also told to the run's span like a stream rule. */
+    private static RunResult found(RunResult result, Rule rule, String reason, RunObserver.ObservedRun observed) {
         Timeline t = result.timeline();
         double at = t == null || t.closed() == null ? 0 : t.closed();
-        return result.withViolation(new ViolationView(Rule.REPLICA_DIVERGENCE.label(), j.reason(), at));
+        observed.listener().violation(new Violation(rule, reason, System.nanoTime()));
+        return result.withViolation(new ViolationView(rule.label(), reason, at));
     }
 
     /**

@@ -117,10 +117,43 @@ class ConsistencyConfigTest {
         assertThat(r.errors()).map(ConfigError::toString).containsExactly(error);
     }
 
+    static Stream<Arguments> pinnedIdentity() {
+        return Stream.of(
+                arguments("a fingerprint on an OpenAI pool", "fp_44709d6fcb", "chat", null),
+                arguments("a fingerprint on a TGI pool, whose streams name none", "fp_44709d6fcb", "tgi",
+                        "canaries/pools.yaml:14:24: pools[2].expected_identity: only for openai-chat and"
+                                + " openai-completions pools (tgi-generate streams report no system_fingerprint)"),
+                arguments("text that is no fingerprint", "\"any model\"", "chat",
+                        "canaries/pools.yaml:14:24: pools[2].expected_identity: \"any model\" is not a"
+                                + " system_fingerprint ([A-Za-z0-9_.:+/-]{1,128})"));
+    }
+
+    @ParameterizedTest(name = "expected_identity: {0}")
+    @MethodSource("pinnedIdentity")
+    void poolPinsItsIdentity(String name, String value, String flavorOfSecondPool, String error) throws IOException {
+        String pools = POOLS + (flavorOfSecondPool.equals("chat")
+                ? "  - name: pinned\n    flavor: openai-chat\n" : "  - name: pinned\n    flavor: tgi-generate\n")
+                + "    endpoints: [{name: p0, url: \"http://localhost:8002\"}]\n    models: [m1]\n"
+                + "    expected_identity: " + value + "\n";
+        LoadResult r = load(CHAT + "temperature: 0\nseed: 7\nconsistency: {}\n", pools);
+
+        if (error == null) {
+            assertThat(r.errors()).isEmpty();
+            assertThat(r.catalog().pool("pinned").orElseThrow().expectedIdentity()).isEqualTo(value);
+            assertThat(r.catalog().pool("chat").orElseThrow().expectedIdentity()).isNull();
+        } else {
+            assertThat(r.errors()).map(ConfigError::toString).containsExactly(error);
+        }
+    }
+
     private LoadResult load(String canary) throws IOException {
+        return load(canary, POOLS);
+    }
+
+    private LoadResult load(String canary, String pools) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("canaries"));
         Files.writeString(dir.resolve("slo-classes.yaml"), SLO);
-        Files.writeString(dir.resolve("pools.yaml"), POOLS);
+        Files.writeString(dir.resolve("pools.yaml"), pools);
         Files.writeString(dir.resolve("c.yaml"), canary);
         return new ConfigLoader(v -> Optional.empty(), FakeGuardrails.accepting()).load(dir, null, null);
     }
