@@ -117,6 +117,11 @@ public final class ReplicaComparator {
      * themselves (the reason is stored, logged and shown).
      */
     private static String where(Answer a, Answer b, Consistency check) {
+        return parting(a, b, check) + "; fingerprint " + a.fingerprint() + " vs " + b.fingerprint() + ")";
+    }
+
+    /** {@code from token k (<mode>}: where two answers part and how they were compared, unclosed for the caller. */
+    static String parting(Answer a, Answer b, Consistency check) {
         int k = Answers.firstDifference(a.tokens(), b.tokens());
         String pos = k > 0 ? "from token " + k : "in spacing only";
         String mode = switch (check.mode()) {
@@ -125,6 +130,6 @@ public final class ReplicaComparator {
             case SIMILARITY -> String.format(java.util.Locale.ROOT, "similarity mode, %.2f < %.2f",
                     Answers.similarity(a.tokens(), b.tokens()), check.minSimilarity());
         };
-        return pos + " (" + mode + "; fingerprint " + a.fingerprint() + " vs " + b.fingerprint() + ")";
+        return pos + " (" + mode;
     }
 }

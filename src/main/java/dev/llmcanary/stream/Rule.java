@@ -21,7 +21,9 @@ public enum Rule {
      * Not a stream rule but a verdict on the answer's origin: the endpoint's stream reported another identity
      * ({@code system_fingerprint}) than its pool's {@code expected_identity}, or none.
      */
-    IDENTITY_MISMATCH;
+    IDENTITY_MISMATCH,
+    /** Not a stream rule but a verdict on the answer: it differs from the canary's pinned golden answer. */
+    GOLDEN_DRIFT;
 
     private final String label = name().toLowerCase(java.util.Locale.ROOT);
 

@@ -34,6 +34,7 @@ public final class Canaries {
     private Double topP;
     private List<String> stop = List.of();
     private Consistency consistency;
+    private dev.llmcanary.consistency.Golden golden;
 
     private Canaries(String id) {
         this.id = id;
@@ -81,6 +82,12 @@ public final class Canaries {
         return this;
     }
 
+    /** Holds every answer to a pinned golden answer. */
+    public Canaries golden(dev.llmcanary.consistency.Golden g) {
+        this.golden = g;
+        return this;
+    }
+
     public Canaries stop(String... sequences) {
         this.stop = List.of(sequences);
         return this;
@@ -107,7 +114,7 @@ public final class Canaries {
         return new CanaryDefinition(id, "test canary", List.of("*"), List.of("*"), sloClass, api, messages,
                 api == Api.COMPLETION ? prompt : null, maxTokens, 0.0, 7L, stop, null, Duration.ofSeconds(60),
                 Map.copyOf(headers), thresholds, List.copyOf(guardrails), true, "test",
-                CanaryDefinition.Priority.NORMAL, topP, consistency);
+                CanaryDefinition.Priority.NORMAL, topP, consistency, golden);
     }
 
     /** The target on {@code pool}'s first endpoint for {@code model}, with an API that fits the pool's flavor. */

@@ -200,8 +200,8 @@ public final class CanaryRunner {
                 .thenApplyAsync(attempt -> {
                     RunResult assembled = assemble(runId, startedAt, target, sloClass, thresholds, attempt,
                             observed.traceId(), text, endedAt[0]).withTrigger(trigger);
-                    assembled = identified(judged(assembled, attempt, target, observed), attempt, target,
-                            observed);
+                    assembled = identified(compared(judged(assembled, attempt, target, observed), attempt, target,
+                            observed), attempt, target, observed);
                     if (cut[0] && assembled.outcome() != Outcome.PASS) {
                         assembled = assembled.cancelled();
                     }
@@ -236,6 +236,20 @@ public final class CanaryRunner {
             return result;
         }
         return found(result, Rule.REPLICA_DIVERGENCE, j.reason(), observed);
+    }
+
+    /**
+     * The result with a {@code golden_drift} violation when the canary pins a golden answer and this complete answer
+     * differs from it. Every run takes part, a gate's too: a candidate that drifted from the golden answer has.
+     */
+    private RunResult compared(RunResult result, Attempt attempt, Target target, RunObserver.ObservedRun observed) {
+        dev.llmcanary.consistency.Golden golden = target.canary().golden();
+        if (golden == null || attempt.failedToStart() || result.outcome() == Outcome.ERROR
+                || !attempt.result().ended().complete() || !answered(attempt.result())) {
+            return result;
+        }
+        String drift = golden.drift(result.completionSha256(), attempt.result().content());
+        return drift == null ? result : found(result, Rule.GOLDEN_DRIFT, drift, observed);
     }
 
     /**

@@ -29,7 +29,7 @@ class ConfigLoaderErrorsTest {
                         "unknown-key/c.yaml:4:1: max_token: unknown key; allowed: id, description, models, pools,"
                                 + " slo_class, api, messages, prompt, max_tokens, temperature, top_p, seed, stop,"
                                 + " ignore_eos, interval, headers, thresholds, guardrails, enabled, priority,"
-                                + " consistency")),
+                                + " consistency, golden")),
                 arguments("missing required field", "missing-field", List.of(
                         "missing-field/c.yaml:1:1: slo_class: required field is missing")),
                 arguments("bad type", "bad-type", List.of(
@@ -148,7 +148,7 @@ class ConfigLoaderErrorsTest {
                                 + " expected a mapping, got a boolean")),
                 arguments("consistency without deterministic sampling", "bad-consistency", List.of(
                         "bad-consistency/c.yaml:4:14: temperature: must be 0 for a canary with consistency (sampling"
-                                + " makes replicas differ by design), got 0.5",
+                                + " makes answers differ by design), got 0.5",
                         "bad-consistency/c.yaml:5:14: consistency: needs deterministic sampling: set a fixed seed"
                                 + " (pool \"chat\" is openai-chat, which takes one)")),
                 arguments("several errors in three files at once", "several-errors", List.of(

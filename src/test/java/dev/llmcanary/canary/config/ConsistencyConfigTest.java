@@ -2,6 +2,7 @@ package dev.llmcanary.canary.config;
 
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.consistency.Consistency;
+import dev.llmcanary.consistency.Golden;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -77,7 +78,7 @@ class ConsistencyConfigTest {
                                 + " server's default temperature samples, so replicas would differ by design)"),
                 arguments("a sampling temperature", CHAT + "temperature: 0.7\nseed: 7\nconsistency: {}\n",
                         "canaries/c.yaml:4:14: temperature: must be 0 for a canary with consistency (sampling makes"
-                                + " replicas differ by design), got 0.7"),
+                                + " answers differ by design), got 0.7"),
                 arguments("no seed on a flavor that takes one", CHAT + "temperature: 0\nconsistency: {}\n",
                         "canaries/c.yaml:5:14: consistency: needs deterministic sampling: set a fixed seed (pool"
                                 + " \"chat\" is openai-chat, which takes one)"),
@@ -115,6 +116,47 @@ class ConsistencyConfigTest {
 
         assertThat(r.catalog()).isNull();
         assertThat(r.errors()).map(ConfigError::toString).containsExactly(error);
+    }
+
+    static Stream<Arguments> golden() {
+        String det = CHAT + "temperature: 0\nseed: 7\n";
+        return Stream.of(
+                arguments("text, prefix by default", det + "golden: {text: \"Paris is the capital.\"}\n",
+                        new Golden(null, "Paris is the capital.", new Consistency(Consistency.Mode.PREFIX, 16, 0.9,
+                                null)), null),
+                arguments("text, similarity", det + "golden: {text: \"Paris.\", mode: similarity,"
+                                + " min_similarity: 0.8}\n",
+                        new Golden(null, "Paris.", new Consistency(Consistency.Mode.SIMILARITY, 16, 0.8, null)),
+                        null),
+                arguments("sha256, exact by default", det + "golden: {sha256: 9C1F0E2AB4D7A311}\n",
+                        new Golden("9c1f0e2ab4d7a311", null, new Consistency(Consistency.Mode.EXACT, 16, 0.9, null)),
+                        null),
+                arguments("without deterministic sampling", CHAT + "seed: 7\ngolden: {text: Paris.}\n", null,
+                        "canaries/c.yaml:5:9: golden: needs deterministic sampling: set temperature: 0 (the server's"
+                                + " default temperature samples, so replicas would differ by design)"),
+                arguments("both sha256 and text", det + "golden: {sha256: 9c1f0e2ab4d7a311, text: Paris.}\n", null,
+                        "canaries/c.yaml:6:42: golden.text: give either sha256 or text, not both"),
+                arguments("neither sha256 nor text", det + "golden: {mode: exact}\n", null,
+                        "canaries/c.yaml:6:9: golden: give the golden answer as sha256 or text"),
+                arguments("a sha256 that is none", det + "golden: {sha256: abc}\n", null,
+                        "canaries/c.yaml:6:18: golden.sha256: \"abc\" is not a SHA-256 in hex (16 or 64 digits)"
+                                + " ([0-9a-fA-F]{16}|[0-9a-fA-F]{64})"),
+                arguments("a sha256 compared by prefix", det + "golden: {sha256: 9c1f0e2ab4d7a311, mode: prefix}\n",
+                        null, "canaries/c.yaml:6:42: golden.mode: a sha256 compares exactly; give the text for mode"
+                                + " prefix"));
+    }
+
+    @ParameterizedTest(name = "golden: {0}")
+    @MethodSource("golden")
+    void bindsTheGoldenAnswer(String name, String canary, Golden expected, String error) throws IOException {
+        LoadResult r = load(canary);
+
+        if (error == null) {
+            assertThat(r.errors()).isEmpty();
+            assertThat(r.catalog().canary("a").orElseThrow().golden()).isEqualTo(expected);
+        } else {
+            assertThat(r.errors()).map(ConfigError::toString).containsExactly(error);
+        }
     }
 
     static Stream<Arguments> pinnedIdentity() {
