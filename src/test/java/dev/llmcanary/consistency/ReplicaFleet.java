@@ -127,6 +127,11 @@ final class ReplicaFleet implements AutoCloseable {
                 .get(30, TimeUnit.SECONDS);
     }
 
+    /** Starts one scheduled run of {@code canary} on endpoint {@code e<n>}. */
+    java.util.concurrent.CompletableFuture<RunResult> start(CanaryDefinition canary, int n) {
+        return runner.run(new Target(canary, pool, pool.endpoints().get(n - 1), MODEL)).toCompletableFuture();
+    }
+
     /** One scheduled run on every endpoint in order, e1 first. */
     List<RunResult> round(CanaryDefinition canary) throws Exception {
         List<RunResult> out = new ArrayList<>();
