@@ -8,6 +8,9 @@ import dev.llmcanary.schedule.EndpointGuards;
 import dev.llmcanary.canary.run.CanaryRunner;
 import dev.llmcanary.canary.run.RunHistory;
 import dev.llmcanary.canary.run.RunSettings;
+import dev.llmcanary.consistency.IdentityTracker;
+import dev.llmcanary.consistency.ReplicaChecks;
+import dev.llmcanary.consistency.ReplicaComparator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmcanary.evidence.EvidenceCollector;
 import dev.llmcanary.evidence.PrometheusText;
@@ -242,12 +245,45 @@ public class Engine {
         return new MetricsRecorder(registry, catalog, otel.getMeterProvider());
     }
 
+    /** The cross-replica comparison of consistency canaries' answers (in memory) and its gauge. */
+    @Produces
+    @Singleton
+    ReplicaChecks replicaChecks(MeterRegistry registry, Clock clock) {
+        return new ReplicaChecks(registry, clock);
+    }
+
+    /** What each endpoint says it serves (its streams' system_fingerprint), and the count of changes. */
+    @Produces
+    @Singleton
+    IdentityTracker identityTracker(MeterRegistry registry) {
+        return new IdentityTracker(registry);
+    }
+
     /** Forgets the state and series of pools, endpoints and canaries that a catalog change removed. */
     @Produces
     @Singleton
     StaleSeries staleSeries(MeterRegistry registry, MetricsRecorder metrics, EndpointGuards guards,
-                            EndpointChecks checks) {
-        return new StaleSeries(registry, List.of(metrics::retain, guards::retain, checks::forget));
+                            EndpointChecks checks, ReplicaChecks replicas, IdentityTracker identities) {
+        return new StaleSeries(registry, List.of(metrics::retain, guards::retain, checks::forget,
+                catalog -> retainReplicas(replicas, catalog), catalog -> identities.retain(key -> catalog.pool(key.get(0))
+                        .filter(p -> p.models().contains(key.get(2))
+                                && p.endpoints().stream().anyMatch(e -> e.name().equals(key.get(1))))
+                        .isPresent())));
+    }
+
+    /** Keeps the answers and gauges of the pool × model × canary comparisons and endpoints the catalog still has. */
+    static void retainReplicas(ReplicaChecks replicas, dev.llmcanary.canary.Catalog catalog) {
+        java.util.Set<ReplicaComparator.Key> keys = new java.util.HashSet<>();
+        java.util.Set<List<String>> endpoints = new java.util.HashSet<>();
+        for (dev.llmcanary.canary.CanaryDefinition c : catalog.canaries()) {
+            if (c.consistency() != null && c.enabled()) {
+                for (dev.llmcanary.canary.Target t : catalog.targets(c)) {
+                    keys.add(new ReplicaComparator.Key(t.pool().name(), t.model(), c.id()));
+                    endpoints.add(List.of(t.pool().name(), t.endpoint().name()));
+                }
+            }
+        }
+        replicas.retain(keys::contains, (pool, endpoint) -> endpoints.contains(List.of(pool, endpoint)));
     }
 
     @Produces
@@ -256,7 +292,7 @@ public class Engine {
                               RunHistory history, RunStore store, CanaryConfig config,
                               @ResultWorker ExecutorService worker, EndpointGuards guards,
                               EvidenceCollector evidence, LoadProbes loadProbes, InFlightRuns inFlight,
-                              Secrets secrets) {
+                              Secrets secrets, ReplicaChecks replicas, IdentityTracker identities) {
         CanaryConfig.Stream s = config.stream();
         RunSettings settings = new RunSettings(s.maxEventBytes(), s.maxTotalBytes(), s.maxChunkTimestamps(),
                 s.tokensEventEvery(), s.connectTimeout(), config.capture().content());
@@ -266,7 +302,8 @@ public class Engine {
         return new CanaryRunner(client, catalog, spans,
                 List.of(metrics, new RunLogger(rate, () -> ThreadLocalRandom.current().nextDouble()),
                         history, store, guards),
-                settings, worker, secrets, PiiMasker::mask, evidence, loadProbes::activeOn, inFlight);
+                settings, worker, secrets, PiiMasker::mask, evidence, loadProbes::activeOn, inFlight, replicas,
+                identities);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.llmcanary.canary;
 
+import dev.llmcanary.consistency.Consistency;
+import dev.llmcanary.consistency.Golden;
 import dev.llmcanary.guardrail.Guardrail;
 
 import java.time.Duration;
@@ -18,13 +20,16 @@ import java.util.Map;
  * @param source   the file it came from, e.g. {@code canaries/chat-interactive.yaml}
  * @param priority which canaries give way first when a pool's token budget is spent
  * @param topP     nucleus sampling ({@code top_p}, 0 < p ≤ 1), or {@code null} for the server's default
+ * @param consistency how the answers of the pool's endpoints to this canary are compared with each other, or
+ *                    {@code null} when they are not
+ * @param golden   the pinned golden answer every endpoint's answer is held to, or {@code null}
  */
 public record CanaryDefinition(String id, String description, List<String> models, List<String> pools,
                                String sloClass, Api api, List<Message> messages, String prompt, int maxTokens,
                                Double temperature, Long seed, List<String> stop, Boolean ignoreEos,
                                Duration interval, Map<String, String> headers, ThresholdOverrides thresholds,
                                List<Guardrail> guardrails, boolean enabled, String source, Priority priority,
-                               Double topP) {
+                               Double topP, Consistency consistency, Golden golden) {
 
     /** How a canary ranks when its pool's canary token budget runs short. */
     public enum Priority {
@@ -46,6 +51,29 @@ public record CanaryDefinition(String id, String description, List<String> model
         guardrails = List.copyOf(guardrails);
         thresholds = thresholds == null ? ThresholdOverrides.none() : thresholds;
         priority = priority == null ? Priority.NORMAL : priority;
+    }
+
+    /** A canary without a golden answer. */
+    public CanaryDefinition(String id, String description, List<String> models, List<String> pools,
+                            String sloClass, Api api, List<Message> messages, String prompt, int maxTokens,
+                            Double temperature, Long seed, List<String> stop, Boolean ignoreEos,
+                            Duration interval, Map<String, String> headers, ThresholdOverrides thresholds,
+                            List<Guardrail> guardrails, boolean enabled, String source, Priority priority,
+                            Double topP, Consistency consistency) {
+        this(id, description, models, pools, sloClass, api, messages, prompt, maxTokens, temperature, seed, stop,
+                ignoreEos, interval, headers, thresholds, guardrails, enabled, source, priority, topP, consistency,
+                null);
+    }
+
+    /** A canary whose answers are not compared across replicas. */
+    public CanaryDefinition(String id, String description, List<String> models, List<String> pools,
+                            String sloClass, Api api, List<Message> messages, String prompt, int maxTokens,
+                            Double temperature, Long seed, List<String> stop, Boolean ignoreEos,
+                            Duration interval, Map<String, String> headers, ThresholdOverrides thresholds,
+                            List<Guardrail> guardrails, boolean enabled, String source, Priority priority,
+                            Double topP) {
+        this(id, description, models, pools, sloClass, api, messages, prompt, maxTokens, temperature, seed, stop,
+                ignoreEos, interval, headers, thresholds, guardrails, enabled, source, priority, topP, null);
     }
 
     /** A canary with the server's default {@code top_p}. */

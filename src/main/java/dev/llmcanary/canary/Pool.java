@@ -23,16 +23,26 @@ import java.util.Map;
  * @param scheduling how the scheduler may load the pool with canaries
  * @param discovery  where further endpoints are discovered, or {@code null} for the static list only
  * @param evidence   where the servers' own metrics are read to explain failed runs, or {@code null} for nowhere
+ * @param expectedIdentity the {@code system_fingerprint} every endpoint must report ({@code expected_identity:}), or
+ *                   {@code null} when any is accepted
  */
 public record Pool(String name, String deviceType, Flavor flavor, List<Endpoint> endpoints, List<String> models,
                    String apiKeyEnv, RequireDone requireDone, Cumulative cumulative, Map<String, String> labels,
-                   Scheduling scheduling, Discovery discovery, EvidenceSettings evidence) {
+                   Scheduling scheduling, Discovery discovery, EvidenceSettings evidence, String expectedIdentity) {
 
     public Pool {
         endpoints = List.copyOf(endpoints);
         models = List.copyOf(models);
         labels = Map.copyOf(labels);
         scheduling = scheduling == null ? Scheduling.defaults() : scheduling;
+    }
+
+    /** A pool that expects no particular identity. */
+    public Pool(String name, String deviceType, Flavor flavor, List<Endpoint> endpoints, List<String> models,
+                String apiKeyEnv, RequireDone requireDone, Cumulative cumulative, Map<String, String> labels,
+                Scheduling scheduling, Discovery discovery, EvidenceSettings evidence) {
+        this(name, deviceType, flavor, endpoints, models, apiKeyEnv, requireDone, cumulative, labels, scheduling,
+                discovery, evidence, null);
     }
 
     /** A pool that reads no server evidence. */
@@ -54,7 +64,7 @@ public record Pool(String name, String deviceType, Flavor flavor, List<Endpoint>
     /** This pool with another endpoint list (its static endpoints plus discovered ones). */
     public Pool withEndpoints(List<Endpoint> all) {
         return new Pool(name, deviceType, flavor, all, models, apiKeyEnv, requireDone, cumulative, labels,
-                scheduling, discovery, evidence);
+                scheduling, discovery, evidence, expectedIdentity);
     }
 
     /** A pool with the default scheduling limits. */

@@ -25,6 +25,13 @@ record DialectStyle(String prefix, String chatObject, boolean emptyId, boolean r
 
     private static final String CHUNK = "chat.completion.chunk";
 
+    /** This style reporting {@code fp} as its {@code system_fingerprint} (the {@code fingerprint:} fault). */
+    DialectStyle withFingerprint(String fp) {
+        return fp == null ? this : new DialectStyle(prefix, chatObject, emptyId, roleChunk, roleEvery, usageNull,
+                stopReason, matchedStop, reasoningField, finishOnLast, done, emptyEvery, eosReason, fp,
+                usageWhenAsked);
+    }
+
     static DialectStyle of(Dialect dialect) {
         return switch (dialect) {
             case OPENAI, TRITON_CUMULATIVE -> new DialectStyle("data: ", CHUNK, false, true, false, false, false,

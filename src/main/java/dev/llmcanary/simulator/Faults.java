@@ -18,12 +18,21 @@ import java.util.Map;
  *                  ({@link Integer#MAX_VALUE}: the whole response in one write); 0 when the stream is not buffered
  * @param contextTokens for {@code context:N}, the server's context size: a longer prompt is refused with HTTP 400 and
  *                  llama.cpp's message, as a small-context server does; 0 when unlimited
+ * @param driftAt   for {@code drift@K}, the token from which this server answers differently, the same way on every
+ *                  request (a replica with other weights, quantization or chat template); 0 when it does not
+ * @param wobbleAt  for {@code wobble@K[:PCT]}, the token from which PCT % of answers (all without PCT) differ, each
+ *                  time differently: the late-token wobble batch-dependent arithmetic gives healthy servers at
+ *                  temperature 0; 0 when it does not wobble
+ * @param wobblePercent how many answers in a hundred wobble
+ * @param fingerprint for {@code fingerprint:VALUE}, the {@code system_fingerprint} the server reports instead of its
+ *                  dialect's; null when unchanged
  */
 record Faults(Map<Integer, Long> stallMs, Map<Integer, Long> idleMs, int closeAt, int reorderAt, int duplicateIndexAt, int idChangeAt,
               int malformedAt, boolean noDone, boolean noFinish, boolean contentAfterFinish,
               Map<Integer, Integer> oversize, int status, long slowHeadersMs, String contentType, int errorAt,
               int errorEventAt, boolean bareDone, int invalidUtf8At, boolean splitUtf8, boolean usageLow,
-              boolean refusal, boolean pii, long saturatedHoldMs, int bufferedChunks, int contextTokens) {
+              boolean refusal, boolean pii, long saturatedHoldMs, int bufferedChunks, int contextTokens,
+              int driftAt, int wobbleAt, int wobblePercent, String fingerprint) {
 
     /** How long a {@code saturated} request keeps the server saturated after it ends, unless it says otherwise. */
     static final long DEFAULT_SATURATED_HOLD_MS = 10_000;
@@ -64,6 +73,10 @@ record Faults(Map<Integer, Long> stallMs, Map<Integer, Long> idleMs, int closeAt
         long saturatedHold = -1;
         int buffered = 0;
         int contextTokens = 0;
+        int driftAt = 0;
+        int wobbleAt = 0;
+        int wobblePercent = 100;
+        String fingerprint = null;
         for (String raw : specs) {
             String spec = raw.trim();
             if (spec.isEmpty()) {
@@ -100,6 +113,12 @@ record Faults(Map<Integer, Long> stallMs, Map<Integer, Long> idleMs, int closeAt
                     case "saturated" -> saturatedHold = colon < 0 ? DEFAULT_SATURATED_HOLD_MS : argument(spec);
                     case "buffered" -> buffered = colon < 0 ? Integer.MAX_VALUE : bufferedChunks(spec);
                     case "context" -> contextTokens = (int) argument(spec);
+                    case "drift" -> driftAt = position(spec);
+                    case "wobble" -> {
+                        wobbleAt = position(spec);
+                        wobblePercent = spec.indexOf(':', at) < 0 ? 100 : percent(spec);
+                    }
+                    case "fingerprint" -> fingerprint = fingerprintOf(spec, colon);
                     default -> throw new IllegalArgumentException("unknown fault '" + spec + "'");
                 }
             } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
@@ -116,7 +135,24 @@ record Faults(Map<Integer, Long> stallMs, Map<Integer, Long> idleMs, int closeAt
         return new Faults(Map.copyOf(stall), Map.copyOf(idle), closeAt, reorderAt, duplicateAt, idChangeAt, malformedAt, noDone,
                 noFinish, afterFinish, Map.copyOf(oversize), status, slowHeadersMs(slowHeaders), contentType,
                 errorAt, errorEventAt, bareDone, invalidAt, splitUtf8, usageLow, refusal, pii,
-                saturatedHold < 0 ? -1 : saturatedHold, buffered, contextTokens);
+                saturatedHold < 0 ? -1 : saturatedHold, buffered, contextTokens, driftAt, wobbleAt, wobblePercent,
+                fingerprint);
+    }
+
+    private static int percent(String spec) {
+        long p = argument(spec);
+        if (p < 0 || p > 100) {
+            throw new IllegalArgumentException("fault '" + spec + "' percent must be between 0 and 100");
+        }
+        return (int) p;
+    }
+
+    private static String fingerprintOf(String spec, int colon) {
+        String v = colon < 0 ? "" : spec.substring(colon + 1).trim();
+        if (!v.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new IllegalArgumentException("fault '" + spec + "' needs a fingerprint :[A-Za-z0-9_.-]{1,64}");
+        }
+        return v;
     }
 
     private static int bufferedChunks(String spec) {

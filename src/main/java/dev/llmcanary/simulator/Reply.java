@@ -82,6 +82,42 @@ record Reply(List<String> tokens, boolean length, String stopMatch) {
         return sb.toString();
     }
 
+    /** A salt so a drifted answer's words are not the seed's own lorem words again. */
+    private static final long DRIFT_SALT = 0x5DEECE66DL;
+
+    /**
+     * This reply as a drifting server gives it: from token {@code drift@K} on, other words chosen by the seed (the
+     * same on every request, like a replica with other weights); from token {@code wobble@K} on, for the fault's
+     * share of requests, other words chosen by {@code chance} (different each time, like late-token wobble). The
+     * length and the finish stay as they were; every replaced word differs from the one it replaces.
+     */
+    Reply drifted(Faults f, long seed, java.util.random.RandomGenerator chance) {
+        List<String> out = tokens;
+        if (f.driftAt() > 0) {
+            out = replaced(out, f.driftAt(), new SplittableRandom(seed ^ DRIFT_SALT));
+        }
+        if (f.wobbleAt() > 0 && chance.nextInt(100) < f.wobblePercent()) {
+            out = replaced(out, f.wobbleAt(), new SplittableRandom(chance.nextLong()));
+        }
+        return out == tokens ? this : new Reply(List.copyOf(out), length, stopMatch);
+    }
+
+    private static List<String> replaced(List<String> tokens, int from, SplittableRandom random) {
+        if (from > tokens.size()) {
+            return tokens;
+        }
+        List<String> out = new ArrayList<>(tokens);
+        for (int i = from - 1; i < out.size(); i++) {
+            String original = out.get(i);
+            int pick = random.nextInt(LOREM.length);
+            if (LOREM[pick].equals(original.strip())) {
+                pick = (pick + 1) % LOREM.length;
+            }
+            out.set(i, (original.startsWith(" ") ? " " : "") + LOREM[pick]);
+        }
+        return out;
+    }
+
     /** Cuts the text at the first stop string, splits it into tokens and truncates at {@code maxTokens}. */
     static Reply of(String text, List<String> stops, Integer maxTokens) {
         String stopMatch = null;

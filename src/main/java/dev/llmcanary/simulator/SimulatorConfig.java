@@ -45,6 +45,16 @@ public record SimulatorConfig(String host, int port, String apiKey, Map<String, 
         return new SimulatorConfig(host, port, null, models, 1000);
     }
 
+    /**
+     * The same configuration with {@code faults} (e.g. {@code drift@5}) in every model's profile: one endpoint of a
+     * pool of several simulators that misbehaves on every request, whatever the canary asks.
+     */
+    public SimulatorConfig withFaults(String faults) {
+        Map<String, SimProfile> faulty = new LinkedHashMap<>();
+        models.forEach((name, p) -> faulty.put(name, SimProfile.merge(p, "faults=" + faults)));
+        return new SimulatorConfig(host, port, apiKey, faulty, maxRecorded);
+    }
+
     /** The same configuration with an API key required. */
     public SimulatorConfig withApiKey(String key) {
         return new SimulatorConfig(host, port, key, models, maxRecorded);

@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -220,11 +221,12 @@ public final class SimulatorServer {
         }
 
         long seed = sim.seed() != null ? sim.seed() : profile.seed();
-        Reply reply = Reply.of(Reply.text(profile, faults, sim.prompt(), model, seed), sim.stop(), sim.maxTokens());
+        Reply reply = Reply.of(Reply.text(profile, faults, sim.prompt(), model, seed), sim.stop(), sim.maxTokens())
+                .drifted(faults, seed, ThreadLocalRandom.current());
         List<String> reasoning = Reply.tokenize(Reply.lorem(profile.reasoningTokens(), seed + 1));
         String idSuffix = Long.toHexString(mix(seed, sim.prompt().hashCode(), model.hashCode()));
         long created = CREATED_BASE + Math.floorMod(seed, 1_000_000L);
-        DialectStyle style = DialectStyle.of(profile.dialect());
+        DialectStyle style = DialectStyle.of(profile.dialect()).withFingerprint(faults.fingerprint());
         if (!sim.stream()) {
             String json = completeJson(route, model, reply, sim.promptTokens(), idSuffix, created, style);
             long due = Math.max(headersDelayNanos, (profile.ttftMs() + profile.itlMs()

@@ -32,9 +32,9 @@ final class OpenAiChunks {
         }
         if (c.choices == null || c.choices.isEmpty()) {
             return List.of(new StreamDelta(null, null, false, null, null, null, c.id, null, c.usage, null, false, false,
-                    c.model));
+                    c.model, c.fingerprint));
         }
-        return withChunkFields(c.choices, c.id, c.usage, c.model);
+        return withChunkFields(c.choices, c.id, c.usage, c.model, c.fingerprint);
     }
 
     /** The top-level fields of one chunk. */
@@ -43,6 +43,7 @@ final class OpenAiChunks {
         private final boolean wantModel;
         String id;
         String model;
+        String fingerprint;
         String object;
         String message;
         String error;
@@ -66,6 +67,14 @@ final class OpenAiChunks {
                         parser.skipChildren();
                     }
                 }
+                case "system_fingerprint" -> {
+                    // what the server says it runs (OpenAI, llama.cpp, TGI); read with the model, once a stream
+                    if (wantModel && parser.currentToken() == JsonToken.VALUE_STRING) {
+                        fingerprint = Json.text(parser);
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
                 case "message" -> message = Json.text(parser);
                 case "choices" -> choices = choices(parser, chat);
                 case "usage" -> usage = Json.usage(parser);
@@ -76,12 +85,12 @@ final class OpenAiChunks {
     }
 
     private static List<StreamDelta> withChunkFields(List<StreamDelta> choices, String id, Usage usage,
-                                                     String model) {
+                                                     String model, String fingerprint) {
         int last = choices.size() - 1;
         for (int i = 0; i <= last; i++) {
             StreamDelta c = choices.get(i);
             choices.set(i, new StreamDelta(c.content(), c.reasoning(), c.toolCall(), c.choiceIndex(), null, c.role(),
-                    id, c.finishReason(), i == last ? usage : null, null, false, false, model));
+                    id, c.finishReason(), i == last ? usage : null, null, false, false, model, fingerprint));
         }
         return choices;
     }

@@ -21,7 +21,15 @@ package dev.llmcanary.stream;
  */
 public record StreamDelta(String content, String reasoning, boolean toolCall, Integer choiceIndex, Long sequence,
                           String role, String id, String finishReason, Usage usage, String error, boolean done,
-                          boolean last, String model) {
+                          boolean last, String model, String systemFingerprint) {
+
+    /** A delta that names no system fingerprint. */
+    public StreamDelta(String content, String reasoning, boolean toolCall, Integer choiceIndex, Long sequence,
+                       String role, String id, String finishReason, Usage usage, String error, boolean done,
+                       boolean last, String model) {
+        this(content, reasoning, toolCall, choiceIndex, sequence, role, id, finishReason, usage, error, done, last,
+                model, null);
+    }
 
     /** A delta that names no model. */
     public StreamDelta(String content, String reasoning, boolean toolCall, Integer choiceIndex, Long sequence,

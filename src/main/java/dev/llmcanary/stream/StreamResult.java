@@ -23,14 +23,26 @@ import java.util.List;
  * @param responseModel  the model the stream named first (OpenAI {@code model}, Triton {@code model_name}, llama.cpp's
  *                       {@code model}), at most {@link #MAX_MODEL_CHARS} characters as sent (the target's text,
  *                       uncleaned); {@code null} when the flavor or server names none
+ * @param systemFingerprint the {@code system_fingerprint} the stream named first (OpenAI dialects: what the server
+ *                       says it runs), at most {@link #MAX_MODEL_CHARS} characters as sent (uncleaned); {@code null}
+ *                       when none
  */
 public record StreamResult(StreamTrace trace, List<Violation> violations, String content, String reasoning,
                            int toolCallChunks, String finishReason, String rawFinishReason, Usage usage,
                            String responseId, int httpStatus, long bytes, int events, boolean aborted,
-                           StreamEnd ended, String responseModel) {
+                           StreamEnd ended, String responseModel, String systemFingerprint) {
 
     /** Longer model names are cut: a name is an identifier, and the target's text is bounded wherever it is kept. */
     public static final int MAX_MODEL_CHARS = 256;
+
+    /** A result whose stream named no system fingerprint. */
+    public StreamResult(StreamTrace trace, List<Violation> violations, String content, String reasoning,
+                        int toolCallChunks, String finishReason, String rawFinishReason, Usage usage,
+                        String responseId, int httpStatus, long bytes, int events, boolean aborted,
+                        StreamEnd ended, String responseModel) {
+        this(trace, violations, content, reasoning, toolCallChunks, finishReason, rawFinishReason, usage, responseId,
+                httpStatus, bytes, events, aborted, ended, responseModel, null);
+    }
 
     /** A result whose stream named no model. */
     public StreamResult(StreamTrace trace, List<Violation> violations, String content, String reasoning,

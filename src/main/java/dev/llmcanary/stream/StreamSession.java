@@ -53,6 +53,7 @@ public final class StreamSession {
     private Usage usage;
     private String responseId;
     private String responseModel;
+    private String systemFingerprint;
     /** The output tokens the server's usage counted so far, once it streams usage with its tokens; else -1. */
     private int streamedTokens = -1;
     /** The token count at which the next {@code tokensEmitted} is due. */
@@ -312,7 +313,7 @@ public final class StreamSession {
         String finishReason = FinishReasons.normalise(rawFinishReason);
         result = new StreamResult(trace.build(), validator.violations(), content.toString(),
                 reasoning == null ? null : reasoning.toString(), toolCallChunks, finishReason, rawFinishReason, usage,
-                responseId, httpStatus, bytes, events, aborted, ending(), responseModel);
+                responseId, httpStatus, bytes, events, aborted, ending(), responseModel, systemFingerprint);
         return result;
     }
 
@@ -549,6 +550,11 @@ public final class StreamSession {
         }
         if (responseId == null && delta.id() != null && !delta.id().isEmpty()) {
             responseId = delta.id();
+        }
+        if (systemFingerprint == null && delta.systemFingerprint() != null && !delta.systemFingerprint().isBlank()) {
+            String f = delta.systemFingerprint();
+            systemFingerprint = f.length() <= StreamResult.MAX_MODEL_CHARS ? f
+                    : f.substring(0, StreamResult.MAX_MODEL_CHARS);
         }
         if (responseModel == null && delta.model() != null && !delta.model().isBlank()) {
             String m = delta.model();

@@ -42,6 +42,13 @@ public final class MetricNames {
      */
     public static final String MODEL_SERVED = "llm_canary_model_served";
     /**
+     * Gauge, 1 when the endpoint's latest answer agrees with its pool's majority for the canary, 0 when it diverges;
+     * absent when it cannot be judged (fewer than three endpoints answered, or no majority).
+     */
+    public static final String REPLICA_CONSISTENT = "llm_canary_replica_consistent";
+    /** Counter, changes of the {@code system_fingerprint} an endpoint's scheduled canary streams report. */
+    public static final String MODEL_IDENTITY_CHANGES = "llm_canary_model_identity_changes_total";
+    /**
      * {@code llm_canary_config_last_reload_successful}: 1 when the last load of the canary configuration (canaries,
      * pools, SLO classes, gate suites) succeeded. Load-probe scenarios have their own status below.
      */

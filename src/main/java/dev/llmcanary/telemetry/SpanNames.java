@@ -82,6 +82,13 @@ public final class SpanNames {
     public static final String EVENT_VIOLATION = "llm_canary.stream_violation";
     public static final AttributeKey<String> RULE = AttributeKey.stringKey("llm_canary.rule");
     public static final AttributeKey<String> REASON = AttributeKey.stringKey("llm_canary.reason");
+    /**
+     * Event: the endpoint reports another {@code system_fingerprint} than on its previous scheduled run, with
+     * {@link #IDENTITY_FROM} and {@link #IDENTITY_TO}.
+     */
+    public static final String EVENT_IDENTITY_CHANGED = "llm_canary.identity_changed";
+    public static final AttributeKey<String> IDENTITY_FROM = AttributeKey.stringKey("llm_canary.identity.from");
+    public static final AttributeKey<String> IDENTITY_TO = AttributeKey.stringKey("llm_canary.identity.to");
     /** Event: a guardrail failed, with {@link #GUARDRAIL} and {@link #REASON}. */
     public static final String EVENT_GUARDRAIL_FAILED = "llm_canary.guardrail_failed";
     public static final AttributeKey<String> GUARDRAIL = AttributeKey.stringKey("llm_canary.guardrail");

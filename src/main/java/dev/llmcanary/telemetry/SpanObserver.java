@@ -188,6 +188,11 @@ public final class SpanObserver implements RunObserver {
         }
 
         @Override
+        public void identityChanged(String from, String to) {
+            span.addEvent(EVENT_IDENTITY_CHANGED, Attributes.of(IDENTITY_FROM, from, IDENTITY_TO, to));
+        }
+
+        @Override
         public void end(RunResult r, long endNanos) {
             finish(r);
             span.end(epochAnchor + endNanos, TimeUnit.NANOSECONDS);

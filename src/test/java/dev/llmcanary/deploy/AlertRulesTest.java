@@ -39,7 +39,7 @@ class AlertRulesTest {
     @ParameterizedTest(name = "{0} has severity, summary, description and an existing runbook")
     @MethodSource("alerts")
     void alertHasMetadataAndRunbook(String name, JsonNode rule) {
-        assertThat(rule.path("labels").path("severity").asText()).isIn("page", "ticket");
+        assertThat(rule.path("labels").path("severity").asText()).isIn("page", "ticket", "info");
         assertThat(rule.path("annotations").path("summary").asText()).isNotBlank();
         assertThat(rule.path("annotations").path("description").asText()).isNotBlank();
         String url = rule.path("annotations").path("runbook_url").asText();

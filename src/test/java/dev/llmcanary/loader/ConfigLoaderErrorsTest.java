@@ -31,7 +31,8 @@ class ConfigLoaderErrorsTest {
                 arguments("unknown key", "unknown-key", List.of(
                         "unknown-key/c.yaml:4:1: max_token: unknown key; allowed: id, description, models, pools,"
                                 + " slo_class, api, messages, prompt, max_tokens, temperature, top_p, seed, stop,"
-                                + " ignore_eos, interval, headers, thresholds, guardrails, enabled, priority")),
+                                + " ignore_eos, interval, headers, thresholds, guardrails, enabled, priority,"
+                                + " consistency, golden")),
                 arguments("missing required field", "missing-field", List.of(
                         "missing-field/c.yaml:1:1: slo_class: required field is missing")),
                 arguments("bad type", "bad-type", List.of(
@@ -148,6 +149,11 @@ class ConfigLoaderErrorsTest {
                                 + ".enabled: expected a boolean (true or false), got a string",
                         "bad-buffered-delivery/slo-classes.yaml:12:24: slo_classes.batch.buffered_delivery:"
                                 + " expected a mapping, got a boolean")),
+                arguments("consistency without deterministic sampling", "bad-consistency", List.of(
+                        "bad-consistency/c.yaml:4:14: temperature: must be 0 for a canary with consistency (sampling"
+                                + " makes answers differ by design), got 0.5",
+                        "bad-consistency/c.yaml:5:14: consistency: needs deterministic sampling: set a fixed seed"
+                                + " (pool \"chat\" is openai-chat, which takes one)")),
                 arguments("several errors in three files at once", "several-errors", List.of(
                         "several-errors/slo-classes.yaml:5:26: slo_classes.interactive.stall_abort_seconds:"
                                 + " stall_abort_seconds (5.0) must be greater than stall_seconds (10.0)",

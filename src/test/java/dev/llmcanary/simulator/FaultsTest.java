@@ -20,6 +20,18 @@ class FaultsTest {
                             assertThat(f.stallMs()).containsEntry(2, 150L).containsEntry(4, 5L);
                             assertThat(f.oversize()).containsEntry(3, 1000);
                         }),
+                Arguments.of("drift from a token, wobble always", List.of("drift@5", "wobble@20"),
+                        (Consumer<Faults>) f -> assertThat(List.of(f.driftAt(), f.wobbleAt(), f.wobblePercent()))
+                                .containsExactly(5, 20, 100)),
+                Arguments.of("wobble in a share of answers, another fingerprint", List.of("wobble@17:5",
+                        "fingerprint:fp_new"), (Consumer<Faults>) f -> {
+                            assertThat(List.of(f.wobbleAt(), f.wobblePercent())).containsExactly(17, 5);
+                            assertThat(f.fingerprint()).isEqualTo("fp_new");
+                        }),
+                Arguments.of("no drift by default", List.of(), (Consumer<Faults>) f -> {
+                            assertThat(List.of(f.driftAt(), f.wobbleAt())).containsOnly(0);
+                            assertThat(f.fingerprint()).isNull();
+                        }),
                 Arguments.of("idle chunks by position", List.of("idle_chunks@3:500"), (Consumer<Faults>) f -> {
                             assertThat(f.idleMs()).containsExactly(java.util.Map.entry(3, 500L));
                             assertThat(f.stallMs()).isEmpty();
@@ -72,6 +84,11 @@ class FaultsTest {
                 Arguments.of("bad number", "stall@x:10", "malformed fault 'stall@x:10'"),
                 Arguments.of("status not an error", "status:200", "fault status must be 4xx or 5xx"),
                 Arguments.of("saturated hold not a number", "saturated:long", "malformed fault 'saturated:long'"),
+                Arguments.of("drift without a position", "drift", "fault 'drift' needs a position @K"),
+                Arguments.of("wobble share above 100", "wobble@3:101",
+                        "fault 'wobble@3:101' percent must be between 0 and 100"),
+                Arguments.of("fingerprint with a space", "fingerprint:a b",
+                        "fault 'fingerprint:a b' needs a fingerprint :[A-Za-z0-9_.-]{1,64}"),
                 Arguments.of("buffered holds nothing", "buffered:0", "fault 'buffered:0' must hold at least 1 token chunk"));
     }
 

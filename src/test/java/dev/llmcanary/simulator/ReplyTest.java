@@ -55,4 +55,24 @@ class ReplyTest {
         assertThat(reply.length()).isEqualTo(length);
         assertThat(reply.stopMatch()).isEqualTo(stopMatch);
     }
+
+    @org.junit.jupiter.api.Test
+    void driftReplacesEveryTokenFromKTheSameEachTimeAndWobbleOnlyItsShare() {
+        Reply r = Reply.of(Reply.lorem(24, 7), List.of(), 64);
+        Faults drift = Faults.parse(List.of("drift@5"));
+
+        Reply d1 = r.drifted(drift, 7, new java.util.SplittableRandom(1));
+        Reply d2 = r.drifted(drift, 7, new java.util.SplittableRandom(2));
+
+        assertThat(d1.tokens().subList(0, 4)).isEqualTo(r.tokens().subList(0, 4));
+        for (int i = 4; i < 24; i++) {
+            assertThat(d1.tokens().get(i).strip()).as("token %d", i + 1).isNotEqualTo(r.tokens().get(i).strip());
+        }
+        assertThat(d2.tokens()).as("drift is the same on every request").isEqualTo(d1.tokens());
+        assertThat(d1.tokens()).hasSize(24);
+        assertThat(r.drifted(Faults.parse(List.of("wobble@20:0")), 7, new java.util.SplittableRandom(1)).tokens())
+                .as("a 0 %% wobble never wobbles").isEqualTo(r.tokens());
+        assertThat(r.drifted(Faults.parse(List.of("wobble@20")), 7, new java.util.SplittableRandom(1)).tokens()
+                .subList(0, 19)).isEqualTo(r.tokens().subList(0, 19));
+    }
 }

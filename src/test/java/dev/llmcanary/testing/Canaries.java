@@ -9,6 +9,7 @@ import dev.llmcanary.canary.Message;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.ThresholdOverrides;
+import dev.llmcanary.consistency.Consistency;
 import dev.llmcanary.guardrail.Guardrail;
 import dev.llmcanary.guardrail.Guardrails;
 
@@ -32,6 +33,8 @@ public final class Canaries {
     private int maxTokens = 64;
     private Double topP;
     private List<String> stop = List.of();
+    private Consistency consistency;
+    private dev.llmcanary.consistency.Golden golden;
 
     private Canaries(String id) {
         this.id = id;
@@ -73,6 +76,18 @@ public final class Canaries {
         return this;
     }
 
+    /** Compares the canary's answers across its pool's endpoints. */
+    public Canaries consistency(Consistency c) {
+        this.consistency = c;
+        return this;
+    }
+
+    /** Holds every answer to a pinned golden answer. */
+    public Canaries golden(dev.llmcanary.consistency.Golden g) {
+        this.golden = g;
+        return this;
+    }
+
     public Canaries stop(String... sequences) {
         this.stop = List.of(sequences);
         return this;
@@ -99,7 +114,7 @@ public final class Canaries {
         return new CanaryDefinition(id, "test canary", List.of("*"), List.of("*"), sloClass, api, messages,
                 api == Api.COMPLETION ? prompt : null, maxTokens, 0.0, 7L, stop, null, Duration.ofSeconds(60),
                 Map.copyOf(headers), thresholds, List.copyOf(guardrails), true, "test",
-                CanaryDefinition.Priority.NORMAL, topP);
+                CanaryDefinition.Priority.NORMAL, topP, consistency, golden);
     }
 
     /** The target on {@code pool}'s first endpoint for {@code model}, with an API that fits the pool's flavor. */

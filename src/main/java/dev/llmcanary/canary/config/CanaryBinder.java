@@ -5,6 +5,7 @@ import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Message;
 import dev.llmcanary.canary.SloClass;
 import dev.llmcanary.canary.ThresholdOverrides;
+import dev.llmcanary.consistency.Consistency;
 import dev.llmcanary.canary.Thresholds;
 import dev.llmcanary.config.CommonFields;
 import dev.llmcanary.config.Durations;
@@ -34,7 +35,7 @@ public final class CanaryBinder {
 
     private static final List<String> CANARY_KEYS = List.of("id", "description", "models", "pools", "slo_class",
             "api", "messages", "prompt", "max_tokens", "temperature", "top_p", "seed", "stop", "ignore_eos",
-            "interval", "headers", "thresholds", "guardrails", "enabled", "priority");
+            "interval", "headers", "thresholds", "guardrails", "enabled", "priority", "consistency", "golden");
     private static final List<String> MESSAGE_KEYS = List.of("role", "content");
     private static final List<String> ROLES = List.of("system", "user", "assistant");
     private static final List<String> THRESHOLD_KEYS = List.of("ttft_seconds", "e2e_seconds",
@@ -117,6 +118,11 @@ public final class CanaryBinder {
         Boolean enabled = f.bool("enabled");
         CanaryDefinition.Priority priority = PoolBinder.choice(f, "priority", CanaryDefinition.Priority.class,
                 CanaryDefinition.Priority.NORMAL);
+        List<dev.llmcanary.canary.Pool> selected = this.pools.pools().stream()
+                .filter(p -> pools.contains("*") || pools.contains(p.name())).toList();
+        Consistency consistency = ConsistencyBinder.bind(f, temperature, seed,
+                interval == null ? DEFAULT_INTERVAL : interval, api, selected);
+        dev.llmcanary.consistency.Golden golden = ConsistencyBinder.bindGolden(f, temperature, seed, api, selected);
         if (values.problems().count() > before) {
             return;
         }
@@ -124,7 +130,7 @@ public final class CanaryBinder {
                 prompt, maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens.intValue(), temperature, seed,
                 stop == null ? List.of() : stop, ignoreEos, interval == null ? DEFAULT_INTERVAL : interval,
                 headers == null ? Map.of() : headers, overrides, built, enabled == null || enabled,
-                values.problems().file(), priority, topP);
+                values.problems().file(), priority, topP, consistency, golden);
         YamlNode idNode = f.node("id");
         out.add(new Bound(canary, idNode.line(), idNode.column(), f.path("id")));
     }

@@ -40,7 +40,9 @@ public final class PoolBinder {
 
     private static final List<String> POOL_KEYS = List.of("name", "device_type", "flavor", "endpoints", "models",
             "api_key_env", "require_done", "cumulative", "labels", "max_concurrent_canaries",
-            "canary_token_budget_per_hour", "quiet_windows", "discovery", "evidence");
+            "canary_token_budget_per_hour", "quiet_windows", "discovery", "evidence", "expected_identity");
+    /** A {@code system_fingerprint} as servers write them ({@code fp_44709d6fcb}, {@code b4500}, {@code 3.0.1-native}). */
+    static final java.util.regex.Pattern IDENTITY = java.util.regex.Pattern.compile("[A-Za-z0-9_.:+/-]{1,128}");
     private static final List<String> ENDPOINT_KEYS = List.of("name", "url");
     private static final List<String> QUIET_WINDOW_KEYS = List.of("cron", "duration", "time_zone");
 
@@ -108,12 +110,19 @@ public final class PoolBinder {
         int beforeEvidence = f.values().problems().count();
         EvidenceSettings evidence = f.has("evidence") ? EvidenceBinder.bind(f, "evidence") : null;
         boolean evidenceOk = f.values().problems().count() == beforeEvidence;
+        String expectedIdentity = f.matching("expected_identity", false, IDENTITY, "a system_fingerprint");
+        if (expectedIdentity != null && flavor != null && !flavor.openAi()) {
+            f.error("expected_identity", "only for openai-chat and openai-completions pools (" + flavor.id()
+                    + " streams report no system_fingerprint)");
+            return null;
+        }
         if (name == null || flavor == null || endpoints == null || models == null || requireDone == null
                 || cumulative == null || scheduling == null || !discoveryOk || !evidenceOk) {
             return null;
         }
         return new Pool(name, deviceType == null ? DEFAULT_DEVICE_TYPE : deviceType, flavor, endpoints, models,
-                apiKeyEnv, requireDone, cumulative, labels == null ? Map.of() : labels, scheduling, discovery, evidence);
+                apiKeyEnv, requireDone, cumulative, labels == null ? Map.of() : labels, scheduling, discovery, evidence,
+                expectedIdentity);
     }
 
     private static Pool.Scheduling scheduling(Fields f) {

@@ -5,6 +5,10 @@ import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.Thresholds;
+import dev.llmcanary.consistency.IdentityTracker;
+import dev.llmcanary.consistency.Judgement;
+import dev.llmcanary.consistency.ReplicaChecks;
+import dev.llmcanary.consistency.ReplicaComparator;
 import dev.llmcanary.evidence.Evidence;
 import dev.llmcanary.evidence.EvidenceCollector;
 import dev.llmcanary.evidence.ScrapeTarget;
@@ -63,6 +67,8 @@ public final class CanaryRunner {
     private final java.util.function.Predicate<String> loadProbeActive;
     private final InFlightRuns inFlight;
     private final UntrustedTexts untrusted;
+    private final ReplicaChecks replicas;
+    private final IdentityTracker identities;
 
     /** A runner that reads no server evidence and knows of no load probes. */
     public CanaryRunner(StreamingClient client, Supplier<Catalog> catalog, RunObserver observer, List<RunSink> sinks,
@@ -89,6 +95,28 @@ public final class CanaryRunner {
                         RunSettings settings, Executor worker, Function<String, String> secrets,
                         Function<String, String> masker, EvidenceCollector evidence,
                         java.util.function.Predicate<String> loadProbeActive, InFlightRuns inFlight) {
+        this(client, catalog, observer, sinks, settings, worker, secrets, masker, evidence, loadProbeActive, inFlight,
+                null);
+    }
+
+    /** @param replicas compares the answers of consistency canaries across a pool's endpoints, or {@code null} */
+    public CanaryRunner(StreamingClient client, Supplier<Catalog> catalog, RunObserver observer, List<RunSink> sinks,
+                        RunSettings settings, Executor worker, Function<String, String> secrets,
+                        Function<String, String> masker, EvidenceCollector evidence,
+                        java.util.function.Predicate<String> loadProbeActive, InFlightRuns inFlight,
+                        ReplicaChecks replicas) {
+        this(client, catalog, observer, sinks, settings, worker, secrets, masker, evidence, loadProbeActive, inFlight,
+                replicas, null);
+    }
+
+    /** @param identities tracks what each endpoint says it serves ({@code system_fingerprint}), or {@code null} */
+    public CanaryRunner(StreamingClient client, Supplier<Catalog> catalog, RunObserver observer, List<RunSink> sinks,
+                        RunSettings settings, Executor worker, Function<String, String> secrets,
+                        Function<String, String> masker, EvidenceCollector evidence,
+                        java.util.function.Predicate<String> loadProbeActive, InFlightRuns inFlight,
+                        ReplicaChecks replicas, IdentityTracker identities) {
+        this.replicas = replicas;
+        this.identities = identities;
         this.inFlight = inFlight;
         this.loadProbeActive = loadProbeActive;
         this.client = client;
@@ -172,6 +200,8 @@ public final class CanaryRunner {
                 .thenApplyAsync(attempt -> {
                     RunResult assembled = assemble(runId, startedAt, target, sloClass, thresholds, attempt,
                             observed.traceId(), text, endedAt[0]).withTrigger(trigger);
+                    assembled = identified(compared(judged(assembled, attempt, target, observed), attempt, target,
+                            observed), attempt, target, observed);
                     if (cut[0] && assembled.outcome() != Outcome.PASS) {
                         assembled = assembled.cancelled();
                     }
@@ -184,6 +214,81 @@ public final class CanaryRunner {
                     publish(observed, result, result.evidence() == null ? -1 : assembledAt[0]);
                     return result;
                 }, worker);
+    }
+
+    /**
+     * The result with a {@code replica_divergence} violation when the canary compares replicas and this endpoint's
+     * answer differs from its pool's majority (or from the only other replica). Only scheduled runs whose answer
+     * arrived whole take part: a gate or on-demand run may be aimed at a candidate, and a cut answer differs by
+     * being cut. The answer's text is handed over here and kept only in memory, for the window.
+     */
+    private RunResult judged(RunResult result, Attempt attempt, Target target, RunObserver.ObservedRun observed) {
+        CanaryDefinition canary = target.canary();
+        if (replicas == null || canary.consistency() == null || !result.scheduled() || attempt.failedToStart()
+                || result.outcome() == Outcome.ERROR || !attempt.result().ended().complete()
+                || !answered(attempt.result())) {
+            return result;
+        }
+        Judgement j = replicas.judge(new ReplicaComparator.Key(result.pool(), result.model(), result.canary()),
+                result.endpoint(), canary.consistency(), canary.interval(), result.completionSha256(),
+                attempt.result().content());
+        if (!j.violation()) {
+            return result;
+        }
+        return found(result, Rule.REPLICA_DIVERGENCE, j.reason(), observed);
+    }
+
+    /**
+     * The result with a {@code golden_drift} violation when the canary pins a golden answer and this complete answer
+     * differs from it. Every run takes part, a gate's too: a candidate that drifted from the golden answer has.
+     */
+    private RunResult compared(RunResult result, Attempt attempt, Target target, RunObserver.ObservedRun observed) {
+        dev.llmcanary.consistency.Golden golden = target.canary().golden();
+        if (golden == null || attempt.failedToStart() || result.outcome() == Outcome.ERROR
+                || !attempt.result().ended().complete() || !answered(attempt.result())) {
+            return result;
+        }
+        String drift = golden.drift(result.completionSha256(), attempt.result().content());
+        return drift == null ? result : found(result, Rule.GOLDEN_DRIFT, drift, observed);
+    }
+
+    /**
+     * The result after noting what the endpoint says it serves: a changed {@code system_fingerprint} (scheduled runs
+     * only, like every counter alerts read) is counted, logged and marked on the span; a pool that pins its identity
+     * ({@code expected_identity}) gets an {@code identity_mismatch} on any run whose stream reported another one, or
+     * none.
+     */
+    private RunResult identified(RunResult result, Attempt attempt, Target target,
+                                 RunObserver.ObservedRun observed) {
+        if (attempt.failedToStart() || !answered(attempt.result())) {
+            return result;
+        }
+        String fingerprint = IdentityTracker.readable(attempt.result().systemFingerprint());
+        if (identities != null && result.scheduled()) {
+            IdentityTracker.Change c = identities.observe(result.pool(), result.endpoint(), result.model(),
+                    fingerprint);
+            if (c != null) {
+                LOG.infof("model identity changed on pool %s endpoint %s model %s: system_fingerprint %s -> %s"
+                        + " (run %s)", result.pool(), result.endpoint(), result.model(), c.from(), c.to(),
+                        result.runId());
+                observed.identityChanged(c.from(), c.to());
+            }
+        }
+        String expected = target.pool().expectedIdentity();
+        if (expected == null || expected.equals(fingerprint)) {
+            return result;
+        }
+        return found(result, Rule.IDENTITY_MISMATCH, "endpoint " + result.endpoint() + " reports "
+                + (fingerprint == null ? "no system_fingerprint" : "system_fingerprint " + fingerprint)
+                + ", pool " + result.pool() + " expects " + expected, observed);
+    }
+
+    /** The result with a violation found after the stream, also told to the run's span like a stream rule. */
+    private static RunResult found(RunResult result, Rule rule, String reason, RunObserver.ObservedRun observed) {
+        Timeline t = result.timeline();
+        double at = t == null || t.closed() == null ? 0 : t.closed();
+        observed.listener().violation(new Violation(rule, reason, System.nanoTime()));
+        return result.withViolation(new ViolationView(rule.label(), reason, at));
     }
 
     /**

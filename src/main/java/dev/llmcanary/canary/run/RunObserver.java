@@ -44,6 +44,13 @@ public interface RunObserver {
             end(result);
         }
 
+        /**
+         * The endpoint's stream reported another identity ({@code system_fingerprint}) than on its previous scheduled
+         * run; called off the event loop, before {@link #end}. Both values are readable fingerprints, never free text.
+         */
+        default void identityChanged(String from, String to) {
+        }
+
         /** Runs {@code work} with this run's trace context current, so metrics recorded there carry exemplars. */
         default void inContext(Runnable work) {
             work.run();

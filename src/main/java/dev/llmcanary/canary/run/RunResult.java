@@ -165,6 +165,21 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                 retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, m);
     }
 
+    /**
+     * This result with one more violation found after the stream (a replica divergence): a passing run now fails
+     * with it as the reason; a run that already failed keeps its first reason.
+     */
+    public RunResult withViolation(ViolationView v) {
+        List<ViolationView> all = new java.util.ArrayList<>(violations);
+        all.add(v);
+        boolean passed = outcome == Outcome.PASS;
+        return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt,
+                passed ? Outcome.FAIL : outcome, passed ? v.rule() + ": " + v.reason() : reason, errorKind,
+                httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, List.copyOf(all), sloChecks,
+                guardrails, traceId, completionSha256, bytes, events, timeline, completion, retryAfterSeconds,
+                evidence, duringLoadProbe, connectRetries, trigger, ended, responseModel);
+    }
+
     /** Whether this run speaks for the fleet's service level (SLO compliance, alerts, the histograms they read). */
     public boolean scheduled() {
         return trigger == Trigger.SCHEDULE;

@@ -1,0 +1,40 @@
+package dev.llmcanary.consistency;
+
+import java.util.Map;
+
+/**
+ * What one comparison established for the endpoint that just answered, and the agreement of every endpoint that
+ * took part.
+ *
+ * @param verdict    the answering endpoint's verdict
+ * @param reason     for {@link Verdict#DIVERGES} and {@link Verdict#TWO_DISAGREE}, a reason naming endpoints and the
+ *                   first differing token position (never the tokens); {@code null} otherwise
+ * @param consistent for every endpoint whose agreement could be judged, whether it agrees with the majority; empty
+ *                   when nothing could be judged (the gauge is then absent)
+ * @param compared   every endpoint whose latest answer took part
+ */
+public record Judgement(Verdict verdict, String reason, Map<String, Boolean> consistent,
+                        java.util.Set<String> compared) {
+
+    public Judgement {
+        consistent = Map.copyOf(consistent);
+        compared = java.util.Set.copyOf(compared);
+    }
+
+    /** The answering endpoint's standing. */
+    public enum Verdict {
+        /** It agrees with a majority of at least three answers. */
+        AGREES,
+        /** It differs from a majority of at least three answers: a {@code replica_divergence}. */
+        DIVERGES,
+        /** Only two endpoints answered and they differ: neither can be blamed. */
+        TWO_DISAGREE,
+        /** Too few answers, or no majority: nothing is said. */
+        UNJUDGED
+    }
+
+    /** Whether the run gets a {@code replica_divergence} violation. */
+    public boolean violation() {
+        return verdict == Verdict.DIVERGES || verdict == Verdict.TWO_DISAGREE;
+    }
+}
