@@ -35,6 +35,7 @@ import org.flywaydb.core.Flyway;
 import dev.llmcanary.client.ClientSettings;
 import dev.llmcanary.client.StreamingClient;
 import dev.llmcanary.telemetry.ClientLoopMetrics;
+import dev.llmcanary.telemetry.ConsistencyMetrics;
 import dev.llmcanary.telemetry.MetricsRecorder;
 import dev.llmcanary.telemetry.RunLogger;
 import dev.llmcanary.telemetry.SpanObserver;
@@ -245,18 +246,25 @@ public class Engine {
         return new MetricsRecorder(registry, catalog, otel.getMeterProvider());
     }
 
+    /** The series the consistency checks publish (replica gauge, identity changes). */
+    @Produces
+    @Singleton
+    ConsistencyMetrics consistencyMetrics(MeterRegistry registry) {
+        return new ConsistencyMetrics(registry);
+    }
+
     /** The cross-replica comparison of consistency canaries' answers (in memory) and its gauge. */
     @Produces
     @Singleton
-    ReplicaChecks replicaChecks(MeterRegistry registry, Clock clock) {
-        return new ReplicaChecks(registry, clock);
+    ReplicaChecks replicaChecks(ConsistencyMetrics series, Clock clock) {
+        return new ReplicaChecks(series, clock);
     }
 
     /** What each endpoint says it serves (its streams' system_fingerprint), and the count of changes. */
     @Produces
     @Singleton
-    IdentityTracker identityTracker(MeterRegistry registry) {
-        return new IdentityTracker(registry);
+    IdentityTracker identityTracker(ConsistencyMetrics series) {
+        return new IdentityTracker(series);
     }
 
     /** Forgets the state and series of pools, endpoints and canaries that a catalog change removed. */

@@ -1,9 +1,5 @@
 package dev.llmcanary.consistency;
 
-import dev.llmcanary.telemetry.MetricNames;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,11 +25,11 @@ public final class IdentityTracker {
     public record Change(String from, String to) {
     }
 
-    private final MeterRegistry registry;
+    private final ConsistencySeries series;
     private final Map<List<String>, String> last = new HashMap<>();
 
-    public IdentityTracker(MeterRegistry registry) {
-        this.registry = registry;
+    public IdentityTracker(ConsistencySeries series) {
+        this.series = series;
     }
 
     /**
@@ -67,15 +63,12 @@ public final class IdentityTracker {
             return null;
         }
         List<String> key = List.of(pool, endpoint, model);
-        Counter changes = Counter.builder(MetricNames.MODEL_IDENTITY_CHANGES)
-                .description("Changes of what an endpoint says it serves (system_fingerprint)")
-                .tags(MetricNames.POOL, pool, MetricNames.ENDPOINT, endpoint, MetricNames.MODEL, model)
-                .register(registry);
+        series.identitySeen(pool, endpoint, model);
         String before = last.put(key, fingerprint);
         if (before == null || before.equals(fingerprint)) {
             return null;
         }
-        changes.increment();
+        series.identityChanged(pool, endpoint, model);
         return new Change(before, fingerprint);
     }
 

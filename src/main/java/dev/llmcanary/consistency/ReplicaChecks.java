@@ -1,23 +1,19 @@
 package dev.llmcanary.consistency;
 
-import dev.llmcanary.telemetry.MetricNames;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 
 /**
- * Judges each finished answer of a consistency canary against its pool's other endpoints and keeps the gauge
- * {@code llm_canary_replica_consistent{pool,endpoint,model,canary}} true to the latest judgement: 1 agrees, 0
- * diverges, absent while the endpoint cannot be judged. The answer's text is turned into tokens here and held only
+ * Judges each finished answer of a consistency canary against its pool's other endpoints and keeps the published
+ * series ({@code llm_canary_replica_consistent{pool,endpoint,model,canary}}, through {@link ConsistencySeries}) true to
+ * the latest judgement: agrees, diverges, or absent while the endpoint cannot be judged. The answer's text is turned into tokens here and held only
  * in memory, one answer per endpoint, for at most the window; nothing of it reaches a log, span, metric or store.
  * Called on the result worker, never on an event loop: the comparison is CPU only.
  */
@@ -31,18 +27,15 @@ public final class ReplicaChecks {
     public static final int MAX_TOKENS = 2048;
 
     private final ReplicaComparator comparator = new ReplicaComparator();
-    private final MeterRegistry registry;
+    private final ConsistencySeries series;
     private final Clock clock;
-    private final Map<Series, Held> gauges = new HashMap<>();
+    private final Set<Series> published = new HashSet<>();
 
     private record Series(ReplicaComparator.Key key, String endpoint) {
     }
 
-    private record Held(Gauge gauge, AtomicInteger value) {
-    }
-
-    public ReplicaChecks(MeterRegistry registry, Clock clock) {
-        this.registry = registry;
+    public ReplicaChecks(ConsistencySeries series, Clock clock) {
+        this.series = series;
         this.clock = clock;
     }
 
@@ -65,26 +58,14 @@ public final class ReplicaChecks {
         return j;
     }
 
-    /** Sets each judged endpoint's gauge and removes those of the comparison's endpoints that cannot be judged. */
+    /** Sets each judged endpoint's series and removes those of the comparison's endpoints that cannot be judged. */
     private void publish(ReplicaComparator.Key key, Judgement j) {
         for (Map.Entry<String, Boolean> e : j.consistent().entrySet()) {
-            Series s = new Series(key, e.getKey());
-            Held h = gauges.get(s);
-            if (h == null) {
-                AtomicInteger v = new AtomicInteger();
-                Gauge g = Gauge.builder(MetricNames.REPLICA_CONSISTENT, v, AtomicInteger::get)
-                        .description("1 when the endpoint's latest answer agrees with its pool's majority, 0 when"
-                                + " it diverges; absent when it cannot be judged")
-                        .tags(MetricNames.POOL, key.pool(), MetricNames.ENDPOINT, e.getKey(), MetricNames.MODEL,
-                                key.model(), MetricNames.CANARY, key.canary())
-                        .register(registry);
-                h = new Held(g, v);
-                gauges.put(s, h);
-            }
-            h.value().set(e.getValue() ? 1 : 0);
+            published.add(new Series(key, e.getKey()));
+            series.consistent(key, e.getKey(), e.getValue());
         }
         List<Series> unjudged = new ArrayList<>();
-        for (Series s : gauges.keySet()) {
+        for (Series s : published) {
             if (s.key().equals(key) && !j.consistent().containsKey(s.endpoint())) {
                 unjudged.add(s);
             }
@@ -93,7 +74,7 @@ public final class ReplicaChecks {
     }
 
     /**
-     * Forgets the answers and gauges of comparisons and endpoints the configuration no longer has (a reload, or
+     * Forgets the answers and series of comparisons and endpoints the configuration no longer has (a reload, or
      * discovery removing an endpoint), so memory and series follow the configuration.
      *
      * @param liveKey      whether a pool × model × canary still compares its replicas
@@ -103,7 +84,7 @@ public final class ReplicaChecks {
                                     BiPredicate<String, String> liveEndpoint) {
         comparator.retain(liveKey, liveEndpoint);
         List<Series> gone = new ArrayList<>();
-        for (Series s : gauges.keySet()) {
+        for (Series s : published) {
             if (!liveKey.test(s.key()) || !liveEndpoint.test(s.key().pool(), s.endpoint())) {
                 gone.add(s);
             }
@@ -112,9 +93,7 @@ public final class ReplicaChecks {
     }
 
     private void remove(Series s) {
-        Held h = gauges.remove(s);
-        if (h != null) {
-            registry.remove(h.gauge());
-        }
+        published.remove(s);
+        series.unjudged(s.key(), s.endpoint());
     }
 }

@@ -1,5 +1,6 @@
 package dev.llmcanary.consistency;
 
+import dev.llmcanary.telemetry.ConsistencyMetrics;
 import dev.llmcanary.canary.Api;
 import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Catalog;
@@ -99,9 +100,9 @@ final class ReplicaFleet implements AutoCloseable {
         catalog = new Catalog(Map.of("streaming", new SloClass("streaming", THRESHOLDS, 0.99, 0.95)),
                 List.of(pool), List.of(), clock.instant());
         client = new StreamingClient(vertx, new ClientSettings(Duration.ofSeconds(5), 4, Duration.ofMillis(20)));
-        replicas = new ReplicaChecks(registry, clock);
+        replicas = new ReplicaChecks(new ConsistencyMetrics(registry), clock);
         RunSettings settings = new RunSettings(65536, 1 << 20, 10_000, 16, Duration.ofSeconds(5), capture);
-        identities = new IdentityTracker(registry);
+        identities = new IdentityTracker(new ConsistencyMetrics(registry));
         runner = new CanaryRunner(client, () -> catalog, observer, sinks, settings, worker, k -> null,
                 s -> s, null, p -> false, new dev.llmcanary.canary.run.InFlightRuns(), replicas, identities);
     }
