@@ -255,18 +255,7 @@ public class LoadProbeResource {
         try {
             return action.get();
         } catch (ProbeRejected e) {
-            throw new ProblemException(e.status(), title(e.status()), e.getMessage());
+            throw new ProblemException(Refusals.status(e.refusal()), Refusals.title(e.refusal()), e.getMessage());
         }
-    }
-
-    private static String title(int status) {
-        return switch (status) {
-            case 400 -> "Bad Request";
-            case 404 -> "Not Found";
-            case 409 -> "Conflict";
-            case 501 -> "Not Implemented";
-            case 503 -> "Service Unavailable";
-            default -> "Error";
-        };
     }
 }

@@ -1,6 +1,7 @@
 package dev.llmcanary.loadprobe;
 
 import dev.llmcanary.canary.CatalogHolder;
+import dev.llmcanary.canary.Refusal;
 import dev.llmcanary.canary.run.UntrustedText;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -114,7 +115,7 @@ public class LoadProbes {
         return busyPools.containsKey(pool);
     }
 
-    /** Starts a probe of the scenario; throws {@link ProbeRejected} with the HTTP status when it cannot. */
+    /** Starts a probe of the scenario; throws {@link ProbeRejected} saying why when it cannot. */
     public ProbeView start(String scenarioId, Overrides overrides, String trigger) {
         return start(scenarioId, overrides, trigger, Map.of());
     }
@@ -127,25 +128,27 @@ public class LoadProbes {
 
     /** As {@link #start(String, Overrides, String)} with extra request headers (tests: simulator profiles). */
     ProbeView start(String scenarioId, Overrides o, String trigger, Map<String, String> extraHeaders) {
-        Catalog c = catalog.current().orElseThrow(() -> new ProbeRejected(503, "no valid configuration has loaded yet"));
+        Catalog c = catalog.current().orElseThrow(() -> new ProbeRejected(Refusal.UNAVAILABLE,
+                "no valid configuration has loaded yet"));
         Scenario s = scenarios.get().find(scenarioId)
-                .orElseThrow(() -> new ProbeRejected(404, "unknown scenario \"" + scenarioId + "\""));
+                .orElseThrow(() -> new ProbeRejected(Refusal.NOT_FOUND, "unknown scenario \"" + scenarioId + "\""));
         checkOverrides(s, o);
         if (settings.mode() == LoadProbeSettings.Mode.KUBERNETES) {
-            Pool pool = c.pool(s.pool()).orElseThrow(() -> new ProbeRejected(409, "pool \"" + s.pool()
+            Pool pool = c.pool(s.pool()).orElseThrow(() -> new ProbeRejected(Refusal.CONFLICT, "pool \"" + s.pool()
                     + "\" is no longer configured"));
             return startJob(s, pool, o, trigger);
         }
         if (!runner.built()) {
-            throw new ProbeRejected(503, "the load-probe runner is not built (" + settings.runnerDir()
+            throw new ProbeRejected(Refusal.UNAVAILABLE, "the load-probe runner is not built (" + settings.runnerDir()
                     + "); build with ./mvnw package");
         }
-        Pool pool = c.pool(s.pool()).orElseThrow(() -> new ProbeRejected(409, "pool \"" + s.pool()
+        Pool pool = c.pool(s.pool()).orElseThrow(() -> new ProbeRejected(Refusal.CONFLICT, "pool \"" + s.pool()
                 + "\" is no longer configured"));
         String id = UUID.randomUUID().toString();
         String other = busyPools.putIfAbsent(s.pool(), id);
         if (other != null) {
-            throw new ProbeRejected(409, "a load probe already runs on pool \"" + s.pool() + "\": " + other);
+            throw new ProbeRejected(Refusal.CONFLICT, "a load probe already runs on pool \"" + s.pool() + "\": "
+                    + other);
         }
         try {
             poolsConfigured(c);
@@ -172,7 +175,7 @@ public class LoadProbes {
             if (e instanceof ProbeRejected pr) {
                 throw pr;
             }
-            throw new ProbeRejected(500, "could not start the runner: " + e.getClass().getSimpleName());
+            throw new ProbeRejected(Refusal.FAILED, "could not start the runner: " + e.getClass().getSimpleName());
         }
     }
 
@@ -183,12 +186,13 @@ public class LoadProbes {
     private ProbeView startJob(Scenario s, Pool pool, Overrides o, String trigger) {
         LoadProbeSettings.Kubernetes k = settings.kubernetes();
         if (kubernetes.isUnsatisfied()) {
-            throw new ProbeRejected(503, "load-probes mode kubernetes needs a Kubernetes client");
+            throw new ProbeRejected(Refusal.UNAVAILABLE, "load-probes mode kubernetes needs a Kubernetes client");
         }
         String id = UUID.randomUUID().toString();
         String other = busyPools.putIfAbsent(s.pool(), id);
         if (other != null) {
-            throw new ProbeRejected(409, "a load probe already runs on pool \"" + s.pool() + "\": " + other);
+            throw new ProbeRejected(Refusal.CONFLICT, "a load probe already runs on pool \"" + s.pool() + "\": "
+                    + other);
         }
         try {
             poolsConfigured(catalog.current().orElseThrow());
@@ -199,7 +203,8 @@ public class LoadProbes {
             try {
                 new KubernetesProbeJobs(client, json).create(namespace, id, plan, k.shards(), k.image());
             } catch (RuntimeException e) {
-                throw new ProbeRejected(503, "could not create the load-probe Job: " + e.getClass().getSimpleName());
+                throw new ProbeRejected(Refusal.UNAVAILABLE, "could not create the load-probe Job: "
+                        + e.getClass().getSimpleName());
             }
             Instant now = clock.instant();
             double total = PlanWriter.seconds(s, o);
@@ -295,25 +300,25 @@ public class LoadProbes {
         boolean stairs = s.arrival().kind() == Scenario.Arrival.Kind.STAIRS;
         if (o.rate() != null) {
             if (stairs) {
-                throw new ProbeRejected(400, "rate cannot be overridden for a stairs scenario");
+                throw new ProbeRejected(Refusal.INVALID, "rate cannot be overridden for a stairs scenario");
             }
             if (!(o.rate() > 0) || o.rate() > settings.maxRate()) {
-                throw new ProbeRejected(400, "rate must be greater than 0 and at most " + settings.maxRate()
+                throw new ProbeRejected(Refusal.INVALID, "rate must be greater than 0 and at most " + settings.maxRate()
                         + " (llm-canary.load-probes.max-rate), got " + o.rate());
             }
         }
         if (o.duration() != null) {
             if (stairs) {
-                throw new ProbeRejected(400, "duration cannot be overridden for a stairs scenario");
+                throw new ProbeRejected(Refusal.INVALID, "duration cannot be overridden for a stairs scenario");
             }
             if (o.duration().isZero() || o.duration().isNegative() || o.duration().compareTo(settings.maxDuration()) > 0) {
-                throw new ProbeRejected(400, "duration must be greater than 0 and at most "
+                throw new ProbeRejected(Refusal.INVALID, "duration must be greater than 0 and at most "
                         + settings.maxDuration().toSeconds() + "s (llm-canary.load-probes.max-duration), got "
                         + o.duration().toSeconds() + "s");
             }
         }
         if (o.rate() == null && s.arrival().peakRate() > settings.maxRate()) {
-            throw new ProbeRejected(400, "the scenario's peak rate " + s.arrival().peakRate()
+            throw new ProbeRejected(Refusal.INVALID, "the scenario's peak rate " + s.arrival().peakRate()
                     + " exceeds llm-canary.load-probes.max-rate " + settings.maxRate());
         }
     }
@@ -321,7 +326,8 @@ public class LoadProbes {
     public ProbeView cancel(String id) {
         Running r = running.get(id);
         if (r == null) {
-            return find(id).orElseThrow(() -> new ProbeRejected(404, "unknown load probe \"" + id + "\""));
+            return find(id).orElseThrow(() -> new ProbeRejected(Refusal.NOT_FOUND,
+                    "unknown load probe \"" + id + "\""));
         }
         r.cancelled().set("cancelled");
         if (r.job() != null) {
@@ -342,7 +348,7 @@ public class LoadProbes {
         try {
             return store.find(id).map(this::view);
         } catch (SQLException e) {
-            throw new ProbeRejected(503, "the run database is unavailable");
+            throw new ProbeRejected(Refusal.UNAVAILABLE, "the run database is unavailable");
         }
     }
 
@@ -358,7 +364,7 @@ public class LoadProbes {
                 }
             }
         } catch (SQLException e) {
-            throw new ProbeRejected(503, "the run database is unavailable");
+            throw new ProbeRejected(Refusal.UNAVAILABLE, "the run database is unavailable");
         }
         return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
     }
@@ -366,16 +372,16 @@ public class LoadProbes {
     /** Makes a finished probe its scenario's baseline. */
     public ProbeView promote(String id) {
         try {
-            StoredProbe p = store.find(id).orElseThrow(() -> new ProbeRejected(404, "unknown load probe \"" + id
+            StoredProbe p = store.find(id).orElseThrow(() -> new ProbeRejected(Refusal.NOT_FOUND, "unknown load probe \"" + id
                     + "\""));
             if (!"done".equals(p.state()) || p.summaryJson() == null) {
-                throw new ProbeRejected(409, "only a finished probe with results can be a baseline (state "
+                throw new ProbeRejected(Refusal.CONFLICT, "only a finished probe with results can be a baseline (state "
                         + p.state() + ")");
             }
             store.promote(p.scenario(), id);
             return find(id).orElseThrow();
         } catch (SQLException e) {
-            throw new ProbeRejected(503, "the run database is unavailable");
+            throw new ProbeRejected(Refusal.UNAVAILABLE, "the run database is unavailable");
         }
     }
 
@@ -384,7 +390,7 @@ public class LoadProbes {
         try {
             return store.report(id).flatMap(zip -> ReportArchive.entry(zip, path));
         } catch (SQLException e) {
-            throw new ProbeRejected(503, "the run database is unavailable");
+            throw new ProbeRejected(Refusal.UNAVAILABLE, "the run database is unavailable");
         }
     }
 

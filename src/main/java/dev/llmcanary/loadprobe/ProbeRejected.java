@@ -1,16 +1,18 @@
 package dev.llmcanary.loadprobe;
 
-/** A load-probe request that cannot be honoured; {@code status} is the HTTP status the API answers with. */
+import dev.llmcanary.canary.Refusal;
+
+/** A load-probe request that cannot be honoured, and why in the domain's words; the API maps it to a status. */
 public class ProbeRejected extends RuntimeException {
 
-    private final int status;
+    private final Refusal refusal;
 
-    public ProbeRejected(int status, String message) {
+    public ProbeRejected(Refusal refusal, String message) {
         super(message);
-        this.status = status;
+        this.refusal = refusal;
     }
 
-    public int status() {
-        return status;
+    public Refusal refusal() {
+        return refusal;
     }
 }
