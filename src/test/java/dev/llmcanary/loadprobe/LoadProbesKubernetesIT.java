@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * reason; cancel deletes the Job.
  */
 @EnableKubernetesMockClient(crud = true)
-class LoadProbesKubernetesTest {
+class LoadProbesKubernetesIT {
 
     static KubernetesMockServer server;
     static KubernetesClient client;

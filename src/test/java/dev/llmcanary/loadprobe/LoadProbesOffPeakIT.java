@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
  * simulator: a stairs scenario (rates 2, 4, 6 for 2 s each) is started once inside its window, not before it, not
  * when the run could not end before the window closes, and its result carries the per-step figures and the knee.
  */
-class LoadProbesOffPeakTest {
+class LoadProbesOffPeakIT {
 
     private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
     /** 02:00 in Berlin (CET in March: 01:00 UTC), open for 30 minutes. */
