@@ -32,7 +32,8 @@ final class OverrideLimits {
             if (stairs) {
                 throw new ProbeRejected(Refusal.INVALID, "duration cannot be overridden for a stairs scenario");
             }
-            if (o.duration().isZero() || o.duration().isNegative() || o.duration().compareTo(settings.maxDuration()) > 0) {
+            if (o.duration().isZero() || o.duration().isNegative()
+                    || o.duration().compareTo(settings.maxDuration()) > 0) {
                 throw new ProbeRejected(Refusal.INVALID, "duration must be greater than 0 and at most "
                         + settings.maxDuration().toSeconds() + "s (llm-canary.load-probes.max-duration), got "
                         + o.duration().toSeconds() + "s");

@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 
-/** A probe as the API shows it: a running one from its process's progress or its Job's pods, a stored one from its row. */
+/**
+ * A probe as the API shows it: a running one from its process's progress or its Job's pods, a stored one from its
+ * row.
+ */
 final class ProbeViews {
 
     private final ObjectMapper json;
