@@ -1,6 +1,5 @@
 package dev.llmcanary.api;
 
-import dev.llmcanary.boot.CanaryConfig;
 import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.CatalogHolder;
@@ -45,14 +44,14 @@ public class CanaryResource {
 
     private final CatalogHolder catalog;
     private final RunHistory history;
-    private final CanaryConfig config;
+    private final ApiSettings settings;
     private final OnDemandRuns onDemand;
 
-    public CanaryResource(CatalogHolder catalog, CanaryRunner runner, RunHistory history, CanaryConfig config,
+    public CanaryResource(CatalogHolder catalog, CanaryRunner runner, RunHistory history, ApiSettings settings,
                           CanaryScheduler scheduler) {
         this.catalog = catalog;
         this.history = history;
-        this.config = config;
+        this.settings = settings;
         this.onDemand = new OnDemandRuns(scheduler::poolGate, scheduler.skippedRuns(), runner::run,
                 CanaryScheduler::tokensUsed);
     }
@@ -112,7 +111,7 @@ public class CanaryResource {
             throw new ProblemException(422, "Unprocessable Content",
                     "canary '" + id + "' has no target matching the given pool/endpoint/model");
         }
-        int max = config.api().maxTargetsPerTrigger();
+        int max = settings.maxTargetsPerTrigger();
         if (targets.size() > max) {
             throw ProblemException.badRequest("canary '" + id + "' matches " + targets.size()
                     + " targets, more than the " + max + " one trigger may run; narrow with ?pool=, ?endpoint= or ?model=");

@@ -2,7 +2,6 @@ package dev.llmcanary.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.llmcanary.boot.CanaryConfig;
 import dev.llmcanary.gate.GateRequest;
 import dev.llmcanary.gate.GateService;
 import dev.llmcanary.gate.GateStatus;
@@ -51,13 +50,13 @@ public class FlaggerWebhook {
     private final GateService gates;
     private final GateResource resource;
     private final ObjectMapper json;
-    private final CanaryConfig config;
+    private final ApiSettings settings;
 
-    public FlaggerWebhook(GateService gates, GateResource resource, ObjectMapper json, CanaryConfig config) {
+    public FlaggerWebhook(GateService gates, GateResource resource, ObjectMapper json, ApiSettings settings) {
         this.gates = gates;
         this.resource = resource;
         this.json = json;
-        this.config = config;
+        this.settings = settings;
     }
 
     @POST
@@ -129,7 +128,7 @@ public class FlaggerWebhook {
                         baseline(meta, window), null, null, null,
                         "flagger:" + namespace + "/" + name + "/" + checksum);
                 GateService.Started s = gates.start(req);
-                status = resource.waitFor(s.id(), (int) config.gates().flaggerWait().toSeconds());
+                status = resource.waitFor(s.id(), (int) settings.flaggerWait().toSeconds());
             }
             default -> throw ProblemException.badRequest("metadata.mode: must be active or passive");
         }
@@ -182,7 +181,7 @@ public class FlaggerWebhook {
 
     /** The trigger token, from the Authorization header or {@code metadata.token}, compared in constant time. */
     private void authorize(String header, String metadataToken) {
-        byte[] token = config.api().token().map(String::trim).filter(v -> !v.isEmpty())
+        byte[] token = settings.triggerToken().map(String::trim).filter(v -> !v.isEmpty())
                 .map(v -> v.getBytes(StandardCharsets.UTF_8)).orElse(null);
         if (token == null) {
             throw new ProblemException(403, "Forbidden",

@@ -2,7 +2,6 @@ package dev.llmcanary.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.llmcanary.boot.CanaryConfig;
 import dev.llmcanary.gate.GateRequest;
 import dev.llmcanary.gate.GateService;
 import dev.llmcanary.gate.GateStatus;
@@ -49,12 +48,12 @@ public class GateResource {
 
     private final GateService gates;
     private final ObjectMapper json;
-    private final CanaryConfig config;
+    private final ApiSettings settings;
 
-    public GateResource(GateService gates, ObjectMapper json, CanaryConfig config) {
+    public GateResource(GateService gates, ObjectMapper json, ApiSettings settings) {
         this.gates = gates;
         this.json = json;
-        this.config = config;
+        this.settings = settings;
     }
 
     @POST
@@ -171,7 +170,7 @@ public class GateResource {
 
     /** The finished status when it is ready within {@code seconds} (capped), the current one otherwise. */
     GateStatus waitFor(String id, int seconds) {
-        long capped = Math.min(seconds, config.gates().maxWait().toSeconds());
+        long capped = Math.min(seconds, settings.gateMaxWait().toSeconds());
         var future = gates.completion(id).orElseThrow(() -> ProblemException.notFound("no gate '" + id + "'"));
         if (capped > 0) {
             try {

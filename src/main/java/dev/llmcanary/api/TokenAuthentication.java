@@ -1,6 +1,5 @@
 package dev.llmcanary.api;
 
-import dev.llmcanary.boot.CanaryConfig;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -31,10 +30,10 @@ public class TokenAuthentication implements HttpAuthenticationMechanism {
 
     static final String REALM = "Bearer realm=\"llm-canary\"";
 
-    private final CanaryConfig config;
+    private final ApiSettings settings;
 
-    public TokenAuthentication(CanaryConfig config) {
-        this.config = config;
+    public TokenAuthentication(ApiSettings settings) {
+        this.settings = settings;
     }
 
     @Override
@@ -44,10 +43,10 @@ public class TokenAuthentication implements HttpAuthenticationMechanism {
             return Uni.createFrom().optional(Optional.empty());
         }
         byte[] presented = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        if (matches(presented, config.api().adminToken())) {
+        if (matches(presented, settings.adminToken())) {
             return Uni.createFrom().item(identity(Roles.ADMIN, Roles.ADMIN, Roles.TRIGGER));
         }
-        if (matches(presented, config.api().token())) {
+        if (matches(presented, settings.triggerToken())) {
             return Uni.createFrom().item(identity(Roles.TRIGGER, Roles.TRIGGER));
         }
         return Uni.createFrom().failure(new AuthenticationFailedException("the bearer token matches no configured"
@@ -67,7 +66,7 @@ public class TokenAuthentication implements HttpAuthenticationMechanism {
 
     /** Whether a role's token is configured at all (without one, that permission is off rather than open). */
     boolean configured(String role) {
-        return (Roles.ADMIN.equals(role) ? config.api().adminToken() : config.api().token())
+        return (Roles.ADMIN.equals(role) ? settings.adminToken() : settings.triggerToken())
                 .map(String::trim).filter(t -> !t.isEmpty()).isPresent();
     }
 

@@ -1,6 +1,5 @@
 package dev.llmcanary.api;
 
-import dev.llmcanary.boot.CanaryConfig;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -23,10 +22,10 @@ public class UiResource {
     public record UiSettings(String traceUrlTemplate, double refreshSeconds, boolean captureContent) {
     }
 
-    private final CanaryConfig config;
+    private final ApiSettings settings;
 
-    public UiResource(CanaryConfig config) {
-        this.config = config;
+    public UiResource(ApiSettings settings) {
+        this.settings = settings;
     }
 
     @GET
@@ -34,7 +33,7 @@ public class UiResource {
     @APIResponse(responseCode = "200", description = "the settings", content = @Content(mediaType =
             MediaType.APPLICATION_JSON, schema = @Schema(implementation = UiSettings.class)))
     public UiSettings settings() {
-        return new UiSettings(config.ui().traceUrlTemplate().orElse(null),
-                config.ui().refreshInterval().toMillis() / 1000.0, config.capture().content());
+        return new UiSettings(settings.traceUrlTemplate().orElse(null),
+                settings.refreshInterval().toMillis() / 1000.0, settings.captureContent());
     }
 }

@@ -2,6 +2,7 @@ package dev.llmcanary.boot;
 
 import dev.llmcanary.loadprobe.LoadProbeSettings;
 import dev.llmcanary.schedule.HealthCheckSettings;
+import dev.llmcanary.schedule.SchedulerSettings;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -35,7 +36,7 @@ public interface CanaryConfig {
     History history();
 
     /** Continuous runs. */
-    Scheduler scheduler();
+    SchedulerSettings scheduler();
 
     /** This replica's id in the scheduler's slot claims; default: host name plus a random suffix. */
     Optional<String> replicaId();
@@ -308,41 +309,6 @@ public interface CanaryConfig {
         /** Failed and errored runs kept in memory (longer: they are what people debug). */
         @WithDefault("2000")
         int failures();
-    }
-
-    interface Scheduler {
-        /** Run every enabled canary on every target at its interval. */
-        @WithDefault("true")
-        boolean enabled();
-
-        /** Claim each tick in the database so replicas sharing it split the runs (docs/configuration.md "Several replicas"). */
-        @WithDefault("auto")
-        Claims claims();
-
-        /**
-         * The longest a tick waits for its claim; past it the tick runs (the claim may have landed) and the store
-         * counts as down: ticks then follow the outage share without asking it.
-         */
-        @WithDefault("200ms")
-        Duration claimBudget();
-
-        /** How often a replica records itself alive in the store and reads who else is (and probes a down store). */
-        @WithDefault("2s")
-        Duration heartbeatInterval();
-
-        /** A replica not heard from for this long no longer counts in the outage share. */
-        @WithDefault("10s")
-        Duration replicaTimeout();
-
-        /** When ticks are claimed. */
-        enum Claims {
-            /** Only when PostgreSQL is the store (the embedded H2 means one replica). */
-            AUTO,
-            /** Always. */
-            TRUE,
-            /** Never. */
-            FALSE
-        }
     }
 
     /** Load probes: Gatling runs in a separate JVM (docs/load-probes.md). */

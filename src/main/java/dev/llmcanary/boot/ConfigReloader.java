@@ -1,5 +1,6 @@
 package dev.llmcanary.boot;
 
+import dev.llmcanary.schedule.DiscoveredEndpoints;
 import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.config.GuardrailFactory;
 import dev.llmcanary.config.ConfigError;

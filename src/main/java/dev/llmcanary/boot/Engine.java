@@ -1,6 +1,8 @@
 package dev.llmcanary.boot;
 
 import dev.llmcanary.canary.CatalogHolder;
+import dev.llmcanary.canary.run.ResultWorker;
+import dev.llmcanary.telemetry.StaleSeries;
 import dev.llmcanary.loadprobe.LoadProbes;
 import dev.llmcanary.schedule.EndpointChecks;
 import dev.llmcanary.schedule.EndpointGuard;

@@ -1,6 +1,7 @@
 package dev.llmcanary.boot;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmcanary.schedule.GateRunStarter;
 import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.run.CanaryRunner;
 import dev.llmcanary.canary.run.Trigger;

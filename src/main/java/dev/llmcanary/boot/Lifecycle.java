@@ -5,6 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.annotation.Priority;
+import dev.llmcanary.telemetry.StaleSeries;
 import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.run.InFlightRuns;
 import dev.llmcanary.schedule.CanaryScheduler;

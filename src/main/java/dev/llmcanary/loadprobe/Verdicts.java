@@ -79,6 +79,26 @@ public final class Verdicts {
                 baselineId);
     }
 
+    /**
+     * A verdict judged without the scenario's baseline because its stored copy cannot be read: a pass is not one (the
+     * run was never compared with its reference), so it becomes inconclusive; a regression or an inconclusive run
+     * stays what it is. Either way the reason names the baseline and why, so someone promotes a good run instead of
+     * the probe silently judging as if there were none.
+     *
+     * @param baselineId the unreadable baseline's probe id
+     * @param problem    why it cannot be read (never its stored text)
+     */
+    public static Verdict withUnreadableBaseline(Verdict v, String baselineId, String problem) {
+        String note = "baseline " + baselineId + " cannot be read (" + problem + "), so this run was not compared"
+                + " with it; promote a finished run as the baseline";
+        if (v.outcome() == Verdict.Outcome.PASS) {
+            return new Verdict(Verdict.Outcome.INCONCLUSIVE, "SLO assertions held, but " + note, v.comparisons(),
+                    v.knee(), v.baselineKnee(), baselineId);
+        }
+        return new Verdict(v.outcome(), v.reason() + "; " + note, v.comparisons(), v.knee(), v.baselineKnee(),
+                baselineId);
+    }
+
     /** Streams the server turned away before any event make the verdict's first words once they are the majority. */
     static final double MOSTLY = 0.5;
 

@@ -1,6 +1,7 @@
 package dev.llmcanary.loadprobe;
 
 import dev.llmcanary.loadprobe.scenario.Scenario;
+import dev.llmcanary.testing.LogCapture;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
@@ -211,5 +212,36 @@ class LoadProbesKubernetesIT {
         start();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.probes.start("k8s-probe", Overrides.NONE, "api"))
                 .isInstanceOf(dev.llmcanary.loadprobe.ProbeRejected.class).hasMessageContaining("already runs");
+    }
+
+    @Test
+    void aCorruptStoredBaselineIsReportedNotTakenForNoBaseline() throws Exception {
+        Instant earlier = T0.minus(Duration.ofDays(1));
+        new LoadProbeStore(h.db).save(new StoredProbe("old-base", "k8s-probe", "sim", "done", "pass", "ok", "api",
+                earlier, earlier.plusSeconds(10), true, "{\"kinds\": {\"chat\": [cut off", null, false));
+        String id = start();
+        pod(id, 0, "Succeeded");
+        pod(id, 1, "Succeeded");
+        log(id, 0, KubernetesProbeJobs.SUMMARY_MARKER + shard(0) + "\n");
+        log(id, 1, KubernetesProbeJobs.SUMMARY_MARKER + shard(1) + "\n");
+        jobCondition(id, "Complete", null);
+
+        ProbeView v;
+        try (LogCapture logs = LogCapture.install()) {
+            h.probes.followJobs();
+            v = h.probes.find(id).orElseThrow();
+            assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains("load probe " + id
+                    + ": baseline old-base of scenario k8s-probe cannot be read (its stored summary is not valid JSON:")
+                    .doesNotContain("cut off"));
+        }
+
+        assertThat(v.state()).as("the run itself completed").isEqualTo("done");
+        assertThat(v.verdict()).as("a pass needs the baseline it could not read").isEqualTo("inconclusive");
+        assertThat(v.reason()).startsWith("SLO assertions held, but baseline old-base cannot be read (its stored"
+                + " summary is not valid JSON: ").doesNotContain("cut off")
+                .endsWith("so this run was not compared with it; promote a finished run as the baseline");
+        assertThat(v.verdictDetail().path("baselineId").asText()).isEqualTo("old-base");
+        assertThat(v.baseline()).as("the unreadable baseline is not silently replaced").isFalse();
+        assertThat(h.probes.find("old-base").orElseThrow().baseline()).isTrue();
     }
 }

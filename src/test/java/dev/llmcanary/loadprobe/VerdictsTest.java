@@ -111,4 +111,27 @@ class VerdictsTest {
         assertThat(v.reason()).isEqualTo("knee_rate vs baseline");
         assertThat(Verdicts.judge(stairs, baseline, baseline, "b1").outcome()).isEqualTo(Verdict.Outcome.PASS);
     }
+
+    @Test
+    void aPassJudgedWithoutItsUnreadableBaselineIsInconclusiveAndNamesIt() {
+        Verdict v = Verdicts.withUnreadableBaseline(Verdicts.judge(S, run(150, 0, 0.2, 5, 200, null), null, "b7"),
+                "b7", "its stored summary is not valid JSON: JsonParseException");
+
+        assertThat(v.outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
+        assertThat(v.reason()).isEqualTo("SLO assertions held, but baseline b7 cannot be read (its stored summary is"
+                + " not valid JSON: JsonParseException), so this run was not compared with it; promote a finished run"
+                + " as the baseline");
+        assertThat(v.baselineId()).isEqualTo("b7");
+        assertThat(v.comparisons()).extracting(Verdict.Comparison::against).containsOnly("slo");
+    }
+
+    @Test
+    void aRegressionAgainstTheSloStandsWithAnUnreadableBaseline() {
+        Verdict v = Verdicts.withUnreadableBaseline(Verdicts.judge(S, run(150, 0, 0.6, 5, 200, null), null, "b7"),
+                "b7", "it has no stored summary");
+
+        assertThat(v.outcome()).isEqualTo(Verdict.Outcome.REGRESSION);
+        assertThat(v.reason()).isEqualTo("ttft_p95_seconds vs slo; baseline b7 cannot be read (it has no stored"
+                + " summary), so this run was not compared with it; promote a finished run as the baseline");
+    }
 }

@@ -1,4 +1,4 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.canary.run;
 
 import jakarta.inject.Qualifier;
 

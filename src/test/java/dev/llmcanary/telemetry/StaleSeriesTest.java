@@ -1,8 +1,9 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.telemetry;
 
 import dev.llmcanary.canary.Api;
 import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Catalog;
+import dev.llmcanary.boot.CanaryConfig;
 import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.RequireDone;
@@ -21,7 +22,6 @@ import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
 import dev.llmcanary.client.Endpoint;
 import dev.llmcanary.client.discovery.Discovery;
-import dev.llmcanary.telemetry.MetricsRecorder;
 import dev.llmcanary.testing.Canaries;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;

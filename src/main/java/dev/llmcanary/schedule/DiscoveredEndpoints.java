@@ -1,9 +1,8 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.schedule;
 
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.Pool;
-import dev.llmcanary.schedule.CanaryScheduler;
 import dev.llmcanary.client.Endpoint;
 import dev.llmcanary.client.discovery.AddressResolver;
 import dev.llmcanary.client.discovery.Discovery;

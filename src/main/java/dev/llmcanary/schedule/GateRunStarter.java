@@ -1,14 +1,10 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.schedule;
 
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.Trigger;
 import dev.llmcanary.gate.RunStarter;
-import dev.llmcanary.schedule.CanaryScheduler;
-import dev.llmcanary.schedule.PoolGate;
-import dev.llmcanary.schedule.SkipReason;
-import dev.llmcanary.schedule.SkippedRuns;
 
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -20,7 +16,7 @@ import java.util.function.Function;
  * concurrency cap is retried shortly; one the budget or a quiet window refuses is skipped and counted (the gate then
  * ends inconclusive if too few ran), as is one that can never get a slot (a pool whose only slot is the schedule's).
  */
-final class GateRunStarter implements RunStarter {
+public final class GateRunStarter implements RunStarter {
 
     private final Function<Pool, PoolGate> poolGates;
     private final Function<Target, CompletionStage<RunResult>> runner;
@@ -31,7 +27,7 @@ final class GateRunStarter implements RunStarter {
      * @param runner    starts the run ({@code CanaryRunner::run})
      * @param skipped   counts gate runs skipped for good (waits for a slot are not skips)
      */
-    GateRunStarter(Function<Pool, PoolGate> poolGates, Function<Target, CompletionStage<RunResult>> runner,
+    public GateRunStarter(Function<Pool, PoolGate> poolGates, Function<Target, CompletionStage<RunResult>> runner,
                    SkippedRuns skipped) {
         this.poolGates = poolGates;
         this.runner = runner;

@@ -1,8 +1,6 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.schedule;
 
 import dev.llmcanary.canary.run.Trigger;
-import dev.llmcanary.schedule.PoolGate;
-import dev.llmcanary.schedule.SkippedRuns;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.llmcanary.canary.Api;
 import dev.llmcanary.canary.Pool;

@@ -1,4 +1,4 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.schedule;
 
 import dev.llmcanary.client.discovery.AddressResolver;
 import jakarta.annotation.Priority;

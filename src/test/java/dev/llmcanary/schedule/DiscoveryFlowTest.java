@@ -1,7 +1,6 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.schedule;
 
 import dev.llmcanary.canary.CatalogHolder;
-import dev.llmcanary.schedule.CanaryScheduler;
 import dev.llmcanary.client.Endpoint;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

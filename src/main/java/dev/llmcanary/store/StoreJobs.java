@@ -1,10 +1,5 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.store;
 
-import dev.llmcanary.schedule.SlotClaims;
-import dev.llmcanary.store.JobClaims;
-import dev.llmcanary.store.ReplicaHeartbeats;
-import dev.llmcanary.store.RunStore;
-import dev.llmcanary.store.StoreStatus;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,8 +12,9 @@ import java.time.Instant;
 
 /**
  * The run store's background work: migrate at start (without failing the start when the database is down), retry
- * buffered results, the replicas' heartbeat, and purge runs past their retention or over the size cap, and slot
- * claims and heartbeats older than a day. Scheduler threads, never the event loop.
+ * buffered results, and purge runs past their retention or over the size cap, and slot claims and heartbeats older
+ * than a day. Scheduler threads, never the event loop. (The replicas' heartbeat is the scheduler's:
+ * {@code schedule/HeartbeatJob}.)
  */
 @ApplicationScoped
 public class StoreJobs {
@@ -31,36 +27,11 @@ public class StoreJobs {
     private final RunStore store;
     private final JobClaims claims;
     private final ReplicaHeartbeats heartbeats;
-    private final SlotClaims slotClaims;
-    private final StoreStatus status;
-    private final CanaryConfig config;
 
-    public StoreJobs(RunStore store, JobClaims claims, ReplicaHeartbeats heartbeats, SlotClaims slotClaims,
-                     StoreStatus status, CanaryConfig config) {
+    public StoreJobs(RunStore store, JobClaims claims, ReplicaHeartbeats heartbeats) {
         this.store = store;
         this.claims = claims;
         this.heartbeats = heartbeats;
-        this.slotClaims = slotClaims;
-        this.status = status;
-        this.config = config;
-    }
-
-    /**
-     * With replicas sharing the store: records this one alive, learns who else is (the outage share is computed over
-     * the last answer), and, while the store is down, is the probe that brings it back.
-     */
-    @Scheduled(every = "${llm-canary.scheduler.heartbeat-interval:2s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void heartbeat() {
-        if (!slotClaims.enabled()) {
-            return;
-        }
-        try {
-            slotClaims.replicasSeen(heartbeats.beat(config.scheduler().replicaTimeout()));
-            status.ok();
-        } catch (SQLException | RuntimeException e) {
-            status.failed("heartbeat", e);
-        }
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -1,7 +1,6 @@
-package dev.llmcanary.boot;
+package dev.llmcanary.telemetry;
 
 import dev.llmcanary.canary.Catalog;
-import dev.llmcanary.telemetry.ConfiguredSeries;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.List;
