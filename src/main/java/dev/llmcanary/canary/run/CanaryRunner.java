@@ -5,6 +5,8 @@ import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.Thresholds;
+import dev.llmcanary.consistency.IdentityPin;
+import dev.llmcanary.consistency.IdentitySource;
 import dev.llmcanary.consistency.IdentityTracker;
 import dev.llmcanary.consistency.Judgement;
 import dev.llmcanary.consistency.ReplicaChecks;
@@ -35,10 +37,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -253,34 +257,54 @@ public final class CanaryRunner {
     }
 
     /**
-     * The result after noting what the endpoint says it serves: a changed {@code system_fingerprint} (scheduled runs
-     * only, like every counter alerts read) is counted, logged and marked on the span; a pool that pins its identity
-     * ({@code expected_identity}) gets an {@code identity_mismatch} on any run whose stream reported another one, or
-     * none.
+     * The result after noting what the endpoint says it serves: this run's stream sources ({@code system_fingerprint},
+     * the {@code Server} header) and what the endpoint check last read (model root, model sha, …) become the result's
+     * {@code identity}. A changed stream source (scheduled runs only, like every counter alerts read) is counted,
+     * logged and marked on the span; a pool that pins its identity ({@code expected_identity}) gets an
+     * {@code identity_mismatch} on any run whose endpoint reports another value (see {@link IdentityPin#mismatch}).
      */
     private RunResult identified(RunResult result, Attempt attempt, Target target,
                                  RunObserver.ObservedRun observed) {
         if (attempt.failedToStart() || !answered(attempt.result())) {
             return result;
         }
-        String fingerprint = IdentityTracker.readable(attempt.result().systemFingerprint());
-        if (identities != null && result.scheduled()) {
-            IdentityTracker.Change c = identities.observe(result.pool(), result.endpoint(), result.model(),
-                    fingerprint);
-            if (c != null) {
-                LOG.infof("model identity changed on pool %s endpoint %s model %s: system_fingerprint %s -> %s"
-                        + " (run %s)", result.pool(), result.endpoint(), result.model(), c.from(), c.to(),
-                        result.runId());
-                observed.identityChanged(c.from(), c.to());
+        Map<IdentitySource, String> stream = new EnumMap<>(IdentitySource.class);
+        putReadable(stream, IdentitySource.FINGERPRINT, attempt.result().systemFingerprint());
+        putReadable(stream, IdentitySource.SERVER, attempt.server());
+        Map<IdentitySource, String> identity = new EnumMap<>(IdentitySource.class);
+        if (identities != null) {
+            identity.putAll(identities.current(result.pool(), result.endpoint(), result.model()));
+            // a gate or on-demand run may aim at a candidate on purpose: only scheduled runs move what is tracked
+            if (result.scheduled()) {
+                stream.forEach((source, value) -> changed(result, observed,
+                        identities.observe(result.pool(), result.endpoint(), result.model(), source, value)));
             }
         }
-        String expected = target.pool().expectedIdentity();
-        if (expected == null || expected.equals(fingerprint)) {
-            return result;
+        // this run's own stream speaks for itself, whatever the tracker last heard
+        identity.keySet().removeIf(s -> s.origin() == IdentitySource.Origin.STREAM);
+        identity.putAll(stream);
+        Map<String, String> labelled = new TreeMap<>();
+        identity.forEach((source, value) -> labelled.put(source.label(), value));
+        RunResult with = result.withIdentity(labelled);
+        IdentityPin pin = target.pool().expectedIdentity();
+        String mismatch = pin == null ? null : pin.mismatch(result.endpoint(), result.pool(), identity);
+        return mismatch == null ? with : found(with, Rule.IDENTITY_MISMATCH, mismatch, observed);
+    }
+
+    private static void changed(RunResult result, RunObserver.ObservedRun observed, IdentityTracker.Change c) {
+        if (c == null) {
+            return;
         }
-        return found(result, Rule.IDENTITY_MISMATCH, "endpoint " + result.endpoint() + " reports "
-                + (fingerprint == null ? "no system_fingerprint" : "system_fingerprint " + fingerprint)
-                + ", pool " + result.pool() + " expects " + expected, observed);
+        LOG.infof("model identity changed on pool %s endpoint %s model %s: %s %s -> %s (run %s)", result.pool(),
+                result.endpoint(), result.model(), IdentityPin.describe(c.source()), c.from(), c.to(), result.runId());
+        observed.identityChanged(c.source().label(), c.from(), c.to());
+    }
+
+    private static void putReadable(Map<IdentitySource, String> m, IdentitySource source, String value) {
+        String r = IdentityTracker.readable(value);
+        if (r != null) {
+            m.put(source, r);
+        }
     }
 
     /** The result with a violation found after the stream, also told to the run's span like a stream rule. */
