@@ -146,6 +146,15 @@ public class EndpointChecks {
         return check(List.of(pool));
     }
 
+    /**
+     * Checks the endpoints of one pool now and reads their native identity routes whatever the identity interval
+     * (a gate that pins {@code model_sha} must judge the weights served now): one check per endpoint, like a round.
+     */
+    public CompletionStage<List<Result>> readIdentityNow(Pool pool) {
+        pool.endpoints().forEach(e -> identityReadAt.remove(new Key(pool.name(), e.name())));
+        return check(pool);
+    }
+
     /** The latest check of an endpoint, if it has been checked. */
     public Optional<EndpointHealth> latest(String pool, String endpoint) {
         return Optional.ofNullable(latest.get(new Key(pool, endpoint)));

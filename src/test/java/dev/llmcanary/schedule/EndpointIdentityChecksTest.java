@@ -203,6 +203,19 @@ class EndpointIdentityChecksTest {
     }
 
     @Test
+    void aGateReadsTheNativeRouteNowWhateverTheInterval() throws Exception {
+        checking(Flavor.TGI_GENERATE, List.of("sim-tgi3"), "5m");
+        check();
+        proxy.switchTo(redeployed);
+        clock.advance(Duration.ofSeconds(10));
+
+        checks.readIdentityNow(holder.get().pool(POOL).orElseThrow()).toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+        assertThat(proxy.counts()).containsEntry("GET /info", 2);
+        assertThat(identities.current(POOL, "e1", "sim-tgi3")).containsEntry(IdentitySource.MODEL_SHA, "5f2b0e1c");
+    }
+
+    @Test
     void aZeroIdentityIntervalReadsNoNativeRoute() throws Exception {
         checking(Flavor.TGI_GENERATE, List.of("sim-tgi3"), "0s");
 
