@@ -111,7 +111,7 @@ final class ReplicaFleet implements AutoCloseable {
         RunSettings settings = new RunSettings(65536, 1 << 20, 10_000, 16, Duration.ofSeconds(5), capture);
         identities = new IdentityTracker(new ConsistencyMetrics(registry), clock);
         runner = new CanaryRunner(client, () -> catalog, observer, sinks, settings, worker, k -> null,
-                s -> s, null, p -> false, new dev.llmcanary.canary.run.InFlightRuns(), replicas, identities);
+                dev.llmcanary.guardrail.PiiMasker::mask, null, p -> false, new dev.llmcanary.canary.run.InFlightRuns(), replicas, identities);
     }
 
     ReplicaFleet(List<String> faults) throws Exception {

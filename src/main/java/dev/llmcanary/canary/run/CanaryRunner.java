@@ -5,6 +5,7 @@ import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.Thresholds;
+import dev.llmcanary.consistency.Difference;
 import dev.llmcanary.consistency.IdentityPin;
 import dev.llmcanary.consistency.IdentitySource;
 import dev.llmcanary.consistency.IdentityTracker;
@@ -204,8 +205,8 @@ public final class CanaryRunner {
                 .thenApplyAsync(attempt -> {
                     RunResult assembled = assemble(runId, startedAt, target, sloClass, thresholds, attempt,
                             observed.traceId(), text, endedAt[0]).withTrigger(trigger);
-                    assembled = identified(compared(judged(assembled, attempt, target, observed), attempt, target,
-                            observed), attempt, target, observed);
+                    assembled = identified(compared(judged(assembled, attempt, target, observed, text), attempt,
+                            target, observed, text), attempt, target, observed);
                     if (cut[0] && assembled.outcome() != Outcome.PASS) {
                         assembled = assembled.cancelled();
                     }
@@ -226,7 +227,8 @@ public final class CanaryRunner {
      * arrived whole take part: a gate or on-demand run may be aimed at a candidate, and a cut answer differs by
      * being cut. The answer's text is handed over here and kept only in memory, for the window.
      */
-    private RunResult judged(RunResult result, Attempt attempt, Target target, RunObserver.ObservedRun observed) {
+    private RunResult judged(RunResult result, Attempt attempt, Target target, RunObserver.ObservedRun observed,
+                             UntrustedText text) {
         CanaryDefinition canary = target.canary();
         if (replicas == null || canary.consistency() == null || !result.scheduled() || attempt.failedToStart()
                 || result.outcome() == Outcome.ERROR || !attempt.result().ended().complete()
@@ -239,21 +241,51 @@ public final class CanaryRunner {
         if (!j.violation()) {
             return result;
         }
-        return found(result, Rule.REPLICA_DIVERGENCE, j.reason(), observed);
+        return found(result, Rule.REPLICA_DIVERGENCE, j.reason() + shown(j.difference(), text), observed);
     }
 
     /**
      * The result with a {@code golden_drift} violation when the canary pins a golden answer and this complete answer
      * differs from it. Every run takes part, a gate's too: a candidate that drifted from the golden answer has.
      */
-    private RunResult compared(RunResult result, Attempt attempt, Target target, RunObserver.ObservedRun observed) {
+    private RunResult compared(RunResult result, Attempt attempt, Target target, RunObserver.ObservedRun observed,
+                               UntrustedText text) {
         dev.llmcanary.consistency.Golden golden = target.canary().golden();
         if (golden == null || attempt.failedToStart() || result.outcome() == Outcome.ERROR
                 || !attempt.result().ended().complete() || !answered(attempt.result())) {
             return result;
         }
         String drift = golden.drift(result.completionSha256(), attempt.result().content());
-        return drift == null ? result : found(result, Rule.GOLDEN_DRIFT, drift, observed);
+        return drift == null ? result : found(result, Rule.GOLDEN_DRIFT,
+                drift + shown(golden.difference(attempt.result().content()), text), observed);
+    }
+
+    /**
+     * The differing tokens as a reason may show them: only when content capture is on (the operator chose to keep
+     * answer text), each side masked like a captured completion and more (PII, secrets, prompt echoes, control
+     * characters: {@link UntrustedText#clean}) before it is cut to {@link Difference#SHOWN_TOKENS} words and
+     * {@link #MAX_SHOWN_CHARS} characters; empty otherwise.
+     */
+    private String shown(Difference d, UntrustedText text) {
+        if (d == null || !settings.captureContent()) {
+            return "";
+        }
+        return "; differing tokens from " + d.from() + ": " + d.firstLabel() + " \"" + masked(d.first(), text)
+                + "\" vs " + d.secondLabel() + " \"" + masked(d.second(), text) + "\"";
+    }
+
+    /** The most characters of one side of a difference shown in a reason. */
+    static final int MAX_SHOWN_CHARS = 80;
+
+    private String masked(List<String> tokens, UntrustedText text) {
+        String clean = text.clean(masker.apply(String.join(" ", tokens)));
+        if (clean == null || clean.isEmpty()) {
+            return "";
+        }
+        String[] words = clean.replace("\"", "'").split(" ");
+        String cut = String.join(" ", java.util.Arrays.asList(words).subList(0,
+                Math.min(words.length, Difference.SHOWN_TOKENS)));
+        return cut.length() <= MAX_SHOWN_CHARS ? cut : cut.substring(0, MAX_SHOWN_CHARS - 2) + " …";
     }
 
     /**
