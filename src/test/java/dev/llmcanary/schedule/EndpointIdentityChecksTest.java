@@ -215,6 +215,36 @@ class EndpointIdentityChecksTest {
         assertThat(identities.current(POOL, "e1", "sim-tgi3")).containsEntry(IdentitySource.MODEL_SHA, "5f2b0e1c");
     }
 
+    static Stream<Arguments> anHour() {
+        return Stream.of(
+                arguments(Flavor.OPENAI_CHAT, List.of("sim-openai"), Map.of("GET /health", 120, "GET /v1/models", 120)),
+                arguments(Flavor.TGI_GENERATE, List.of("sim-tgi3"), Map.of("GET /health", 120, "GET /info", 12)),
+                arguments(Flavor.LLAMACPP_COMPLETION, List.of("sim-llamacpp"),
+                        Map.of("GET /health", 120, "GET /props", 12)),
+                arguments(Flavor.TRITON_GENERATE, List.of("sim-triton", "sim-triton-cumulative"),
+                        Map.of("GET /v2/health/ready", 120, "GET /v2/models/sim-triton", 12,
+                                "GET /v2/models/sim-triton-cumulative", 12)));
+    }
+
+    /**
+     * The footprint at the defaults (a check every 30 s, identity every 5 min), counted on the wire over one hour of
+     * the injected clock: the model list's identity costs nothing extra, a native route 12 requests an hour per
+     * endpoint (Triton: per model).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("anHour")
+    void anHourAtTheDefaultsCostsTwelveIdentityRequestsPerEndpoint(Flavor flavor, List<String> models,
+                                                                  Map<String, Integer> requests) throws Exception {
+        checking(flavor, models, "5m");
+
+        for (int i = 0; i < 120; i++) {
+            check();
+            clock.advance(Duration.ofSeconds(30));
+        }
+
+        assertThat(proxy.counts()).containsExactlyInAnyOrderEntriesOf(requests);
+    }
+
     @Test
     void aZeroIdentityIntervalReadsNoNativeRoute() throws Exception {
         checking(Flavor.TGI_GENERATE, List.of("sim-tgi3"), "0s");
