@@ -98,7 +98,8 @@ public final class ServedIdentity {
             }
             case TRITON_GENERATE -> {
                 if (o.getValue("versions") instanceof JsonArray versions) {
-                    StringJoiner j = new StringJoiner(",");
+                    // "+", not ",": a comma is no identifier character and would turn the list into a hash
+                    StringJoiner j = new StringJoiner("+");
                     versions.forEach(v -> j.add(String.valueOf(v)));
                     put(out, IdentitySource.MODEL_VERSION, j.toString());
                 }
