@@ -5,6 +5,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON request bodies of the gate operations, as the OpenAPI document shows them. The bodies are read by hand
@@ -34,7 +35,14 @@ public final class ApiSchemas {
             @Schema(description = "the suite's run plan, within llm-canary.gates limits") GateOverrides overrides,
             @Schema(pattern = "[A-Za-z0-9][A-Za-z0-9._:/@-]{0,199}",
                     description = "the same key answers with the gate it started instead of starting another")
-            String idempotencyKey) {
+            String idempotencyKey,
+            @Schema(description = "what the candidate must report it serves, by source: fingerprint, server,"
+                    + " model_root, owned_by, model_id, model_sha, version, model_path, model_version, platform"
+                    + " (those its flavor reports; 400 otherwise), e.g. {\"model_sha\": \"5f2b0e1c\"}. Adds the"
+                    + " criterion identity: fail when a candidate run reports another value (expected and observed"
+                    + " are named), inconclusive when none reports one. Values are identifiers"
+                    + " ([A-Za-z0-9_.:+/-]{1,128}); text that is none is compared as its sha256: prefix")
+            Map<String, String> identity) {
     }
 
     /** {@code candidate} of a gate. */

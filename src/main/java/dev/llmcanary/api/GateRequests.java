@@ -1,6 +1,7 @@
 package dev.llmcanary.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmcanary.consistency.IdentitySource;
 import dev.llmcanary.gate.GateRequest;
 
 import java.time.Duration;
@@ -20,6 +21,8 @@ final class GateRequests {
 
     static final Pattern NAME = Pattern.compile(CanaryResource.NAME);
     static final Pattern GATE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
+    /** An identity value as runs carry it: an identifier, or the {@code sha256:} prefix of text that is none. */
+    static final Pattern IDENTITY = Pattern.compile("[A-Za-z0-9_.:+/-]{1,128}");
     static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@-]{0,199}");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)?");
 
@@ -70,7 +73,33 @@ final class GateRequests {
             }
             key = k.asText();
         }
-        return new GateRequest(suite, pool, endpoints, baseline, reps, conc, deadline, key);
+        return new GateRequest(suite, pool, endpoints, baseline, reps, conc, deadline, key,
+                identity(body.get("identity")));
+    }
+
+    /** {@code identity}: source label → identifier; the candidate flavor's sources are checked by the gate. */
+    private static Map<String, String> identity(JsonNode id) {
+        if (id == null || id.isNull()) {
+            return Map.of();
+        }
+        if (!id.isObject() || id.isEmpty()) {
+            throw ProblemException.badRequest("identity: must be an object of source to value, e.g."
+                    + " {\"model_sha\": \"5f2b0e1c\"}");
+        }
+        Map<String, String> out = new java.util.TreeMap<>();
+        Iterator<Map.Entry<String, JsonNode>> fields = id.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> e = fields.next();
+            if (IdentitySource.fromLabel(e.getKey()).isEmpty()) {
+                throw ProblemException.badRequest("identity: unknown source '" + shown(e.getKey()) + "'; one of " + java.util.Arrays.stream(IdentitySource.values()).map(IdentitySource::label)
+                        .collect(java.util.stream.Collectors.joining(", ")));
+            }
+            if (!e.getValue().isTextual() || !IDENTITY.matcher(e.getValue().asText()).matches()) {
+                throw ProblemException.badRequest("identity." + e.getKey() + ": must match " + IDENTITY.pattern());
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return out;
     }
 
     private static GateRequest.Baseline baseline(JsonNode b) {
@@ -100,6 +129,12 @@ final class GateRequests {
             return GateRequest.Baseline.pool(pool);
         }
         throw ProblemException.badRequest("baseline: must be {pool}, {gate} or {window, pool?}");
+    }
+
+    /** The caller's text, short and printable, for a problem. */
+    private static String shown(String field) {
+        String s = field.length() > 40 ? field.substring(0, 40) + "…" : field;
+        return s.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     static void only(JsonNode node, String prefix, List<String> allowed) {

@@ -262,11 +262,14 @@ public class Engine {
         return new ReplicaChecks(series, clock);
     }
 
-    /** What each endpoint says it serves (its streams' system_fingerprint), and the count of changes. */
+    /**
+     * What each endpoint says it serves (its streams' system_fingerprint and Server header, what endpoint checks
+     * read), and the count of changes.
+     */
     @Produces
     @Singleton
-    IdentityTracker identityTracker(ConsistencyMetrics series) {
-        return new IdentityTracker(series);
+    IdentityTracker identityTracker(ConsistencyMetrics series, Clock clock) {
+        return new IdentityTracker(series, clock);
     }
 
     /** Forgets the state and series of pools, endpoints and canaries that a catalog change removed. */

@@ -2,6 +2,7 @@ package dev.llmcanary.boot;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmcanary.schedule.GateRunStarter;
+import dev.llmcanary.schedule.EndpointChecks;
 import dev.llmcanary.canary.CatalogHolder;
 import dev.llmcanary.canary.run.CanaryRunner;
 import dev.llmcanary.canary.run.Trigger;
@@ -73,7 +74,8 @@ public class GateWiring {
     @Produces
     @Singleton
     GateService gateService(CatalogHolder catalog, CanaryScheduler scheduler, CanaryRunner runner, GateStore store,
-                            ObjectMapper json, Clock clock, MeterRegistry registry, OpenTelemetry otel) {
+                            ObjectMapper json, Clock clock, MeterRegistry registry, OpenTelemetry otel,
+                            EndpointChecks checks) {
         CanaryConfig.Gates g = config.gates();
         GateLimits limits = new GateLimits(g.maxRepetitions(), g.maxConcurrency(), g.maxConcurrentPerPool(),
                 g.maxDeadline(), g.retryAfter(), g.staleAfter(), g.maxWindow());
@@ -81,7 +83,7 @@ public class GateWiring {
         GateRunStarter starter = new GateRunStarter(scheduler::poolGate, t -> runner.run(t, Trigger.GATE),
                 scheduler.skippedRuns());
         return new GateService(catalog::current, starter, store, json, limits, clock,
-                timer, worker, registry, Engine.canaryTracer(otel), owner());
+                timer, worker, registry, Engine.canaryTracer(otel), owner(), checks::readIdentityNow);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.llmcanary.canary;
 
+import dev.llmcanary.consistency.IdentityPin;
 import dev.llmcanary.evidence.EvidenceSettings;
 import dev.llmcanary.stream.Cumulative;
 import dev.llmcanary.stream.Flavor;
@@ -23,12 +24,14 @@ import java.util.Map;
  * @param scheduling how the scheduler may load the pool with canaries
  * @param discovery  where further endpoints are discovered, or {@code null} for the static list only
  * @param evidence   where the servers' own metrics are read to explain failed runs, or {@code null} for nowhere
- * @param expectedIdentity the {@code system_fingerprint} every endpoint must report ({@code expected_identity:}), or
- *                   {@code null} when any is accepted
+ * @param expectedIdentity what every endpoint must report it serves ({@code expected_identity:}: a
+ *                   {@code system_fingerprint}, or values by source such as {@code model_sha}), or {@code null} when
+ *                   any is accepted
  */
 public record Pool(String name, String deviceType, Flavor flavor, List<Endpoint> endpoints, List<String> models,
                    String apiKeyEnv, RequireDone requireDone, Cumulative cumulative, Map<String, String> labels,
-                   Scheduling scheduling, Discovery discovery, EvidenceSettings evidence, String expectedIdentity) {
+                   Scheduling scheduling, Discovery discovery, EvidenceSettings evidence,
+                   IdentityPin expectedIdentity) {
 
     public Pool {
         endpoints = List.copyOf(endpoints);

@@ -13,9 +13,16 @@ import dev.llmcanary.stream.StreamResult;
  * @param connectRetries how many times establishing the connection was retried before the request was written
  * @param newConnection  the connection was established for this attempt; {@code false} when an idle or released
  *                       pooled connection was reused, so the time until it was obtained was queueing, not connecting
+ * @param server         the response's {@code Server} header as sent (the target's text: made readable before it goes
+ *                       anywhere), {@code null} when absent or no response arrived
  */
 public record Attempt(StreamResult result, TransportError error, long startNanos, long connectedNanos,
-                      String retryAfter, int connectRetries, boolean newConnection) {
+                      String retryAfter, int connectRetries, boolean newConnection, String server) {
+
+    public Attempt(StreamResult result, TransportError error, long startNanos, long connectedNanos,
+                   String retryAfter, int connectRetries, boolean newConnection) {
+        this(result, error, startNanos, connectedNanos, retryAfter, connectRetries, newConnection, null);
+    }
 
     public Attempt(StreamResult result, TransportError error, long startNanos, long connectedNanos) {
         this(result, error, startNanos, connectedNanos, null, 0, true);

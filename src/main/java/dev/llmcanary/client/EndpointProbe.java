@@ -1,5 +1,6 @@
 package dev.llmcanary.client;
 
+import dev.llmcanary.consistency.IdentitySource;
 import dev.llmcanary.stream.Flavor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,23 +21,24 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Checks that one endpoint is up (its flavor's health route answers 2xx in time) and, for the OpenAI-compatible
- * flavors, that its {@code /v1/models} lists each model the pool expects. Runs on the Vert.x event loop, never
+ * flavors, that its {@code /v1/models} lists each model the pool expects; reads what the endpoint says it serves from
+ * that list and, when asked, from the flavor's native identity route ({@link ServedIdentity}). Runs on the Vert.x event loop, never
  * blocks, and never reads more than {@link #MAX_BODY_BYTES} of any response.
  *
  * <p>Every request asks {@code Connection: close} and the connection ends with its response: several inference
  * servers (llama.cpp's among them) serve each connection on one of a handful of HTTP threads until the client closes
  * it, so an idle keep-alive connection kept for the next check would hold one of those threads and make real users
- * wait. A check every few seconds gains nothing from reuse; one TCP handshake on a fast network is cheap. The health
- * and model requests of one check go one after the other, never two connections at once.
+ * wait. A check every few seconds gains nothing from reuse; one TCP handshake on a fast network is cheap. The health,
+ * model and identity requests of one check go one after the other, never two connections at once.
  */
 public final class EndpointProbe implements AutoCloseable {
 
@@ -74,54 +76,125 @@ public final class EndpointProbe implements AutoCloseable {
         return flavor == Flavor.TRITON_GENERATE ? "/v2/health/ready" : "/health";
     }
 
+    /** Checks one endpoint without reading its native identity route. */
+    public Future<EndpointHealth> check(URI baseUrl, Flavor flavor, String apiKey, List<String> expectedModels) {
+        return check(baseUrl, flavor, apiKey, expectedModels, false);
+    }
+
     /**
-     * Checks one endpoint: the health request, then the model list. The future always succeeds: every failure is a
-     * reason in the result.
+     * Checks one endpoint: the health request, then the model list, then — when {@code readIdentity} and the endpoint
+     * is healthy — the flavor's native identity route ({@link ServedIdentity#nativePath}; Triton: one request per
+     * model), each after the previous one ended. The future always succeeds: every failure is a reason in the
+     * result, and a native route that fails never makes the endpoint unhealthy.
      *
      * @param apiKey         the endpoint's bearer token, or {@code null}; sent, never reported
      * @param expectedModels the models the pool says the endpoint serves
+     * @param readIdentity   also read the native identity route (the caller keeps this rare: see
+     *                       {@code llm-canary.health.identity-interval})
      */
-    public Future<EndpointHealth> check(URI baseUrl, Flavor flavor, String apiKey, List<String> expectedModels) {
+    public Future<EndpointHealth> check(URI baseUrl, Flavor flavor, String apiKey, List<String> expectedModels,
+                                        boolean readIdentity) {
         Instant checkedAt = clock.instant();
         String base = baseUrl.toString();
         Future<Reply> health = get(Urls.join(base, healthPath(flavor)), apiKey, false);
         Future<Reply> models = health.compose(h -> flavor.openAi()
                 ? get(Urls.join(base, MODELS_PATH), apiKey, true)
                 : Future.succeededFuture(null));
-        return models.map(v -> {
+        Future<Map<String, Reply>> natives = models.compose(m -> readIdentity && health.result().ok()
+                && ServedIdentity.nativePath(flavor, "") != null
+                ? natives(base, flavor, apiKey, expectedModels)
+                : Future.succeededFuture(Map.of()));
+        return natives.map(v -> {
             Reply h = health.result();
             String reason = h.failure() != null ? h.failure() : h.ok() ? null : "HTTP " + h.status();
             Map<String, Boolean> served = new LinkedHashMap<>();
+            Map<String, Map<IdentitySource, String>> identity = new LinkedHashMap<>();
             String modelsReason;
             if (models.result() == null) {
                 modelsReason = "not checked: " + flavor.id() + " has no standard model list";
             } else {
-                modelsReason = served(models.result(), expectedModels, served);
+                modelsReason = served(models.result(), expectedModels, served, identity);
             }
-            return new EndpointHealth(reason == null, reason, h.nanos() / 1e9, served, modelsReason, checkedAt);
+            String identityReason = nativeIdentity(flavor, expectedModels, natives.result(), identity);
+            Map<String, Map<String, String>> labelled = new LinkedHashMap<>();
+            identity.forEach((model, values) -> {
+                Map<String, String> l = new LinkedHashMap<>();
+                values.forEach((source, value) -> l.put(source.label(), value));
+                labelled.put(model, l);
+            });
+            return new EndpointHealth(reason == null, reason, h.nanos() / 1e9, served, modelsReason, checkedAt,
+                    labelled, identityReason);
         });
     }
 
-    /** Fills {@code served} from a model list reply; returns why it could not, or {@code null}. */
-    private static String served(Reply reply, List<String> expected, Map<String, Boolean> served) {
+    /**
+     * The native identity replies, one after another: one for the endpoint (TGI, llama.cpp; keyed {@code ""}) or one
+     * per model (Triton).
+     */
+    private Future<Map<String, Reply>> natives(String base, Flavor flavor, String apiKey, List<String> models) {
+        List<String> keys = ServedIdentity.nativePerEndpoint(flavor) ? List.of("") : models;
+        Map<String, Reply> replies = new LinkedHashMap<>();
+        Future<Void> chain = Future.succeededFuture();
+        for (String key : keys) {
+            chain = chain.compose(v -> get(Urls.join(base, ServedIdentity.nativePath(flavor, key)), apiKey, true)
+                    .map(r -> {
+                        replies.put(key, r);
+                        return null;
+                    }));
+        }
+        return chain.map(v -> replies);
+    }
+
+    /** Adds what the native replies said to {@code identity}; returns why one could not be read, or {@code null}. */
+    private static String nativeIdentity(Flavor flavor, List<String> models, Map<String, Reply> replies,
+                                         Map<String, Map<IdentitySource, String>> identity) {
+        String why = null;
+        for (Map.Entry<String, Reply> e : replies.entrySet()) {
+            Reply r = e.getValue();
+            String path = ServedIdentity.nativePath(flavor, e.getKey());
+            Map<IdentitySource, String> read = r.ok() ? ServedIdentity.fromNative(flavor, r.body()) : Map.of();
+            if (read.isEmpty() && why == null) {
+                why = "GET " + path + ": " + (r.failure() != null ? r.failure() : !r.ok() ? "HTTP " + r.status()
+                        : "no identity fields in the answer");
+            }
+            for (String model : e.getKey().isEmpty() ? models : List.of(e.getKey())) {
+                identity.computeIfAbsent(model, m -> new EnumMap<>(IdentitySource.class)).putAll(read);
+            }
+        }
+        return why;
+    }
+
+    /**
+     * Fills {@code served}, and {@code identity} from each expected model's entry, from a model list reply; returns
+     * why it could not, or {@code null}.
+     */
+    private static String served(Reply reply, List<String> expected, Map<String, Boolean> served,
+                                 Map<String, Map<IdentitySource, String>> identity) {
         if (reply.failure() != null) {
             return reply.failure();
         }
         if (!reply.ok()) {
             return "HTTP " + reply.status();
         }
-        Set<String> ids = modelIds(reply.body());
-        if (ids == null) {
+        Map<String, JsonObject> entries = modelEntries(reply.body());
+        if (entries == null) {
             return "the model list is not JSON with data[].id";
         }
         for (String model : expected) {
-            served.put(model, ids.contains(model));
+            JsonObject entry = entries.get(model);
+            served.put(model, entry != null);
+            if (entry != null) {
+                Map<IdentitySource, String> id = ServedIdentity.fromModelEntry(entry);
+                if (!id.isEmpty()) {
+                    identity.computeIfAbsent(model, m -> new EnumMap<>(IdentitySource.class)).putAll(id);
+                }
+            }
         }
         return null;
     }
 
-    /** The {@code data[].id} of an OpenAI model list, or {@code null} when the body is not one. */
-    private static Set<String> modelIds(Buffer body) {
+    /** The entries of an OpenAI model list by {@code data[].id}, or {@code null} when the body is not one. */
+    private static Map<String, JsonObject> modelEntries(Buffer body) {
         Object data;
         try {
             data = new JsonObject(body).getValue("data");
@@ -131,13 +204,13 @@ public final class EndpointProbe implements AutoCloseable {
         if (!(data instanceof JsonArray array)) {
             return null;
         }
-        Set<String> ids = new HashSet<>();
+        Map<String, JsonObject> entries = new HashMap<>();
         for (Object entry : array) {
             if (entry instanceof JsonObject model && model.getValue("id") instanceof String id) {
-                ids.add(id);
+                entries.putIfAbsent(id, model);
             }
         }
-        return ids;
+        return entries;
     }
 
     /** One GET with the whole exchange bounded by the timeout; the future always succeeds. */

@@ -344,6 +344,7 @@ public final class StreamingClient implements AutoCloseable {
         boolean responseEnded;
         boolean readingErrorBody;
         String retryAfter;
+        String server;
         int connectRetries;
         EventLoopWork.Loop loop;
         // Buffers stamped but not yet parsed: at most what one loop iteration read for this stream.
@@ -398,6 +399,7 @@ public final class StreamingClient implements AutoCloseable {
             long at = System.nanoTime();
             headersSeen = true;
             retryAfter = resp.getHeader("retry-after");
+            server = resp.getHeader("server");
             boolean stream = session.headers(resp.statusCode(), resp.getHeader("content-type"),
                     resp.getHeader("retry-after"), at);
             if (!stream) {
@@ -558,7 +560,8 @@ public final class StreamingClient implements AutoCloseable {
                 session.clientHeld(loop.holdsDuring(session.firstTokenAt(), session.lastTokenAt(), now));
             }
             StreamResult result = session.finish(now);
-            return promise.tryComplete(new Attempt(result, null, start, connected, retryAfter, connectRetries, newConnection));
+            return promise.tryComplete(new Attempt(result, null, start, connected, retryAfter, connectRetries, newConnection,
+                    server));
         }
 
         private void reset() {

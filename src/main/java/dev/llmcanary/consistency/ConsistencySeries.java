@@ -12,11 +12,11 @@ public interface ConsistencySeries {
     /** The endpoint cannot be judged now (or is gone): its series is removed. */
     void unjudged(ReplicaComparator.Key key, String endpoint);
 
-    /** An endpoint reported an identity: its change counter exists from now, at 0. */
-    void identitySeen(String pool, String endpoint, String model);
+    /** An endpoint reported a piece of identity from {@code source}: its change counter exists from now, at 0. */
+    void identitySeen(String pool, String endpoint, String model, IdentitySource source);
 
-    /** The endpoint's reported identity changed. */
-    void identityChanged(String pool, String endpoint, String model);
+    /** The endpoint's reported identity changed at {@code source}. */
+    void identityChanged(String pool, String endpoint, String model, IdentitySource source);
 
     /** Publishes nothing (tests that only look at judgements). */
     ConsistencySeries NONE = new ConsistencySeries() {
@@ -29,11 +29,11 @@ public interface ConsistencySeries {
         }
 
         @Override
-        public void identitySeen(String pool, String endpoint, String model) {
+        public void identitySeen(String pool, String endpoint, String model, IdentitySource source) {
         }
 
         @Override
-        public void identityChanged(String pool, String endpoint, String model) {
+        public void identityChanged(String pool, String endpoint, String model, IdentitySource source) {
         }
     };
 }

@@ -26,6 +26,21 @@ public record Golden(String sha256, String text, Consistency check) {
     }
 
     /**
+     * Where {@code answer} parts from the golden text, with a few tokens of each; {@code null} for a golden hash
+     * (there is no text to show) or when they do not differ in their tokens. In memory only: see {@link Difference}.
+     */
+    public Difference difference(String answer) {
+        if (text == null) {
+            return null;
+        }
+        List<String> tokens = Answers.tokens(answer);
+        if (tokens.size() > ReplicaChecks.MAX_TOKENS) {
+            tokens = tokens.subList(0, ReplicaChecks.MAX_TOKENS);
+        }
+        return Difference.of("answer", tokens, "golden", Answers.tokens(text));
+    }
+
+    /**
      * Why the answer drifted from the golden one (the first differing token position, the mode and the
      * fingerprints, never a word), or {@code null} when it agrees.
      *

@@ -12,13 +12,21 @@ import java.util.Map;
  * @param consistent for every endpoint whose agreement could be judged, whether it agrees with the majority; empty
  *                   when nothing could be judged (the gauge is then absent)
  * @param compared   every endpoint whose latest answer took part
+ * @param difference for a violation, where the answers part with a few tokens of each (in memory only: shown,
+ *                   masked, only when content capture is on); {@code null} otherwise or when they differ in spacing
+ *                   only
  */
 public record Judgement(Verdict verdict, String reason, Map<String, Boolean> consistent,
-                        java.util.Set<String> compared) {
+                        java.util.Set<String> compared, Difference difference) {
 
     public Judgement {
         consistent = Map.copyOf(consistent);
         compared = java.util.Set.copyOf(compared);
+    }
+
+    /** A judgement without tokens. */
+    public Judgement(Verdict verdict, String reason, Map<String, Boolean> consistent, java.util.Set<String> compared) {
+        this(verdict, reason, consistent, compared, null);
     }
 
     /** The answering endpoint's standing. */

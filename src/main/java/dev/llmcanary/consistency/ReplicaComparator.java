@@ -76,7 +76,9 @@ public final class ReplicaComparator {
             }
             return new Judgement(Judgement.Verdict.TWO_DISAGREE, "the two replicas disagree: " + all.get(0).endpoint()
                     + " and " + all.get(1).endpoint() + " differ " + where(all.get(0), all.get(1), check)
-                    + "; a third endpoint is needed to tell which one is wrong", Map.of(), compared);
+                    + "; a third endpoint is needed to tell which one is wrong", Map.of(), compared,
+                    Difference.of(all.get(0).endpoint(), all.get(0).tokens(), all.get(1).endpoint(),
+                            all.get(1).tokens()));
         }
         Answer majority = null;
         int best = 0;
@@ -109,7 +111,8 @@ public final class ReplicaComparator {
         }
         return new Judgement(Judgement.Verdict.DIVERGES, "endpoint " + answer.endpoint()
                 + " diverges from the majority " + String.join(", ", members) + " (" + members.size() + " of " + n
-                + " endpoints) " + where(majority, answer, check), consistent, compared);
+                + " endpoints) " + where(majority, answer, check), consistent, compared,
+                Difference.of(answer.endpoint(), answer.tokens(), "majority", majority.tokens()));
     }
 
     /**

@@ -38,6 +38,15 @@ public final class GateEvaluator {
      */
     public static GateVerdict evaluate(GateSuite suite, List<RunResult> candidate, List<RunResult> baseline,
                                        String incomplete) {
+        return evaluate(suite, candidate, baseline, incomplete, Map.of());
+    }
+
+    /**
+     * @param identity what the candidate must report it serves (source label → value), judged as the criterion
+     *                 {@code identity} when not empty
+     */
+    public static GateVerdict evaluate(GateSuite suite, List<RunResult> candidate, List<RunResult> baseline,
+                                       String incomplete, Map<String, String> identity) {
         List<CriterionResult> criteria = new ArrayList<>();
         AbsoluteCriteria a = suite.absolute();
         if (!candidate.isEmpty() && candidate.stream().allMatch(r -> r.outcome() == Outcome.ERROR)) {
@@ -67,6 +76,9 @@ public final class GateEvaluator {
         }
         if (a.maxErrorRate() != null) {
             criteria.add(errorRate(a.maxErrorRate(), candidate));
+        }
+        if (identity != null && !identity.isEmpty()) {
+            criteria.add(IdentityCriterion.judge(identity, candidate));
         }
         if (baseline != null) {
             for (ComparativeCriterion c : suite.comparative()) {

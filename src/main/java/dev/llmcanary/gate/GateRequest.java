@@ -1,7 +1,10 @@
 package dev.llmcanary.gate;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A validated request for a gate: names only (suite, pools, endpoints, an earlier gate id), never a URL.
@@ -12,13 +15,25 @@ import java.util.List;
  * @param concurrency        override, or {@code null}
  * @param deadline           override, or {@code null}
  * @param idempotencyKey     the same key returns the existing gate, or {@code null}
+ * @param identity           what the candidate must report it serves, by source label ({@code fingerprint},
+ *                           {@code model_sha}, …; see {@code consistency.IdentitySource}) → value; empty for no
+ *                           identity criterion
  */
 public record GateRequest(String suite, String candidatePool, List<String> candidateEndpoints, Baseline baseline,
-                          Integer repetitions, Integer concurrency, Duration deadline, String idempotencyKey) {
+                          Integer repetitions, Integer concurrency, Duration deadline, String idempotencyKey,
+                          Map<String, String> identity) {
 
     public GateRequest {
         candidateEndpoints = candidateEndpoints == null ? List.of() : List.copyOf(candidateEndpoints);
         baseline = baseline == null ? Baseline.none() : baseline;
+        identity = identity == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(identity));
+    }
+
+    /** A request without an identity criterion. */
+    public GateRequest(String suite, String candidatePool, List<String> candidateEndpoints, Baseline baseline,
+                       Integer repetitions, Integer concurrency, Duration deadline, String idempotencyKey) {
+        this(suite, candidatePool, candidateEndpoints, baseline, repetitions, concurrency, deadline, idempotencyKey,
+                Map.of());
     }
 
     /**

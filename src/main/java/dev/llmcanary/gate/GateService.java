@@ -1,5 +1,7 @@
 package dev.llmcanary.gate;
 
+import dev.llmcanary.client.ServedIdentity;
+import dev.llmcanary.consistency.IdentitySource;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmcanary.canary.Catalog;
@@ -27,6 +29,8 @@ import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.stream.Collectors;
+import java.util.concurrent.CompletionStage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -65,6 +69,7 @@ public final class GateService {
     private final MeterRegistry registry;
     private final Tracer tracer;
     private final String owner;
+    private final IdentityRefresh identity;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     // Gates whose slots are taken while their row is stored (outside the lock): id → pools. Guarded by this.
     private final Map<String, Set<String>> reserved = new HashMap<>();
@@ -81,6 +86,15 @@ public final class GateService {
     public GateService(Supplier<Optional<Catalog>> catalog, RunStarter starter, GateStore store, ObjectMapper json,
                        GateLimits limits, Clock clock, ScheduledExecutorService timer, Executor worker,
                        MeterRegistry registry, Tracer tracer, String owner) {
+        this(catalog, starter, store, json, limits, clock, timer, worker, registry, tracer, owner,
+                IdentityRefresh.NONE);
+    }
+
+    /** @param identity reads the candidate's identity now when a gate pins a source only endpoint checks read */
+    public GateService(Supplier<Optional<Catalog>> catalog, RunStarter starter, GateStore store, ObjectMapper json,
+                       GateLimits limits, Clock clock, ScheduledExecutorService timer, Executor worker,
+                       MeterRegistry registry, Tracer tracer, String owner, IdentityRefresh identity) {
+        this.identity = identity;
         this.catalog = catalog;
         this.starter = starter;
         this.store = store;
@@ -146,6 +160,7 @@ public final class GateService {
                         + "' has no configured endpoint '" + e + "'");
             }
         }
+        checkIdentity(candidate, req.identity());
         GateRequest.Baseline b = req.baseline();
         Pool livePool = GateRequest.Baseline.POOL.equals(b.kind()) ? pool(cat, suite, b.pool()) : null;
         GateSuite effective = effective(suite, req);
@@ -162,6 +177,26 @@ public final class GateService {
             pools.add(livePool.name());
         }
         return new Prepared(candidate, effective, plan, storedBaseline, Set.copyOf(pools));
+    }
+
+    /** Refuses an identity criterion on a source the candidate's flavor never reports: it could only be inconclusive. */
+    private static void checkIdentity(Pool candidate, Map<String, String> identity) {
+        Set<IdentitySource> reported = ServedIdentity.sources(candidate.flavor());
+        for (String label : identity.keySet()) {
+            IdentitySource source = IdentitySource.fromLabel(label).orElseThrow(() -> new GateRejected(
+                    Refusal.INVALID, "identity." + label + ": unknown identity source"));
+            if (!reported.contains(source)) {
+                throw new GateRejected(Refusal.INVALID, "identity." + label + ": pool '" + candidate.name() + "' ("
+                        + candidate.flavor().id() + ") does not report " + label + "; it reports "
+                        + reported.stream().map(IdentitySource::label).collect(Collectors.joining(", ")));
+            }
+        }
+    }
+
+    /** Whether the gate pins a source only the endpoint checks read, which must then be read fresh. */
+    private static boolean pinsCheckedSource(Map<String, String> identity) {
+        return identity.keySet().stream().map(IdentitySource::fromLabel).flatMap(Optional::stream)
+                .anyMatch(s -> s.origin() == IdentitySource.Origin.CHECK);
     }
 
     /**
@@ -210,7 +245,10 @@ public final class GateService {
         synchronized (this) {
             active.put(id, a); // before the reservation is released: the slot is never free in between
         }
-        exec.start().thenAcceptAsync(o -> finish(a, o, p.storedBaseline(), span), worker)
+        CompletionStage<?> ready = pinsCheckedSource(req.identity())
+                ? identity.readNow(p.candidate()).exceptionally(e -> null)
+                : CompletableFuture.completedFuture(null);
+        ready.thenCompose(v -> exec.start()).thenAcceptAsync(o -> finish(a, o, p.storedBaseline(), span), worker)
                 .exceptionally(e -> {
                     LOG.warnf("gate %s could not finish: %s", id, e.getClass().getSimpleName());
                     return null;
@@ -312,7 +350,8 @@ public final class GateService {
         try {
             List<RunResult> baseline = GateRequest.Baseline.POOL.equals(a.request().baseline().kind()) ? o.baseline()
                     : storedBaseline;
-            GateVerdict v = GateEvaluator.evaluate(a.suite(), o.candidate(), baseline, o.incomplete());
+            GateVerdict v = GateEvaluator.evaluate(a.suite(), o.candidate(), baseline, o.incomplete(),
+                    a.request().identity());
             List<GateRunLink> links = o.links().stream().map(l -> new GateRunLink(l.seq(), l.side().label(),
                     l.runId(), l.traceId(), l.outcome())).toList();
             store.finish(a.id(), v.outcome().label(), write(v), o.links().size(), links, clock.instant());

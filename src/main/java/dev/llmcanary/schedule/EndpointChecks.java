@@ -6,15 +6,23 @@ import dev.llmcanary.canary.Pool;
 import dev.llmcanary.client.Endpoint;
 import dev.llmcanary.client.EndpointHealth;
 import dev.llmcanary.client.EndpointProbe;
+import dev.llmcanary.client.ServedIdentity;
+import dev.llmcanary.consistency.IdentityPin;
+import dev.llmcanary.consistency.IdentitySource;
+import dev.llmcanary.consistency.IdentityTracker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,7 +45,8 @@ import static dev.llmcanary.telemetry.MetricNames.POOL;
 /**
  * Keeps the latest health and model check of every endpoint of every configured pool, refreshed every
  * {@code llm-canary.health.interval} and on demand, and publishes them as {@code llm_canary_endpoint_up} and
- * {@code llm_canary_model_served}. Checks run asynchronously on the event loop; a round that finds the previous one
+ * {@code llm_canary_model_served}; tells the {@link IdentityTracker} what each endpoint says it serves (its model
+ * list entry at every check, its flavor's native identity route once per {@code llm-canary.health.identity-interval}). Checks run asynchronously on the event loop; a round that finds the previous one
  * still running is skipped. Checks of one server run one at a time (see {@link #check(List)}) and close their
  * connections ({@link EndpointProbe}), so checking never holds a thread of a server that has only a few.
  */
@@ -67,13 +76,31 @@ public class EndpointChecks {
     private final Map<Key, Gauge> upGauges = new ConcurrentHashMap<>();
     private final Map<ModelKey, Gauge> modelGauges = new ConcurrentHashMap<>();
     private final AtomicBoolean roundRunning = new AtomicBoolean();
+    private final IdentityTracker identities;
+    private final Clock clock;
+    /** When each endpoint's native identity route was last asked (asked, not answered: a failing route waits too). */
+    private final Map<Key, Instant> identityReadAt = new ConcurrentHashMap<>();
     private long timerId = -1;
 
+    /** Checks that read no identity. */
     public EndpointChecks(Vertx vertx, CatalogHolder catalog, HealthCheckSettings settings, MeterRegistry registry) {
+        this(vertx, catalog, settings, registry, null, Clock.systemUTC());
+    }
+
+    /**
+     * @param identities told what each endpoint says it serves (model list entries every check, native identity
+     *                   routes every {@code identity-interval}), or {@code null} to read no identity
+     * @param clock      decides when the native identity route is due
+     */
+    @Inject
+    public EndpointChecks(Vertx vertx, CatalogHolder catalog, HealthCheckSettings settings, MeterRegistry registry,
+                          IdentityTracker identities, Clock clock) {
         this.vertx = vertx;
         this.catalog = catalog;
         this.settings = settings;
         this.registry = registry;
+        this.identities = identities;
+        this.clock = clock;
         this.probe = new EndpointProbe(vertx, settings.timeout());
     }
 
@@ -119,6 +146,15 @@ public class EndpointChecks {
         return check(List.of(pool));
     }
 
+    /**
+     * Checks the endpoints of one pool now and reads their native identity routes whatever the identity interval
+     * (a gate that pins {@code model_sha} must judge the weights served now): one check per endpoint, like a round.
+     */
+    public CompletionStage<List<Result>> readIdentityNow(Pool pool) {
+        pool.endpoints().forEach(e -> identityReadAt.remove(new Key(pool.name(), e.name())));
+        return check(pool);
+    }
+
     /** The latest check of an endpoint, if it has been checked. */
     public Optional<EndpointHealth> latest(String pool, String endpoint) {
         return Optional.ofNullable(latest.get(new Key(pool, endpoint)));
@@ -149,7 +185,8 @@ public class EndpointChecks {
             for (Endpoint endpoint : pool.endpoints()) {
                 Future<?> previous = lastOfHost.getOrDefault(host(endpoint.baseUrl()), Future.succeededFuture());
                 Future<Result> check = previous.transform(ignored ->
-                        probe.check(endpoint.baseUrl(), pool.flavor(), apiKey, pool.models())
+                        probe.check(endpoint.baseUrl(), pool.flavor(), apiKey, pool.models(),
+                                        identityDue(new Key(pool.name(), endpoint.name()), pool))
                                 .map(h -> record(pool.name(), endpoint.name(), h)));
                 lastOfHost.put(host(endpoint.baseUrl()), check);
                 checks.add(check.toCompletionStage().toCompletableFuture());
@@ -157,6 +194,26 @@ public class EndpointChecks {
         }
         return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
                 .thenApply(v -> checks.stream().map(CompletableFuture::join).toList());
+    }
+
+    /**
+     * Whether this check of the endpoint also reads its native identity route: its first check, then once per
+     * {@code identity-interval}; never when the interval is 0, the flavor has no such route, or no one listens.
+     * Marks the read as done when it says yes, so a route that fails is not asked again before the interval either.
+     */
+    private boolean identityDue(Key key, Pool pool) {
+        Duration every = settings.identityInterval();
+        if (identities == null || every.isZero() || every.isNegative()
+                || ServedIdentity.nativePath(pool.flavor(), "") == null) {
+            return false;
+        }
+        Instant now = clock.instant();
+        Instant last = identityReadAt.get(key);
+        if (last != null && now.isBefore(last.plus(every))) {
+            return false;
+        }
+        identityReadAt.put(key, now);
+        return true;
     }
 
     /** What identifies one server: scheme, host and port (the scheme's default when the URL names none). */
@@ -183,7 +240,24 @@ public class EndpointChecks {
         // A model gauge shows only what the latest check saw: none while the list cannot be read.
         removeModelGauges(mk -> mk.endpoint().equals(key) && !h.modelsServed().containsKey(mk.model()));
         logChange(pool, endpoint, previous, h);
+        track(pool, endpoint, h);
         return new Result(pool, endpoint, h);
+    }
+
+    /** Tells the tracker what the check read; a change is counted there and logged here as one line. */
+    private void track(String pool, String endpoint, EndpointHealth h) {
+        if (identities == null) {
+            return;
+        }
+        h.identity().forEach((model, values) -> values.forEach((label, value) ->
+                IdentitySource.fromLabel(label).ifPresent(source -> {
+                    IdentityTracker.Change c = identities.observe(pool, endpoint, model, source, value);
+                    if (c != null) {
+                        LOG.infof("model identity changed on pool %s endpoint %s model %s: %s %s -> %s"
+                                + " (endpoint check)", pool, endpoint, model, IdentityPin.describe(source), c.from(),
+                                c.to());
+                    }
+                })));
     }
 
     private boolean configured(Key key) {
@@ -212,6 +286,7 @@ public class EndpointChecks {
                 .flatMap(p -> p.endpoints().stream().map(e -> new Key(p.name(), e.name())))
                 .collect(Collectors.toSet());
         latest.keySet().removeIf(k -> !configured.contains(k));
+        identityReadAt.keySet().removeIf(k -> !configured.contains(k));
         upGauges.entrySet().removeIf(e -> {
             boolean gone = !configured.contains(e.getKey());
             if (gone) {

@@ -20,4 +20,13 @@ public interface HealthCheckSettings {
     /** The limit of each health or model request, connecting included; past it the endpoint is unhealthy. */
     @WithDefault("5s")
     Duration timeout();
+
+    /**
+     * How often a check also reads the flavor's native identity route (TGI {@code /info}, llama.cpp {@code /props},
+     * Triton {@code /v2/models/{model}}) of each endpoint: at its first check, then at the first check at least this
+     * long after the last read. {@code 0} never reads them. The model list's identity fields are read at every check
+     * of an OpenAI-compatible pool anyway, at no extra request.
+     */
+    @WithDefault("5m")
+    Duration identityInterval();
 }

@@ -26,13 +26,16 @@ import java.util.Map;
  * @param wobblePercent how many answers in a hundred wobble
  * @param fingerprint for {@code fingerprint:VALUE}, the {@code system_fingerprint} the server reports instead of its
  *                  dialect's; null when unchanged
+ * @param identity  what the server's identity routes and headers report instead of the simulator's own, by fault
+ *                  name: {@code model_root}, {@code model_sha}, {@code model_version}, {@code server} (see
+ *                  {@link IdentityRoutes}); empty when unchanged
  */
 record Faults(Map<Integer, Long> stallMs, Map<Integer, Long> idleMs, int closeAt, int reorderAt, int duplicateIndexAt, int idChangeAt,
               int malformedAt, boolean noDone, boolean noFinish, boolean contentAfterFinish,
               Map<Integer, Integer> oversize, int status, long slowHeadersMs, String contentType, int errorAt,
               int errorEventAt, boolean bareDone, int invalidUtf8At, boolean splitUtf8, boolean usageLow,
               boolean refusal, boolean pii, long saturatedHoldMs, int bufferedChunks, int contextTokens,
-              int driftAt, int wobbleAt, int wobblePercent, String fingerprint) {
+              int driftAt, int wobbleAt, int wobblePercent, String fingerprint, Map<String, String> identity) {
 
     /** How long a {@code saturated} request keeps the server saturated after it ends, unless it says otherwise. */
     static final long DEFAULT_SATURATED_HOLD_MS = 10_000;
@@ -77,6 +80,7 @@ record Faults(Map<Integer, Long> stallMs, Map<Integer, Long> idleMs, int closeAt
         int wobbleAt = 0;
         int wobblePercent = 100;
         String fingerprint = null;
+        Map<String, String> identity = new HashMap<>();
         for (String raw : specs) {
             String spec = raw.trim();
             if (spec.isEmpty()) {
@@ -119,6 +123,8 @@ record Faults(Map<Integer, Long> stallMs, Map<Integer, Long> idleMs, int closeAt
                         wobblePercent = spec.indexOf(':', at) < 0 ? 100 : percent(spec);
                     }
                     case "fingerprint" -> fingerprint = fingerprintOf(spec, colon);
+                    case IdentityRoutes.MODEL_ROOT, IdentityRoutes.MODEL_SHA, IdentityRoutes.MODEL_VERSION,
+                         IdentityRoutes.SERVER -> identity.put(name, identityOf(spec, colon));
                     default -> throw new IllegalArgumentException("unknown fault '" + spec + "'");
                 }
             } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
@@ -136,7 +142,19 @@ record Faults(Map<Integer, Long> stallMs, Map<Integer, Long> idleMs, int closeAt
                 noFinish, afterFinish, Map.copyOf(oversize), status, slowHeadersMs(slowHeaders), contentType,
                 errorAt, errorEventAt, bareDone, invalidAt, splitUtf8, usageLow, refusal, pii,
                 saturatedHold < 0 ? -1 : saturatedHold, buffered, contextTokens, driftAt, wobbleAt, wobblePercent,
-                fingerprint);
+                fingerprint, Map.copyOf(identity));
+    }
+
+    /**
+     * Any text but the fault list's separators, up to 128 characters: a test may make a server report text that is
+     * no identifier (spaces, quotes) to see it hashed.
+     */
+    private static String identityOf(String spec, int colon) {
+        String v = colon < 0 ? "" : spec.substring(colon + 1).trim();
+        if (v.isEmpty() || v.length() > 128 || v.contains(";")) {
+            throw new IllegalArgumentException("fault '" + spec + "' needs a value of 1 to 128 characters");
+        }
+        return v;
     }
 
     private static int percent(String spec) {

@@ -47,10 +47,12 @@ public final class SimulatorServer {
     private final AtomicLong requestCounter = new AtomicLong();
     private final List<String> deployments = new CopyOnWriteArrayList<>();
     private final SimLoad load = new SimLoad();
+    private final IdentityRoutes identity;
 
     public SimulatorServer(Vertx vertx, SimulatorConfig config) {
         this.vertx = vertx;
         this.config = config;
+        this.identity = new IdentityRoutes(config);
         this.recorder = new SimulatorRecorder(config.maxRecorded());
     }
 
@@ -105,6 +107,7 @@ public final class SimulatorServer {
         long received = System.nanoTime();
         String path = req.path();
         HttpMethod method = req.method();
+        req.response().putHeader("Server", identity.server());
         if (method == HttpMethod.GET && path.equals("/health")) {
             json(req.response(), 200, "{\"status\":\"ok\"}");
             return;
@@ -127,6 +130,9 @@ public final class SimulatorServer {
         }
         if (method == HttpMethod.GET && path.equals("/v1/models")) {
             models(req.response());
+            return;
+        }
+        if (identity.handle(req, this::defaultModel)) {
             return;
         }
         String tritonModel = null;
@@ -192,6 +198,9 @@ public final class SimulatorServer {
         } catch (IllegalArgumentException e) {
             error(response, 400, e.getMessage(), "invalid_request_error", "invalid_sim_header");
             return;
+        }
+        if (faults.identity().containsKey(IdentityRoutes.SERVER)) {
+            response.putHeader("Server", faults.identity().get(IdentityRoutes.SERVER)); // x-sim-fault: server:…
         }
         if (faults.contextTokens() > 0 && sim.promptTokens() > faults.contextTokens()) {
             error(response, 400, "request (" + sim.promptTokens() + " tokens) exceeds the available context size ("
@@ -348,7 +357,7 @@ public final class SimulatorServer {
         JsonArray data = new JsonArray();
         for (String model : config.models().keySet()) {
             data.add(new JsonObject().put("id", model).put("object", "model").put("created", CREATED_BASE)
-                    .put("owned_by", "llm-canary-simulator"));
+                    .put("owned_by", "llm-canary-simulator").put("root", identity.root(model)).putNull("parent"));
         }
         json(response, 200, new JsonObject().put("object", "list").put("data", data).encode());
     }

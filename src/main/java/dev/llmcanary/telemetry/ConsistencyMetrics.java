@@ -1,6 +1,7 @@
 package dev.llmcanary.telemetry;
 
 import dev.llmcanary.consistency.ConsistencySeries;
+import dev.llmcanary.consistency.IdentitySource;
 import dev.llmcanary.consistency.ReplicaComparator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -14,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The series of the consistency checks: {@code llm_canary_replica_consistent{pool,endpoint,model,canary}} (1 agrees,
  * 0 diverges, absent while it cannot be judged) and {@code llm_canary_model_identity_changes_total{pool,endpoint,
- * model}}. Labels are configured names only.
+ * model,source}}. Labels are configured names only.
  */
 public final class ConsistencyMetrics implements ConsistencySeries {
 
@@ -52,19 +53,22 @@ public final class ConsistencyMetrics implements ConsistencySeries {
     }
 
     @Override
-    public void identitySeen(String pool, String endpoint, String model) {
-        changes(pool, endpoint, model);
+    public void identitySeen(String pool, String endpoint, String model, IdentitySource source) {
+        changes(pool, endpoint, model, source);
     }
 
     @Override
-    public void identityChanged(String pool, String endpoint, String model) {
-        changes(pool, endpoint, model).increment();
+    public void identityChanged(String pool, String endpoint, String model, IdentitySource source) {
+        changes(pool, endpoint, model, source).increment();
     }
 
-    private Counter changes(String pool, String endpoint, String model) {
+    /** {@code source} is a fixed name from code ({@link IdentitySource}), never the target's text. */
+    private Counter changes(String pool, String endpoint, String model, IdentitySource source) {
         return Counter.builder(MetricNames.MODEL_IDENTITY_CHANGES)
-                .description("Changes of what an endpoint says it serves (system_fingerprint)")
-                .tags(MetricNames.POOL, pool, MetricNames.ENDPOINT, endpoint, MetricNames.MODEL, model)
+                .description("Changes of what an endpoint says it serves (system_fingerprint, server header,"
+                        + " model root, model sha, ...), by source")
+                .tags(MetricNames.POOL, pool, MetricNames.ENDPOINT, endpoint, MetricNames.MODEL, model,
+                        MetricNames.SOURCE, source.label())
                 .register(registry);
     }
 

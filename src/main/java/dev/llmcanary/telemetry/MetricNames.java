@@ -46,7 +46,11 @@ public final class MetricNames {
      * absent when it cannot be judged (fewer than three endpoints answered, or no majority).
      */
     public static final String REPLICA_CONSISTENT = "llm_canary_replica_consistent";
-    /** Counter, changes of the {@code system_fingerprint} an endpoint's scheduled canary streams report. */
+    /**
+     * Counter, changes of what an endpoint says it serves, by {@link #SOURCE}: the {@code system_fingerprint} and
+     * {@code Server} header of its scheduled canary streams, and what its endpoint checks read ({@code /v1/models}
+     * {@code root}, TGI {@code /info}, llama.cpp {@code /props}, Triton model metadata).
+     */
     public static final String MODEL_IDENTITY_CHANGES = "llm_canary_model_identity_changes_total";
     /**
      * {@code llm_canary_config_last_reload_successful}: 1 when the last load of the canary configuration (canaries,
@@ -176,6 +180,8 @@ public final class MetricNames {
     public static final String VERDICT = "verdict";
     public static final String QUANTILE = "quantile";
     public static final String SUITE = "suite";
+    /** Where a piece of model identity was read: a fixed name from {@code consistency.IdentitySource}. */
+    public static final String SOURCE = "source";
 
     private MetricNames() {
     }

@@ -83,10 +83,12 @@ public final class SpanNames {
     public static final AttributeKey<String> RULE = AttributeKey.stringKey("llm_canary.rule");
     public static final AttributeKey<String> REASON = AttributeKey.stringKey("llm_canary.reason");
     /**
-     * Event: the endpoint reports another {@code system_fingerprint} than on its previous scheduled run, with
-     * {@link #IDENTITY_FROM} and {@link #IDENTITY_TO}.
+     * Event: the endpoint's stream reports another identity ({@code system_fingerprint}, {@code Server} header) than
+     * on its previous scheduled run, with {@link #IDENTITY_SOURCE}, {@link #IDENTITY_FROM} and {@link #IDENTITY_TO}.
      */
     public static final String EVENT_IDENTITY_CHANGED = "llm_canary.identity_changed";
+    /** Where the changed identity was read: {@code fingerprint} or {@code server} ({@code IdentitySource}). */
+    public static final AttributeKey<String> IDENTITY_SOURCE = AttributeKey.stringKey("llm_canary.identity.source");
     public static final AttributeKey<String> IDENTITY_FROM = AttributeKey.stringKey("llm_canary.identity.from");
     public static final AttributeKey<String> IDENTITY_TO = AttributeKey.stringKey("llm_canary.identity.to");
     /** Event: a guardrail failed, with {@link #GUARDRAIL} and {@link #REASON}. */

@@ -188,8 +188,9 @@ public final class SpanObserver implements RunObserver {
         }
 
         @Override
-        public void identityChanged(String from, String to) {
-            span.addEvent(EVENT_IDENTITY_CHANGED, Attributes.of(IDENTITY_FROM, from, IDENTITY_TO, to));
+        public void identityChanged(String source, String from, String to) {
+            span.addEvent(EVENT_IDENTITY_CHANGED, Attributes.of(IDENTITY_SOURCE, source, IDENTITY_FROM, from,
+                    IDENTITY_TO, to));
         }
 
         @Override

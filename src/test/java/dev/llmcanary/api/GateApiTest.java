@@ -147,6 +147,44 @@ class GateApiTest {
     }
 
     @Test
+    void aGateMayRequireTheCandidatesIdentityAndSaysWhatItObserved() {
+        String pinned = "{\"suite\":\"quick\",\"candidate\":{\"pool\":\"gate-a\"},\"identity\":";
+        post(pinned + "{\"fingerprint\":\"fp_release_2\"}}", "?wait=60").then().statusCode(412)
+                .body("verdict", equalTo("fail"))
+                .body("details.criteria.find { it.name == 'identity' }.outcome", equalTo("fail"))
+                .body("details.criteria.find { it.name == 'identity' }.expected",
+                        equalTo("system_fingerprint fp_release_2"))
+                .body("details.criteria.find { it.name == 'identity' }.observed",
+                        containsString("system_fingerprint fp_sim on "))
+                .body("reason", containsString("identity: expected system_fingerprint fp_release_2, observed fp_sim"));
+        // a source only endpoint checks read is read fresh before the gate's runs
+        post(pinned + "{\"model_root\":\"/models/sim-openai\"}}", "?wait=60").then().statusCode(200)
+                .body("details.criteria.find { it.name == 'identity' }.outcome", equalTo("pass"))
+                .body("details.criteria.find { it.name == 'identity' }.reason",
+                        containsString("model_root /models/sim-openai on all "));
+    }
+
+    static Stream<Arguments> badIdentities() {
+        return Stream.of(
+                arguments("an unknown source", "{\"model_shaa\":\"5f2b\"}", "identity: unknown source 'model_shaa';"
+                        + " one of fingerprint, server, model_root"),
+                arguments("a source the candidate's flavor does not report", "{\"model_sha\":\"5f2b\"}",
+                        "identity.model_sha: pool 'gate-a' (openai-chat) does not report model_sha; it reports"
+                                + " fingerprint, server, model_root, owned_by"),
+                arguments("a value that is no identifier", "{\"fingerprint\":\"fp a\"}",
+                        "identity.fingerprint: must match [A-Za-z0-9_.:+/-]{1,128}"),
+                arguments("not an object", "\"fp_sim\"", "identity: must be an object of source to value"));
+    }
+
+    @ParameterizedTest(name = "refused: {0}")
+    @MethodSource("badIdentities")
+    void aBadIdentityCriterionIsRefusedBeforeAnyRun(String name, String identity, String detail) {
+        post("{\"suite\":\"quick\",\"candidate\":{\"pool\":\"gate-a\"},\"identity\":" + identity + "}", "?wait=5")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString(detail));
+    }
+
+    @Test
     void tooFewSamplesAreInconclusiveAndFailClosed() {
         post(body("few", "gate-a", null), "?wait=60").then().statusCode(412)
                 .body("verdict", equalTo("inconclusive")).body("passed", equalTo(false))

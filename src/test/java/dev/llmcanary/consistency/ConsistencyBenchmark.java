@@ -131,7 +131,7 @@ public final class ConsistencyBenchmark {
 
     private static void identityChanges() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (ReplicaFleet fleet = new ReplicaFleet(List.of(""), registry, List.of(), false, null,
+        try (ReplicaFleet fleet = new ReplicaFleet(List.of(""), registry, List.of(), false, (IdentityPin) null,
                 ReplicaFleet.Unobserved.INSTANCE)) {
             int reported = 0;
             fleet.run(fingerprint("fp_0"), 1);

@@ -73,7 +73,7 @@ final class ReplicaFleet implements AutoCloseable {
      *               gives, empty for a healthy replica
      */
     ReplicaFleet(List<String> faults, MeterRegistry registry, List<RunSink> sinks, boolean capture) throws Exception {
-        this(faults, registry, sinks, capture, null, Unobserved.INSTANCE);
+        this(faults, registry, sinks, capture, (IdentityPin) null, Unobserved.INSTANCE);
     }
 
     /**
@@ -82,6 +82,13 @@ final class ReplicaFleet implements AutoCloseable {
      */
     ReplicaFleet(List<String> faults, MeterRegistry registry, List<RunSink> sinks, boolean capture,
                  String expectedIdentity, RunObserver observer) throws Exception {
+        this(faults, registry, sinks, capture, expectedIdentity == null ? null
+                : IdentityPin.fingerprint(expectedIdentity), observer);
+    }
+
+    /** @param pin the pool's {@code expected_identity}, or {@code null} */
+    ReplicaFleet(List<String> faults, MeterRegistry registry, List<RunSink> sinks, boolean capture,
+                 IdentityPin pin, RunObserver observer) throws Exception {
         this.registry = registry;
         List<Endpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < faults.size(); i++) {
@@ -96,15 +103,15 @@ final class ReplicaFleet implements AutoCloseable {
             endpoints.add(new Endpoint("e" + (i + 1), URI.create("http://127.0.0.1:" + port)));
         }
         pool = new Pool("replicas", "h100", Flavor.OPENAI_CHAT, endpoints, List.of(MODEL, VLLM_MODEL), null,
-                RequireDone.AUTO, Cumulative.AUTO, Map.of(), null, null, null, expectedIdentity);
+                RequireDone.AUTO, Cumulative.AUTO, Map.of(), null, null, null, pin);
         catalog = new Catalog(Map.of("streaming", new SloClass("streaming", THRESHOLDS, 0.99, 0.95)),
                 List.of(pool), List.of(), clock.instant());
         client = new StreamingClient(vertx, new ClientSettings(Duration.ofSeconds(5), 4, Duration.ofMillis(20)));
         replicas = new ReplicaChecks(new ConsistencyMetrics(registry), clock);
         RunSettings settings = new RunSettings(65536, 1 << 20, 10_000, 16, Duration.ofSeconds(5), capture);
-        identities = new IdentityTracker(new ConsistencyMetrics(registry));
+        identities = new IdentityTracker(new ConsistencyMetrics(registry), clock);
         runner = new CanaryRunner(client, () -> catalog, observer, sinks, settings, worker, k -> null,
-                s -> s, null, p -> false, new dev.llmcanary.canary.run.InFlightRuns(), replicas, identities);
+                dev.llmcanary.guardrail.PiiMasker::mask, null, p -> false, new dev.llmcanary.canary.run.InFlightRuns(), replicas, identities);
     }
 
     ReplicaFleet(List<String> faults) throws Exception {
@@ -126,6 +133,12 @@ final class ReplicaFleet implements AutoCloseable {
     RunResult run(CanaryDefinition canary, int n, String model) throws Exception {
         return runner.run(new Target(canary, pool, pool.endpoints().get(n - 1), model)).toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
+    }
+
+    /** One run of {@code canary} on endpoint {@code e<n>}, started by {@code trigger}. */
+    RunResult run(CanaryDefinition canary, int n, dev.llmcanary.canary.run.Trigger trigger) throws Exception {
+        return runner.run(new Target(canary, pool, pool.endpoints().get(n - 1), MODEL), trigger)
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     /** Starts one scheduled run of {@code canary} on endpoint {@code e<n>}. */

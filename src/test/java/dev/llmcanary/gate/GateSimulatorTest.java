@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -132,6 +133,51 @@ class GateSimulatorTest {
         GateVerdict v = gate(pool, model, BASE, fault, 6, 5);
         assertThat(v.outcome()).isEqualTo(GateOutcome.FAIL);
         assertThat(criterion(v, criterion).outcome()).as(criterion(v, criterion).reason()).isEqualTo(GateOutcome.FAIL);
+    }
+
+    static Stream<Arguments> identities() {
+        return Stream.of(
+                arguments("the simulator's own fingerprint passes", "sim-openai", null, Map.of("fingerprint", "fp_sim"),
+                        GateOutcome.PASS, "system_fingerprint fp_sim on all 6 candidate runs that reported one",
+                        "system_fingerprint fp_sim on 6 of 6 candidate runs"),
+                arguments("another fingerprint fails naming both", "sim-openai", "fingerprint:fp_new",
+                        Map.of("fingerprint", "fp_sim"), GateOutcome.FAIL,
+                        "expected system_fingerprint fp_sim, observed fp_new on 6 of 6 candidate runs",
+                        "system_fingerprint fp_new on 6 of 6 candidate runs"),
+                arguments("a server header that is not the expected one fails", "sim-openai", "server:vllm/0.6.3",
+                        Map.of("server", "llm-canary-simulator"), GateOutcome.FAIL,
+                        "expected Server header llm-canary-simulator, observed vllm/0.6.3 on 6 of 6 candidate runs",
+                        "Server header vllm/0.6.3 on 6 of 6 candidate runs"),
+                arguments("a server that names no fingerprint is inconclusive", "sim-vllm", null,
+                        Map.of("fingerprint", "fp_sim"), GateOutcome.INCONCLUSIVE,
+                        "no candidate run reported a system_fingerprint (expected fp_sim)", null));
+    }
+
+    @ParameterizedTest(name = "identity: {0}")
+    @MethodSource("identities")
+    void aGateMayRequireTheCandidatesIdentity(String name, String model, String fault, Map<String, String> identity,
+                                              GateOutcome outcome, String reason, String observed) throws Exception {
+        Target cand = target("sim-h100", model, BASE, fault);
+        List<PlannedRun> plan = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            plan.add(new PlannedRun(plan.size(), Side.CANDIDATE, cand));
+        }
+        GateExecution.Collected o = new GateExecution(plan, 3, t -> RunStarter.Start.started(runner.run(t,
+                dev.llmcanary.canary.run.Trigger.GATE)), timer, Clock.systemUTC(), Duration.ofMinutes(1)).start()
+                .get(90, TimeUnit.SECONDS);
+
+        GateVerdict v = GateEvaluator.evaluate(suite(5), o.candidate(), null, o.incomplete(), identity);
+
+        CriterionResult c = criterion(v, "identity");
+        assertThat(c.outcome()).as(c.reason()).isEqualTo(outcome);
+        assertThat(c.reason()).isEqualTo(reason);
+        assertThat(c.observed()).isEqualTo(observed);
+        assertThat(c.expected()).isEqualTo(identity.entrySet().iterator().next().getKey().equals("fingerprint")
+                ? "system_fingerprint fp_sim" : "Server header llm-canary-simulator");
+        if (outcome != GateOutcome.PASS) {
+            assertThat(v.outcome()).isEqualTo(outcome);
+            assertThat(v.reason()).startsWith("identity: " + reason);
+        }
     }
 
     @Test

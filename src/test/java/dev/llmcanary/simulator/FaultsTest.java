@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,6 +59,11 @@ class FaultsTest {
                             assertThat(f.saturatedHoldMs()).isEqualTo(10_000);
                             assertThat(f.stallMs()).containsExactly(java.util.Map.entry(1, SimLoad.SATURATED_QUEUE_MS));
                         }),
+                Arguments.of("identity faults: what the identity routes and headers report", List.of(
+                        "model_sha:5f2b0e1c", "model_root:/models/llama 3", "model_version:2", "server:vllm/0.6.3"),
+                        (Consumer<Faults>) f -> assertThat(f.identity()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                                "model_sha", "5f2b0e1c", "model_root", "/models/llama 3", "model_version", "2",
+                                "server", "vllm/0.6.3"))),
                 Arguments.of("buffered: the whole response in one write", List.of("buffered"),
                         (Consumer<Faults>) f -> assertThat(f.bufferedChunks()).isEqualTo(Integer.MAX_VALUE)),
                 Arguments.of("buffered:N flushes every N token chunks", List.of("buffered:16"),
@@ -89,6 +95,8 @@ class FaultsTest {
                         "fault 'wobble@3:101' percent must be between 0 and 100"),
                 Arguments.of("fingerprint with a space", "fingerprint:a b",
                         "fault 'fingerprint:a b' needs a fingerprint :[A-Za-z0-9_.-]{1,64}"),
+                Arguments.of("identity fault without a value", "model_sha",
+                        "fault 'model_sha' needs a value of 1 to 128 characters"),
                 Arguments.of("buffered holds nothing", "buffered:0", "fault 'buffered:0' must hold at least 1 token chunk"));
     }
 

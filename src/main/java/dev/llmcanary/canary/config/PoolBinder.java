@@ -6,6 +6,9 @@ import dev.llmcanary.config.CommonFields;
 import dev.llmcanary.config.Fields;
 import dev.llmcanary.config.Values;
 import dev.llmcanary.config.YamlNode;
+import dev.llmcanary.consistency.IdentityPin;
+import dev.llmcanary.consistency.IdentitySource;
+import dev.llmcanary.client.ServedIdentity;
 import dev.llmcanary.evidence.EvidenceBinder;
 import dev.llmcanary.evidence.EvidenceSettings;
 import dev.llmcanary.stream.Cumulative;
@@ -110,10 +113,9 @@ public final class PoolBinder {
         int beforeEvidence = f.values().problems().count();
         EvidenceSettings evidence = f.has("evidence") ? EvidenceBinder.bind(f, "evidence") : null;
         boolean evidenceOk = f.values().problems().count() == beforeEvidence;
-        String expectedIdentity = f.matching("expected_identity", false, IDENTITY, "a system_fingerprint");
-        if (expectedIdentity != null && flavor != null && !flavor.openAi()) {
-            f.error("expected_identity", "only for openai-chat and openai-completions pools (" + flavor.id()
-                    + " streams report no system_fingerprint)");
+        int beforeIdentity = f.values().problems().count();
+        IdentityPin expectedIdentity = expectedIdentity(f, flavor);
+        if (f.values().problems().count() != beforeIdentity) {
             return null;
         }
         if (name == null || flavor == null || endpoints == null || models == null || requireDone == null
@@ -123,6 +125,57 @@ public final class PoolBinder {
         return new Pool(name, deviceType == null ? DEFAULT_DEVICE_TYPE : deviceType, flavor, endpoints, models,
                 apiKeyEnv, requireDone, cumulative, labels == null ? Map.of() : labels, scheduling, discovery, evidence,
                 expectedIdentity);
+    }
+
+    /**
+     * {@code expected_identity:} as a plain value (the streams' {@code system_fingerprint}, OpenAI flavors only) or a
+     * mapping of source to value ({@code {model_sha: 5f2b…}}); each source must be one the pool's flavor reports.
+     */
+    private static IdentityPin expectedIdentity(Fields f, Flavor flavor) {
+        YamlNode n = f.node("expected_identity");
+        if (n == null) {
+            return null;
+        }
+        if (!(n instanceof YamlNode.Mapping m)) {
+            String fp = f.matching("expected_identity", false, IDENTITY, "a system_fingerprint");
+            if (fp != null && flavor != null && !flavor.openAi()) {
+                f.error("expected_identity", "only for openai-chat and openai-completions pools (" + flavor.id()
+                        + " streams report no system_fingerprint); pin another source with {source: value}");
+                return null;
+            }
+            return fp == null ? null : IdentityPin.fingerprint(fp);
+        }
+        Map<IdentitySource, String> expected = new LinkedHashMap<>();
+        String path = f.path("expected_identity");
+        for (YamlNode.Entry e : m.entries().values()) {
+            String p = Fields.child(path, e.key());
+            IdentitySource source = IdentitySource.fromLabel(e.key()).orElse(null);
+            if (source == null) {
+                f.values().problems().at(e, p, "unknown identity source; one of " + Arrays.stream(
+                        IdentitySource.values()).map(IdentitySource::label).collect(Collectors.joining(", ")));
+                continue;
+            }
+            if (flavor != null && !ServedIdentity.sources(flavor).contains(source)) {
+                f.values().problems().at(e, p, flavor.id() + " servers do not report " + source.label()
+                        + "; they report " + ServedIdentity.sources(flavor).stream().map(IdentitySource::label)
+                        .collect(Collectors.joining(", ")));
+                continue;
+            }
+            String v = f.values().string(e.value(), p);
+            if (v != null && !IDENTITY.matcher(v).matches()) {
+                f.values().error(e.value(), p, "\"" + v + "\" is not an identifier (" + IDENTITY.pattern()
+                        + "); a value that is not one is compared as its sha256: prefix, pin that");
+                continue;
+            }
+            if (v != null) {
+                expected.put(source, v);
+            }
+        }
+        if (m.entries().isEmpty()) {
+            f.error("expected_identity", "names no source; e.g. {model_sha: 5f2b…} or a system_fingerprint");
+            return null;
+        }
+        return expected.isEmpty() ? null : new IdentityPin(expected);
     }
 
     private static Pool.Scheduling scheduling(Fields f) {

@@ -5,6 +5,9 @@ import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.Thresholds;
+import dev.llmcanary.consistency.Difference;
+import dev.llmcanary.consistency.IdentityPin;
+import dev.llmcanary.consistency.IdentitySource;
 import dev.llmcanary.consistency.IdentityTracker;
 import dev.llmcanary.consistency.Judgement;
 import dev.llmcanary.consistency.ReplicaChecks;
@@ -35,10 +38,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -200,8 +205,8 @@ public final class CanaryRunner {
                 .thenApplyAsync(attempt -> {
                     RunResult assembled = assemble(runId, startedAt, target, sloClass, thresholds, attempt,
                             observed.traceId(), text, endedAt[0]).withTrigger(trigger);
-                    assembled = identified(compared(judged(assembled, attempt, target, observed), attempt, target,
-                            observed), attempt, target, observed);
+                    assembled = identified(compared(judged(assembled, attempt, target, observed, text), attempt,
+                            target, observed, text), attempt, target, observed);
                     if (cut[0] && assembled.outcome() != Outcome.PASS) {
                         assembled = assembled.cancelled();
                     }
@@ -222,7 +227,8 @@ public final class CanaryRunner {
      * arrived whole take part: a gate or on-demand run may be aimed at a candidate, and a cut answer differs by
      * being cut. The answer's text is handed over here and kept only in memory, for the window.
      */
-    private RunResult judged(RunResult result, Attempt attempt, Target target, RunObserver.ObservedRun observed) {
+    private RunResult judged(RunResult result, Attempt attempt, Target target, RunObserver.ObservedRun observed,
+                             UntrustedText text) {
         CanaryDefinition canary = target.canary();
         if (replicas == null || canary.consistency() == null || !result.scheduled() || attempt.failedToStart()
                 || result.outcome() == Outcome.ERROR || !attempt.result().ended().complete()
@@ -235,52 +241,102 @@ public final class CanaryRunner {
         if (!j.violation()) {
             return result;
         }
-        return found(result, Rule.REPLICA_DIVERGENCE, j.reason(), observed);
+        return found(result, Rule.REPLICA_DIVERGENCE, j.reason() + shown(j.difference(), text), observed);
     }
 
     /**
      * The result with a {@code golden_drift} violation when the canary pins a golden answer and this complete answer
      * differs from it. Every run takes part, a gate's too: a candidate that drifted from the golden answer has.
      */
-    private RunResult compared(RunResult result, Attempt attempt, Target target, RunObserver.ObservedRun observed) {
+    private RunResult compared(RunResult result, Attempt attempt, Target target, RunObserver.ObservedRun observed,
+                               UntrustedText text) {
         dev.llmcanary.consistency.Golden golden = target.canary().golden();
         if (golden == null || attempt.failedToStart() || result.outcome() == Outcome.ERROR
                 || !attempt.result().ended().complete() || !answered(attempt.result())) {
             return result;
         }
         String drift = golden.drift(result.completionSha256(), attempt.result().content());
-        return drift == null ? result : found(result, Rule.GOLDEN_DRIFT, drift, observed);
+        return drift == null ? result : found(result, Rule.GOLDEN_DRIFT,
+                drift + shown(golden.difference(attempt.result().content()), text), observed);
     }
 
     /**
-     * The result after noting what the endpoint says it serves: a changed {@code system_fingerprint} (scheduled runs
-     * only, like every counter alerts read) is counted, logged and marked on the span; a pool that pins its identity
-     * ({@code expected_identity}) gets an {@code identity_mismatch} on any run whose stream reported another one, or
-     * none.
+     * The differing tokens as a reason may show them: only when content capture is on (the operator chose to keep
+     * answer text), each side masked like a captured completion and more (PII, secrets, prompt echoes, control
+     * characters: {@link UntrustedText#clean}) before it is cut to {@link Difference#SHOWN_TOKENS} words and
+     * {@link #MAX_SHOWN_CHARS} characters; empty otherwise.
+     */
+    private String shown(Difference d, UntrustedText text) {
+        if (d == null || !settings.captureContent()) {
+            return "";
+        }
+        return "; differing tokens from " + d.from() + ": " + d.firstLabel() + " \"" + masked(d.first(), text)
+                + "\" vs " + d.secondLabel() + " \"" + masked(d.second(), text) + "\"";
+    }
+
+    /** The most characters of one side of a difference shown in a reason. */
+    static final int MAX_SHOWN_CHARS = 80;
+
+    private String masked(List<String> tokens, UntrustedText text) {
+        String clean = text.clean(masker.apply(String.join(" ", tokens)));
+        if (clean == null || clean.isEmpty()) {
+            return "";
+        }
+        String[] words = clean.replace("\"", "'").split(" ");
+        String cut = String.join(" ", java.util.Arrays.asList(words).subList(0,
+                Math.min(words.length, Difference.SHOWN_TOKENS)));
+        return cut.length() <= MAX_SHOWN_CHARS ? cut : cut.substring(0, MAX_SHOWN_CHARS - 2) + " …";
+    }
+
+    /**
+     * The result after noting what the endpoint says it serves: this run's stream sources ({@code system_fingerprint},
+     * the {@code Server} header) and what the endpoint check last read (model root, model sha, …) become the result's
+     * {@code identity}. A changed stream source (scheduled runs only, like every counter alerts read) is counted,
+     * logged and marked on the span; a pool that pins its identity ({@code expected_identity}) gets an
+     * {@code identity_mismatch} on any run whose endpoint reports another value (see {@link IdentityPin#mismatch}).
      */
     private RunResult identified(RunResult result, Attempt attempt, Target target,
                                  RunObserver.ObservedRun observed) {
         if (attempt.failedToStart() || !answered(attempt.result())) {
             return result;
         }
-        String fingerprint = IdentityTracker.readable(attempt.result().systemFingerprint());
-        if (identities != null && result.scheduled()) {
-            IdentityTracker.Change c = identities.observe(result.pool(), result.endpoint(), result.model(),
-                    fingerprint);
-            if (c != null) {
-                LOG.infof("model identity changed on pool %s endpoint %s model %s: system_fingerprint %s -> %s"
-                        + " (run %s)", result.pool(), result.endpoint(), result.model(), c.from(), c.to(),
-                        result.runId());
-                observed.identityChanged(c.from(), c.to());
+        Map<IdentitySource, String> stream = new EnumMap<>(IdentitySource.class);
+        putReadable(stream, IdentitySource.FINGERPRINT, attempt.result().systemFingerprint());
+        putReadable(stream, IdentitySource.SERVER, attempt.server());
+        Map<IdentitySource, String> identity = new EnumMap<>(IdentitySource.class);
+        if (identities != null) {
+            identity.putAll(identities.current(result.pool(), result.endpoint(), result.model()));
+            // a gate or on-demand run may aim at a candidate on purpose: only scheduled runs move what is tracked
+            if (result.scheduled()) {
+                stream.forEach((source, value) -> changed(result, observed,
+                        identities.observe(result.pool(), result.endpoint(), result.model(), source, value)));
             }
         }
-        String expected = target.pool().expectedIdentity();
-        if (expected == null || expected.equals(fingerprint)) {
-            return result;
+        // this run's own stream speaks for itself, whatever the tracker last heard
+        identity.keySet().removeIf(s -> s.origin() == IdentitySource.Origin.STREAM);
+        identity.putAll(stream);
+        Map<String, String> labelled = new TreeMap<>();
+        identity.forEach((source, value) -> labelled.put(source.label(), value));
+        RunResult with = result.withIdentity(labelled);
+        IdentityPin pin = target.pool().expectedIdentity();
+        String mismatch = pin == null ? null : pin.mismatch(result.endpoint(), result.pool(), identity);
+        return mismatch == null ? with : found(with, Rule.IDENTITY_MISMATCH, mismatch, observed);
+    }
+
+    private static void changed(RunResult result, RunObserver.ObservedRun observed, IdentityTracker.Change c) {
+        if (c == null) {
+            return;
         }
-        return found(result, Rule.IDENTITY_MISMATCH, "endpoint " + result.endpoint() + " reports "
-                + (fingerprint == null ? "no system_fingerprint" : "system_fingerprint " + fingerprint)
-                + ", pool " + result.pool() + " expects " + expected, observed);
+        LOG.infof("model identity changed on pool %s endpoint %s model %s: %s %s -> %s (run %s)", result.pool(),
+                result.endpoint(), result.model(), IdentityPin.describe(c.source()), c.from(), c.to(), result.runId());
+        observed.identityChanged(c.source().label(), c.from(), c.to());
+    }
+
+    private static void putReadable(Map<IdentitySource, String> m, IdentitySource source, String value) {
+        String r = IdentityTracker.readable(value);
+        if (r != null) {
+            m.put(source, r);
+        }
     }
 
     /** The result with a violation found after the stream, also told to the run's span like a stream rule. */

@@ -45,10 +45,15 @@ public interface RunObserver {
         }
 
         /**
-         * The endpoint's stream reported another identity ({@code system_fingerprint}) than on its previous scheduled
-         * run; called off the event loop, before {@link #end}. Both values are readable fingerprints, never free text.
+         * The endpoint's stream reported another identity than on its previous scheduled run; called off the event
+         * loop, before {@link #end}.
+         *
+         * @param source where it was read ({@code system_fingerprint} → {@code fingerprint}, the {@code Server} header
+         *               → {@code server}), a fixed name from code
+         * @param from   the previous value, readable (an identifier or a {@code sha256:} hash prefix), never free text
+         * @param to     the new value, likewise
          */
-        default void identityChanged(String from, String to) {
+        default void identityChanged(String source, String from, String to) {
         }
 
         /** Runs {@code work} with this run's trace context current, so metrics recorded there carry exemplars. */

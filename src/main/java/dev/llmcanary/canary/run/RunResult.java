@@ -28,6 +28,10 @@ import java.util.List;
  *                   answer has an e2e time and a decode rate. {@code null} on runs stored before it was recorded
  * @param responseModel the model the stream said answered ({@code gen_ai.response.model}), cleaned target text;
  *                      {@code null} when the flavor or server names none (or the run is not stored with it)
+ * @param identity   what the endpoint said it serves when the run ended, by source ({@code fingerprint} and
+ *                   {@code server} from this run's stream; {@code model_root}, {@code model_sha}, … as its endpoint
+ *                   check last read them), readable values only (an identifier or a {@code sha256:} hash prefix);
+ *                   {@code null} when nothing was read (or the run is not stored with it)
  */
 public record RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
                         String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
@@ -36,7 +40,27 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                         List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
                         String completionSha256, long bytes, int events, Timeline timeline, String completion,
                         Integer retryAfterSeconds, Evidence evidence, boolean duringLoadProbe,
-                        int connectRetries, Trigger trigger, StreamEnd ended, String responseModel) {
+                        int connectRetries, Trigger trigger, StreamEnd ended, String responseModel,
+                        java.util.Map<String, String> identity) {
+
+    public RunResult {
+        identity = identity == null ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(identity));
+    }
+
+    /** A result without a recorded identity. */
+    public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
+                     String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
+                     Integer httpStatus, RunTimings timings, TokenCounts tokens, String finishReason,
+                     String rawFinishReason, String responseId, List<ViolationView> violations,
+                     List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
+                     String completionSha256, long bytes, int events, Timeline timeline, String completion,
+                     Integer retryAfterSeconds, Evidence evidence, boolean duringLoadProbe,
+                     int connectRetries, Trigger trigger, StreamEnd ended, String responseModel) {
+        this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
+                timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
+                completionSha256, bytes, events, timeline, completion, retryAfterSeconds, evidence, duringLoadProbe,
+                connectRetries, trigger, ended, responseModel, null);
+    }
 
     /** A result whose stream named no model. */
     public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
@@ -130,7 +154,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks,
                 guardrails, traceId, completionSha256, bytes, events, timeline, completion, retryAfterSeconds, e,
-                duringLoadProbe, connectRetries, trigger, ended, responseModel);
+                duringLoadProbe, connectRetries, trigger, ended, responseModel, identity);
     }
 
     /** This result, marked as finished while a load probe ran on its pool. */
@@ -138,7 +162,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, true, connectRetries, trigger, ended, responseModel);
+                retryAfterSeconds, evidence, true, connectRetries, trigger, ended, responseModel, identity);
     }
 
     /** This result, as started by {@code t}. */
@@ -146,7 +170,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, t, ended, responseModel);
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, t, ended, responseModel, identity);
     }
 
     /** This result, saying how its stream ended. */
@@ -154,7 +178,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, how, responseModel);
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, how, responseModel, identity);
     }
 
     /** This result, naming the model the stream said answered. */
@@ -162,7 +186,16 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, m);
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, m, identity);
+    }
+
+    /** This result, with what the endpoint said it serves ({@code source → readable value}). */
+    public RunResult withIdentity(java.util.Map<String, String> id) {
+        return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
+                errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
+                sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, responseModel,
+                id == null || id.isEmpty() ? null : id);
     }
 
     /**
@@ -177,7 +210,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                 passed ? Outcome.FAIL : outcome, passed ? v.rule() + ": " + v.reason() : reason, errorKind,
                 httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, List.copyOf(all), sloChecks,
                 guardrails, traceId, completionSha256, bytes, events, timeline, completion, retryAfterSeconds,
-                evidence, duringLoadProbe, connectRetries, trigger, ended, responseModel);
+                evidence, duringLoadProbe, connectRetries, trigger, ended, responseModel, identity);
     }
 
     /** Whether this run speaks for the fleet's service level (SLO compliance, alerts, the histograms they read). */
@@ -196,6 +229,6 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, Outcome.CANCELLED, why,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, responseModel);
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, responseModel, identity);
     }
 }

@@ -1,5 +1,8 @@
 package dev.llmcanary.canary.config;
 
+import dev.llmcanary.consistency.IdentityPin;
+import dev.llmcanary.consistency.IdentitySource;
+import java.util.Map;
 import dev.llmcanary.canary.Catalog;
 import dev.llmcanary.config.ConfigError;
 import dev.llmcanary.consistency.Consistency;
@@ -164,18 +167,42 @@ class ConsistencyConfigTest {
 
     static Stream<Arguments> pinnedIdentity() {
         return Stream.of(
-                arguments("a fingerprint on an OpenAI pool", "fp_44709d6fcb", "chat", null),
-                arguments("a fingerprint on a TGI pool, whose streams name none", "fp_44709d6fcb", "tgi",
+                arguments("a fingerprint on an OpenAI pool", "fp_44709d6fcb", "chat",
+                        IdentityPin.fingerprint("fp_44709d6fcb"), null),
+                arguments("a fingerprint on a TGI pool, whose streams name none", "fp_44709d6fcb", "tgi", null,
                         "canaries/pools.yaml:14:24: pools[2].expected_identity: only for openai-chat and"
-                                + " openai-completions pools (tgi-generate streams report no system_fingerprint)"),
-                arguments("text that is no fingerprint", "\"any model\"", "chat",
+                                + " openai-completions pools (tgi-generate streams report no system_fingerprint);"
+                                + " pin another source with {source: value}"),
+                arguments("text that is no fingerprint", "\"any model\"", "chat", null,
                         "canaries/pools.yaml:14:24: pools[2].expected_identity: \"any model\" is not a"
-                                + " system_fingerprint ([A-Za-z0-9_.:+/-]{1,128})"));
+                                + " system_fingerprint ([A-Za-z0-9_.:+/-]{1,128})"),
+                arguments("a model sha on a TGI pool", "{model_sha: 5f2b0e1c, model_id: org/model-7b}", "tgi",
+                        new IdentityPin(Map.of(IdentitySource.MODEL_SHA, "5f2b0e1c", IdentitySource.MODEL_ID,
+                                "org/model-7b")), null),
+                arguments("a model root and a fingerprint on an OpenAI pool",
+                        "{model_root: /models/llama-3-8b, fingerprint: fp_1}", "chat",
+                        new IdentityPin(Map.of(IdentitySource.MODEL_ROOT, "/models/llama-3-8b",
+                                IdentitySource.FINGERPRINT, "fp_1")), null),
+                arguments("an unknown source", "{model_shaa: 5f2b}", "tgi", null,
+                        "canaries/pools.yaml:14:25: pools[2].expected_identity.model_shaa: unknown identity source;"
+                                + " one of fingerprint, server, model_root, owned_by, model_id, model_sha, version,"
+                                + " model_path, model_version, platform"),
+                arguments("a source the flavor does not report", "{model_root: /models/x}", "tgi", null,
+                        "canaries/pools.yaml:14:25: pools[2].expected_identity.model_root: tgi-generate servers do"
+                                + " not report model_root; they report server, model_id, model_sha, version"),
+                arguments("a value that is no identifier", "{model_sha: \"a b\"}", "tgi", null,
+                        "canaries/pools.yaml:14:36: pools[2].expected_identity.model_sha: \"a b\" is not an"
+                                + " identifier ([A-Za-z0-9_.:+/-]{1,128}); a value that is not one is compared as its"
+                                + " sha256: prefix, pin that"),
+                arguments("no source at all", "{}", "tgi", null,
+                        "canaries/pools.yaml:14:24: pools[2].expected_identity: names no source; e.g."
+                                + " {model_sha: 5f2b…} or a system_fingerprint"));
     }
 
     @ParameterizedTest(name = "expected_identity: {0}")
     @MethodSource("pinnedIdentity")
-    void poolPinsItsIdentity(String name, String value, String flavorOfSecondPool, String error) throws IOException {
+    void poolPinsItsIdentity(String name, String value, String flavorOfSecondPool, IdentityPin expected,
+                             String error) throws IOException {
         String pools = POOLS + (flavorOfSecondPool.equals("chat")
                 ? "  - name: pinned\n    flavor: openai-chat\n" : "  - name: pinned\n    flavor: tgi-generate\n")
                 + "    endpoints: [{name: p0, url: \"http://localhost:8002\"}]\n    models: [m1]\n"
@@ -184,7 +211,7 @@ class ConsistencyConfigTest {
 
         if (error == null) {
             assertThat(r.errors()).isEmpty();
-            assertThat(r.catalog().pool("pinned").orElseThrow().expectedIdentity()).isEqualTo(value);
+            assertThat(r.catalog().pool("pinned").orElseThrow().expectedIdentity()).isEqualTo(expected);
             assertThat(r.catalog().pool("chat").orElseThrow().expectedIdentity()).isNull();
         } else {
             assertThat(r.errors()).map(ConfigError::toString).containsExactly(error);
