@@ -10,11 +10,6 @@ final class LlamaCppWire implements Wire {
     }
 
     @Override
-    public String prefix() {
-        return "data: ";
-    }
-
-    @Override
     public String idle(boolean idChanged) {
         return "{\"content\":\"\",\"stop\":false,\"id_slot\":0}";
     }
@@ -48,5 +43,4 @@ final class LlamaCppWire implements Wire {
                 .append(f.predictedMs()).append(",\"predicted_per_second\":").append(perSecond).append("}}");
         return sb.toString();
     }
-
 }

@@ -1,20 +1,21 @@
 package dev.llmcanary.simulator;
 
-import io.vertx.core.buffer.Buffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 
-/** Turns a reply, a wire format, a profile's timing and the faults into a {@link StreamPlan}. */
+/**
+ * Turns a reply, a wire format, a profile's timing and the faults into a {@link StreamPlan}.
+ *
+ * <p>The steps, in stream order: when the headers and the first token are due; the role chunk; each token chunk's
+ * payload with the faults that change what it says; the token events with the faults that change when they come or
+ * end the stream early; the tail (finish, usage, {@code [DONE]}); last, a buffering proxy's regrouping. The
+ * {@link Wire} gives the payloads and {@link SseFrames} their bytes, so this class only decides order and time.
+ */
 final class PlanBuilder {
 
-    static final String ERROR_JSON =
-            "{\"error\":{\"message\":\"simulated upstream failure\",\"type\":\"internal_error\",\"code\":500}}";
-    /** Stands in for raw invalid bytes until the event is turned into bytes; JSON escaping leaves it intact. */
-    private static final String INVALID_MARK = "~~sim-invalid-utf8~~";
-    private static final byte[] INVALID_BYTES = {(byte) 0xC3, (byte) 0x28};
     private static final long MS = 1_000_000L;
     /** Decorrelates the jitter stream from the lorem words drawn from the same seed. */
     private static final long JITTER_SALT = 0x9E3779B97F4A7C15L;
@@ -22,7 +23,7 @@ final class PlanBuilder {
     private final Wire wire;
     private final SimProfile profile;
     private final Faults faults;
-    private final String eol;
+    private final SseFrames frames;
     private final SplittableRandom jitter;
     private final List<SimEvent> events = new ArrayList<>();
 
@@ -30,7 +31,7 @@ final class PlanBuilder {
         this.wire = wire;
         this.profile = profile;
         this.faults = faults;
-        this.eol = profile.crlf() ? "\r\n" : "\n";
+        this.frames = new SseFrames(wire.prefix(), profile.crlf(), faults.splitUtf8());
         this.jitter = new SplittableRandom(seed ^ JITTER_SALT);
     }
 
@@ -41,69 +42,60 @@ final class PlanBuilder {
      */
     StreamPlan build(Reply reply, List<String> reasoning, int promptTokens, UsageMode usageMode, boolean roleChunk) {
         StreamPlan plan = unbuffered(reply, reasoning, promptTokens, usageMode, roleChunk);
-        return faults.bufferedChunks() > 0 ? buffered(plan, faults.bufferedChunks()) : plan;
-    }
-
-    /**
-     * What a buffering proxy (nginx with {@code proxy_buffering on}) delivers: the events held back and written in one
-     * socket write every {@code n} token chunks, when the last of them is due; what remains (finish, usage,
-     * {@code [DONE]}) goes with the final write, and a close still closes after writing what was held.
-     */
-    static StreamPlan buffered(StreamPlan plan, int n) {
-        List<SimEvent> out = new ArrayList<>();
-        Buffer held = Buffer.buffer();
-        ChunkKind kind = null;
-        long due = plan.headersDueNanos();
-        int tokens = 0;
-        for (SimEvent e : plan.events()) {
-            due = e.dueNanos();
-            if (e.close()) {
-                flush(out, held, kind, due);
-                out.add(e);
-                return new StreamPlan(plan.headersDueNanos(), out);
-            }
-            for (Buffer part : e.parts()) {
-                held.appendBuffer(part);
-            }
-            kind = kind == ChunkKind.TOKEN ? kind : e.kind();
-            if (e.kind() == ChunkKind.TOKEN && ++tokens % n == 0) {
-                flush(out, held, kind, due);
-                held = Buffer.buffer();
-                kind = null;
-            }
-        }
-        flush(out, held, kind, due);
-        return new StreamPlan(plan.headersDueNanos(), out);
-    }
-
-    private static void flush(List<SimEvent> out, Buffer held, ChunkKind kind, long due) {
-        if (held.length() > 0) {
-            out.add(SimEvent.write(kind, due, held));
-        }
+        return faults.bufferedChunks() > 0 ? ProxyBuffering.regroup(plan, faults.bufferedChunks()) : plan;
     }
 
     private StreamPlan unbuffered(Reply reply, List<String> reasoning, int promptTokens, UsageMode usageMode,
                                   boolean roleChunk) {
         long headers = (profile.headersDelayMs() + faults.slowHeadersMs()) * MS;
-        long t = Math.max(headers, profile.ttftMs() * MS + jitter());
+        long firstTokenAt = Math.max(headers, profile.ttftMs() * MS + jitter());
         if (faults.bareDone()) {
-            events.add(SimEvent.write(ChunkKind.DONE, t, data("[DONE]")));
+            events.add(SimEvent.write(ChunkKind.DONE, firstTokenAt, frames.done()));
             return new StreamPlan(headers, events);
         }
+        addRole(headers, promptTokens, usageMode, roleChunk);
+        Answer answer = answer(reply, reasoning, promptTokens, usageMode);
+        OptionalLong lastTokenAt = addTokens(answer, firstTokenAt);
+        if (lastTokenAt.isPresent()) {
+            addTail(answer, firstTokenAt, lastTokenAt.getAsLong());
+        }
+        return new StreamPlan(headers, events);
+    }
+
+    /** The role-only first chunk, due with the headers, when the dialect (or profile) sends one. */
+    private void addRole(long headers, int promptTokens, UsageMode usageMode, boolean roleChunk) {
         String role = roleChunk ? wire.role(usageMode == UsageMode.CONTINUOUS
                 ? new TokenCounts(promptTokens, 0) : null) : null;
         if (role != null) {
-            events.add(SimEvent.write(ChunkKind.ROLE, headers, data(role)));
+            events.add(SimEvent.write(ChunkKind.ROLE, headers, frames.data(role)));
         }
+    }
 
+    /** What the stream says, before any timing: the chunks and their payloads, the finish and the totals. */
+    private Answer answer(Reply reply, List<String> reasoning, int promptTokens, UsageMode usageMode) {
         List<Chunk> chunks = new ArrayList<>();
         if (wire.reasoning()) {
             group(reasoning, true, chunks);
         }
         group(reply.tokens(), false, chunks);
-        int n = chunks.size();
+        StringBuilder text = new StringBuilder();
+        for (Chunk c : chunks) {
+            text.append(c.text);
+        }
         String finishReason = reply.length() ? "length" : "stop";
+        TokenCounts total = new TokenCounts(promptTokens, faults.usageLow() ? 1 : countTokens(chunks));
+        List<String> payloads = payloads(chunks, finishReason, reply.stopMatch(), promptTokens, usageMode);
+        return new Answer(chunks, payloads, text.toString(), finishReason, reply.stopMatch(), total, usageMode);
+    }
 
+    /**
+     * Each token chunk's payload, with the faults that change what a chunk says: {@code duplicate_index},
+     * {@code oversize}, {@code invalid_utf8}, {@code id_change}, {@code usage_low}, {@code malformed} and
+     * {@code reorder}.
+     */
+    private List<String> payloads(List<Chunk> chunks, String finishReason, String stopMatch, int promptTokens,
+                                  UsageMode usageMode) {
+        int n = chunks.size();
         List<String> payloads = new ArrayList<>(n);
         StringBuilder soFar = new StringBuilder();
         int generated = 0;
@@ -111,12 +103,12 @@ final class PlanBuilder {
             Chunk c = chunks.get(k - 1);
             soFar.append(c.text);
             generated += c.tokens;
-            boolean finishHere = k == n && wire.finishOnLastToken() && !faults.noFinish();
+            boolean finishHere = finishesOn(k, n);
             TokenCounts counts = new TokenCounts(promptTokens, faults.usageLow() ? 1 : generated);
             boolean reportUsage = usageMode == UsageMode.CONTINUOUS || finishHere && usageMode == UsageMode.FINAL;
-            Piece piece = new Piece(faults.duplicateIndexAt() == k ? k - 1 : k,
-                    faults.duplicateIndexAt() == k ? 1 : 0, textOf(k, c.text), soFar.toString(), c.reasoning,
-                    idChanged(k), finishHere ? finishReason : null, reply.stopMatch(), counts, reportUsage);
+            boolean duplicate = faults.duplicateIndexAt() == k;
+            Piece piece = new Piece(duplicate ? k - 1 : k, duplicate ? 1 : 0, textOf(k, c.text), soFar.toString(),
+                    c.reasoning, idChanged(k), finishHere ? finishReason : null, stopMatch, counts, reportUsage);
             String payload = wire.token(piece);
             if (faults.malformedAt() == k) {
                 payload = payload.substring(0, payload.length() / 2);
@@ -127,82 +119,130 @@ final class PlanBuilder {
         if (r >= 1 && r < n) {
             Collections.swap(payloads, r - 1, r);
         }
+        return payloads;
+    }
 
-        long firstTokenAt = t;
+    /**
+     * The token events, each with what the faults and the profile put before it (the gap, a stall, idle chunks, a
+     * keep-alive comment, an interleaved empty chunk); empty when a fault ended the stream, else when the last token
+     * was due.
+     */
+    private OptionalLong addTokens(Answer answer, long firstTokenAt) {
+        int n = answer.chunks.size();
+        long t = firstTokenAt;
         long previous = t;
         for (int k = 1; k <= n; k++) {
             if (k > 1) {
                 t += Math.max(0, profile.itlMs() * MS + jitter());
             }
             t += faults.stallMs().getOrDefault(k, 0L) * MS;
-            long idle = faults.idleMs().getOrDefault(k, 0L) * MS;
-            for (long at = t + Faults.IDLE_EVERY_MS * MS; at < t + idle; at += Faults.IDLE_EVERY_MS * MS) {
-                events.add(SimEvent.write(ChunkKind.EMPTY, at, data(wire.idle(idChanged(k)))));
-            }
-            t += idle;
+            t = addIdleChunks(k, t);
             if (k > 1 && profile.keepalive()) {
-                events.add(SimEvent.write(ChunkKind.OTHER, (previous + t) / 2, ascii(": keep-alive" + eol + eol)));
+                events.add(SimEvent.write(ChunkKind.OTHER, (previous + t) / 2, frames.comment("keep-alive")));
             }
-            String empty = wire.emptyEvery() > 0 && k > 1 && (k - 1) % wire.emptyEvery() == 0
-                    ? wire.empty(k, idChanged(k)) : null;
-            if (empty != null) {
-                events.add(SimEvent.write(ChunkKind.EMPTY, t, data(empty)));
+            addInterleavedEmpty(k, t);
+            if (addEndingFault(k, t)) {
+                return OptionalLong.empty();
             }
-            if (faults.closeAt() == k) {
-                events.add(SimEvent.closeAt(t));
-                return new StreamPlan(headers, events);
-            }
-            if (faults.errorAt() == k) {
-                events.add(SimEvent.write(ChunkKind.ERROR, t, data(ERROR_JSON)));
-                return new StreamPlan(headers, events);
-            }
-            if (faults.errorEventAt() == k) {
-                events.add(SimEvent.write(ChunkKind.ERROR, t, split(bytes("event: error" + eol
-                        + wire.prefix() + ERROR_JSON + eol + eol))));
-                return new StreamPlan(headers, events);
-            }
-            boolean finishHere = k == n && wire.finishOnLastToken() && !faults.noFinish();
-            events.add(SimEvent.write(finishHere && chunks.get(k - 1).text.isEmpty() ? ChunkKind.FINISH
-                    : ChunkKind.TOKEN, t, data(payloads.get(k - 1))));
+            boolean finishOnly = finishesOn(k, n) && answer.chunks.get(k - 1).text.isEmpty();
+            events.add(SimEvent.write(finishOnly ? ChunkKind.FINISH : ChunkKind.TOKEN, t,
+                    frames.data(answer.payloads.get(k - 1))));
             previous = t;
         }
+        return OptionalLong.of(t);
+    }
 
-        TokenCounts total = new TokenCounts(promptTokens, faults.usageLow() ? 1 : countTokens(chunks));
-        long end = n > 0 ? t + profile.itlMs() * MS : t;
+    /** The {@code idle_chunks} fault before token chunk k: token-less chunks while it waits; returns the new time. */
+    private long addIdleChunks(int k, long t) {
+        long idle = faults.idleMs().getOrDefault(k, 0L) * MS;
+        for (long at = t + Faults.IDLE_EVERY_MS * MS; at < t + idle; at += Faults.IDLE_EVERY_MS * MS) {
+            events.add(SimEvent.write(ChunkKind.EMPTY, at, frames.data(wire.idle(idChanged(k)))));
+        }
+        return t + idle;
+    }
+
+    /** The empty-content chunk some dialects interleave before every n-th token chunk. */
+    private void addInterleavedEmpty(int k, long t) {
+        String empty = wire.emptyEvery() > 0 && k > 1 && (k - 1) % wire.emptyEvery() == 0
+                ? wire.empty(k, idChanged(k)) : null;
+        if (empty != null) {
+            events.add(SimEvent.write(ChunkKind.EMPTY, t, frames.data(empty)));
+        }
+    }
+
+    /** A fault that ends the stream in place of token chunk k ({@code close}, {@code error}, {@code error_event}). */
+    private boolean addEndingFault(int k, long t) {
+        if (faults.closeAt() == k) {
+            events.add(SimEvent.closeAt(t));
+        } else if (faults.errorAt() == k) {
+            events.add(SimEvent.write(ChunkKind.ERROR, t, frames.error()));
+        } else if (faults.errorEventAt() == k) {
+            events.add(SimEvent.write(ChunkKind.ERROR, t, frames.errorEvent()));
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /** After the last token: the finish (unless {@code no_finish}), {@code content_after_finish}, usage, [DONE]. */
+    private void addTail(Answer answer, long firstTokenAt, long lastTokenAt) {
+        int n = answer.chunks.size();
+        long end = n > 0 ? lastTokenAt + profile.itlMs() * MS : lastTokenAt;
         if (!faults.noFinish()) {
-            if (n == 0 && wire.finishOnLastToken()) {
-                Piece empty = new Piece(1, 0, "", "", false, false, finishReason, reply.stopMatch(), total,
-                        usageMode == UsageMode.FINAL);
-                events.add(SimEvent.write(ChunkKind.FINISH, end, data(wire.token(empty))));
-            } else if (!wire.finishOnLastToken()) {
-                String finish = wire.finish(new Finish(finishReason, reply.stopMatch(), soFar.toString(), total,
-                        usageMode == UsageMode.FINAL || usageMode == UsageMode.CONTINUOUS, idChanged(n + 1),
-                        profile.ttftMs(),
-                        (t - firstTokenAt) / MS));
-                if (finish != null) {
-                    events.add(SimEvent.write(ChunkKind.FINISH, end, data(finish)));
-                }
-            }
+            addFinish(answer, end, lastTokenAt - firstTokenAt);
         }
         if (faults.contentAfterFinish()) {
             end += profile.itlMs() * MS;
-            Piece extra = new Piece(n + 1, 0, " extra", soFar + " extra", false, idChanged(n + 1), null, null,
-                    total, false);
-            events.add(SimEvent.write(ChunkKind.TOKEN, end, data(wire.token(extra))));
+            Piece extra = new Piece(n + 1, 0, " extra", answer.text + " extra", false, idChanged(n + 1), null, null,
+                    answer.total, false);
+            events.add(SimEvent.write(ChunkKind.TOKEN, end, frames.data(wire.token(extra))));
         }
-        if (usageMode == UsageMode.SEPARATE || usageMode == UsageMode.CONTINUOUS) {
-            String usage = wire.usage(total, idChanged(n + 1));
+        if (answer.usageMode == UsageMode.SEPARATE || answer.usageMode == UsageMode.CONTINUOUS) {
+            String usage = wire.usage(answer.total, idChanged(n + 1));
             if (usage != null) {
-                events.add(SimEvent.write(ChunkKind.USAGE, end, data(usage)));
+                events.add(SimEvent.write(ChunkKind.USAGE, end, frames.data(usage)));
             }
         }
         if (wire.done() && !faults.noDone()) {
-            events.add(SimEvent.write(ChunkKind.DONE, end, data("[DONE]")));
+            events.add(SimEvent.write(ChunkKind.DONE, end, frames.done()));
         }
-        return new StreamPlan(headers, events);
+    }
+
+    /**
+     * The finish when it did not ride on the last token: an empty token chunk carrying it when there were no
+     * tokens, or the wire's finish event.
+     */
+    private void addFinish(Answer answer, long end, long streamedNanos) {
+        int n = answer.chunks.size();
+        UsageMode usageMode = answer.usageMode;
+        if (n == 0 && wire.finishOnLastToken()) {
+            Piece empty = new Piece(1, 0, "", "", false, false, answer.finishReason, answer.stopMatch, answer.total,
+                    usageMode == UsageMode.FINAL);
+            events.add(SimEvent.write(ChunkKind.FINISH, end, frames.data(wire.token(empty))));
+        } else if (!wire.finishOnLastToken()) {
+            String finish = wire.finish(new Finish(answer.finishReason, answer.stopMatch, answer.text, answer.total,
+                    usageMode == UsageMode.FINAL || usageMode == UsageMode.CONTINUOUS, idChanged(n + 1),
+                    profile.ttftMs(), streamedNanos / MS));
+            if (finish != null) {
+                events.add(SimEvent.write(ChunkKind.FINISH, end, frames.data(finish)));
+            }
+        }
+    }
+
+    /** Whether token chunk k of n carries the finish. */
+    private boolean finishesOn(int k, int n) {
+        return k == n && wire.finishOnLastToken() && !faults.noFinish();
     }
 
     private record Chunk(String text, int tokens, boolean reasoning) {
+    }
+
+    /**
+     * What the stream says, before any timing: its chunks (reasoning first), each chunk's payload, the whole text,
+     * the finish and the totals the tail reports.
+     */
+    private record Answer(List<Chunk> chunks, List<String> payloads, String text, String finishReason,
+                          String stopMatch, TokenCounts total, UsageMode usageMode) {
     }
 
     private void group(List<String> tokens, boolean reasoning, List<Chunk> into) {
@@ -226,7 +266,7 @@ final class PlanBuilder {
         if (oversize != null) {
             return "x".repeat(oversize);
         }
-        return faults.invalidUtf8At() == k ? text + INVALID_MARK : text;
+        return faults.invalidUtf8At() == k ? text + SseFrames.INVALID_MARK : text;
     }
 
     private boolean idChanged(int k) {
@@ -236,44 +276,5 @@ final class PlanBuilder {
     private long jitter() {
         long j = profile.jitterMs() * MS;
         return j == 0 ? 0 : jitter.nextLong(-j, j + 1);
-    }
-
-    private Buffer[] data(String payload) {
-        return split(bytes(wire.prefix() + payload + eol + eol));
-    }
-
-    private static Buffer[] ascii(String text) {
-        return new Buffer[] {Buffer.buffer(text.getBytes(StandardCharsets.US_ASCII))};
-    }
-
-    private static byte[] bytes(String event) {
-        int mark = event.indexOf(INVALID_MARK);
-        if (mark < 0) {
-            return event.getBytes(StandardCharsets.UTF_8);
-        }
-        byte[] before = event.substring(0, mark).getBytes(StandardCharsets.UTF_8);
-        byte[] after = event.substring(mark + INVALID_MARK.length()).getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[before.length + INVALID_BYTES.length + after.length];
-        System.arraycopy(before, 0, out, 0, before.length);
-        System.arraycopy(INVALID_BYTES, 0, out, before.length, INVALID_BYTES.length);
-        System.arraycopy(after, 0, out, before.length + INVALID_BYTES.length, after.length);
-        return out;
-    }
-
-    /** One write, or with split_utf8 two writes cut inside the first multi-byte character (else the middle). */
-    private Buffer[] split(byte[] event) {
-        if (!faults.splitUtf8() || event.length < 2) {
-            return new Buffer[] {Buffer.buffer(event)};
-        }
-        int cut = event.length / 2;
-        for (int i = 0; i < event.length; i++) {
-            if ((event[i] & 0xC0) == 0xC0) {
-                cut = i + 1;
-                break;
-            }
-        }
-        Buffer first = Buffer.buffer(event.length).appendBytes(event, 0, cut);
-        Buffer second = Buffer.buffer(event.length).appendBytes(event, cut, event.length - cut);
-        return new Buffer[] {first, second};
     }
 }

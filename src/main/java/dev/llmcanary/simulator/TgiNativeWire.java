@@ -39,15 +39,4 @@ final class TgiNativeWire implements Wire {
                 .append(p.counts().completion()).append(",\"seed\":").append(seed).append("}}");
         return sb.toString();
     }
-
-    @Override
-    public boolean finishOnLastToken() {
-        return true;
-    }
-
-    @Override
-    public String finish(Finish finish) {
-        return null;
-    }
-
 }

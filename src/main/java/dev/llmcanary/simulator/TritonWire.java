@@ -12,11 +12,6 @@ final class TritonWire implements Wire {
     }
 
     @Override
-    public String prefix() {
-        return "data: ";
-    }
-
-    @Override
     public String idle(boolean idChanged) {
         StringBuilder sb = new StringBuilder(64);
         Json.str(sb.append("{\"model_name\":"), model).append(",\"model_version\":\"1\",\"text_output\":");
@@ -32,15 +27,4 @@ final class TritonWire implements Wire {
                 .append(",\"text_output\":");
         return Json.str(sb, cumulative ? p.soFar() : p.text()).append('}').toString();
     }
-
-    @Override
-    public boolean finishOnLastToken() {
-        return true;
-    }
-
-    @Override
-    public String finish(Finish finish) {
-        return null;
-    }
-
 }

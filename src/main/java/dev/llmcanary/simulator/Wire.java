@@ -2,14 +2,17 @@ package dev.llmcanary.simulator;
 
 /**
  * Builds the JSON payloads of one route and dialect. Returns null for a chunk kind the format does not have;
- * faults and timing are applied by {@link PlanBuilder}, so a wire only knows how healthy output looks.
+ * faults and timing are applied by {@link PlanBuilder} and the event framing by {@link SseFrames}, so a wire only
+ * knows how healthy output looks.
  */
-/* Defaults describe the native routes (TGI, Triton, llama.cpp): no role or empty events, no separate usage event,
- * no [DONE], no reasoning field. The OpenAI wire overrides them. */
+/* Defaults describe the native routes (TGI, Triton, llama.cpp): "data: ", no role or empty events, the finish on the
+ * last token, no separate usage event, no [DONE], no reasoning field. The OpenAI wire overrides them. */
 interface Wire {
 
     /** The text before the payload on a data line: "data: " or, for TGI 2, "data:". */
-    String prefix();
+    default String prefix() {
+        return "data: ";
+    }
 
     /** The role-only first chunk, or null; {@code usage} non-null means the chunk reports it. */
     default String role(TokenCounts usage) {
@@ -30,9 +33,14 @@ interface Wire {
     String idle(boolean idChanged);
 
     /** Whether the finish rides on the last token chunk instead of a chunk of its own. */
-    boolean finishOnLastToken();
+    default boolean finishOnLastToken() {
+        return true;
+    }
 
-    String finish(Finish finish);
+    /** The finish event of its own, or null (when the finish rides on the last token). */
+    default String finish(Finish finish) {
+        return null;
+    }
 
     default String usage(TokenCounts counts, boolean idChanged) {
         return null;

@@ -6,12 +6,11 @@ import dev.llmcanary.canary.CanaryDefinition;
 import dev.llmcanary.canary.Pool;
 import dev.llmcanary.store.Database;
 import dev.llmcanary.store.JobClaims;
+import dev.llmcanary.store.StoreExtension;
 import dev.llmcanary.store.StoreStatus;
 import dev.llmcanary.store.TestPostgres;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Optional;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,23 +113,14 @@ class ReplicaTakeoverTest {
 
     static Stream<Arguments> databases() {
         return Stream.of(
-                arguments("PostgreSQL", (Supplier<DataSource>) () -> {
-                    TestPostgres.require();
-                    return TestPostgres.dataSource();
-                }),
-                arguments("H2 shared in memory", (Supplier<DataSource>) () -> {
-                    JdbcDataSource ds = new JdbcDataSource();
-                    ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-                    return ds;
-                }));
+                arguments("PostgreSQL", (Supplier<DataSource>) TestPostgres::dataSource),
+                arguments("H2 shared in memory", (Supplier<DataSource>) StoreExtension::freshH2));
     }
 
     @ParameterizedTest(name = "{0}: every slot runs once, and the survivor takes all slots after the other stops")
     @MethodSource("databases")
     void replicasSplitTheTicksAndTheSurvivorTakesOver(String name, Supplier<DataSource> source) {
-        DataSource ds = source.get();
-        Database db = new Database(ds, () -> Flyway.configure().dataSource(ds).locations("classpath:db/migration")
-                .load().migrate());
+        Database db = StoreExtension.migrated(source.get());
         String run = UUID.randomUUID().toString();
         List<SpreadOffsets.Slot> jobs = IntStream.range(0, 3)
                 .mapToObj(i -> new SpreadOffsets.Slot("c" + i + "/" + run, INTERVAL)).toList();
@@ -162,10 +152,7 @@ class ReplicaTakeoverTest {
 
     @Test
     void aReplicaWhoseBreakerIsOpenLeavesEveryTickToTheOther() {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        Database db = new Database(ds, () -> Flyway.configure().dataSource(ds).locations("classpath:db/migration")
-                .load().migrate());
+        Database db = StoreExtension.migrated(StoreExtension.freshH2());
         Replica a = new Replica("a", db, Duration.ZERO);
         Replica b = new Replica("b", db, Duration.ZERO);
         a.guard.record(true, false, null);

@@ -312,13 +312,13 @@ class SimulatorServerTest {
                 c("oversize@1 carries a content of the given size", CHAT, hi, abc, "oversize@1:100000",
                         r -> assertThat(r.contents().get(0)).hasSize(100_000)),
                 c("error@2 sends an error payload and ends without finish", CHAT, hi, abc, "error@2", r -> {
-                    assertThat(r.data().get(r.data().size() - 1)).isEqualTo(PlanBuilder.ERROR_JSON);
+                    assertThat(r.data().get(r.data().size() - 1)).isEqualTo(SseFrames.ERROR_JSON);
                     assertThat(r.finishes()).isEmpty();
                     assertThat(r.text()).doesNotContain("[DONE]");
                     assertThat(r.complete()).isTrue();
                 }),
                 c("error_event@2 sends an SSE error event", CHAT, hi, abc, "error_event@2",
-                        r -> assertThat(r.text()).endsWith("event: error\ndata: " + PlanBuilder.ERROR_JSON + "\n\n")),
+                        r -> assertThat(r.text()).endsWith("event: error\ndata: " + SseFrames.ERROR_JSON + "\n\n")),
                 c("usage_low reports one completion token", CHAT, usageChat("sim-openai"), abc, "usage_low",
                         r -> assertThat(r.text()).contains("\"completion_tokens\":1,")),
                 c("refusal replies with a refusal", CHAT, hi, null, "refusal",

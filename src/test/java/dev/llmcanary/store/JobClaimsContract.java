@@ -1,10 +1,9 @@
 package dev.llmcanary.store;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -28,17 +27,19 @@ abstract class JobClaimsContract {
 
     static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
 
+    @RegisterExtension
+    final StoreExtension testDatabase;
     Database db;
+    /** Each test's own job key, so that no claim of another test can answer for it. */
     String job;
 
-    /** A database with the current schema (claims of other tests may remain: each test uses its own job key). */
-    abstract DataSource freshDatabase() throws SQLException;
+    JobClaimsContract(StoreExtension testDatabase) {
+        this.testDatabase = testDatabase;
+    }
 
     @BeforeEach
-    void setUp() throws SQLException {
-        DataSource ds = freshDatabase();
-        db = new Database(ds, () -> Flyway.configure().dataSource(ds).locations("classpath:db/migration").load()
-                .migrate());
+    void setUp() {
+        db = testDatabase.database();
         job = "count-ordered/sim-h100/ep-1/" + UUID.randomUUID() + "@60000";
     }
 
@@ -119,7 +120,7 @@ abstract class JobClaimsContract {
 
     @Test
     void anUnreachableDatabaseIsAnErrorNotALostClaim() throws SQLException {
-        SwitchableDataSource ds = new SwitchableDataSource(freshDatabase());
+        SwitchableDataSource ds = new SwitchableDataSource(testDatabase.dataSource());
         ds.down(true);
         JobClaims down = new JobClaims(new Database(ds, () -> { }), "a", Clock.systemUTC());
 

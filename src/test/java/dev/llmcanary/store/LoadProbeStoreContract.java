@@ -2,11 +2,10 @@ package dev.llmcanary.store;
 
 import dev.llmcanary.loadprobe.LoadProbeStore;
 import dev.llmcanary.loadprobe.StoredProbe;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.UUID;
@@ -21,17 +20,19 @@ abstract class LoadProbeStoreContract {
 
     static final Instant T0 = Instant.parse("2026-03-01T12:00:00.123456Z");
 
+    @RegisterExtension
+    final StoreExtension testDatabase;
     LoadProbeStore store;
-    /** Each test's own scenario id: a shared PostgreSQL keeps rows of earlier tests. */
+    /** Each test's own scenario id, so that no row of another test can answer for it. */
     String scenario;
 
-    abstract DataSource freshDatabase() throws SQLException;
+    LoadProbeStoreContract(StoreExtension testDatabase) {
+        this.testDatabase = testDatabase;
+    }
 
     @BeforeEach
-    void setUp() throws SQLException {
-        DataSource ds = freshDatabase();
-        store = new LoadProbeStore(new Database(ds, () -> Flyway.configure().dataSource(ds)
-                .locations("classpath:db/migration").load().migrate()));
+    void setUp() {
+        store = new LoadProbeStore(testDatabase.database());
         scenario = "sc-" + UUID.randomUUID();
     }
 

@@ -1,16 +1,12 @@
 package dev.llmcanary.store;
 
-
-import javax.sql.DataSource;
-
 /**
  * Slot claims on a real PostgreSQL, the database replicas share. Needs {@code LLM_CANARY_TEST_PG_URL} like
  * {@link PostgresRunStoreTest}: fails under CI without it, skipped elsewhere.
  */
 class PostgresJobClaimsTest extends JobClaimsContract {
 
-    @Override
-    DataSource freshDatabase() {
-        return TestPostgres.dataSource();
+    PostgresJobClaimsTest() {
+        super(StoreExtension.postgres());
     }
 }

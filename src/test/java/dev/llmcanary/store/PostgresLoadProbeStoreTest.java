@@ -1,16 +1,12 @@
 package dev.llmcanary.store;
 
-
-import javax.sql.DataSource;
-
 /**
  * The load-probe store on a real PostgreSQL (BYTEA reports, TIMESTAMP WITH TIME ZONE). Needs
  * {@code LLM_CANARY_TEST_PG_URL} like {@link PostgresRunStoreTest}: fails under CI without it, skipped elsewhere.
  */
 class PostgresLoadProbeStoreTest extends LoadProbeStoreContract {
 
-    @Override
-    DataSource freshDatabase() {
-        return TestPostgres.dataSource();
+    PostgresLoadProbeStoreTest() {
+        super(StoreExtension.postgres());
     }
 }

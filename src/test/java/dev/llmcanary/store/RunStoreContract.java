@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -18,7 +19,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -37,6 +37,9 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 /** The run store's behaviour, run against each database the service supports (H2 and PostgreSQL subclasses). */
 abstract class RunStoreContract {
 
+    @RegisterExtension
+    final StoreExtension testDatabase;
+
     static final Instant NOW = Instant.parse("2026-03-01T12:00:00.123456Z");
     static final Retention RETENTION = new Retention(Duration.ofDays(14), Duration.ofDays(60));
 
@@ -46,31 +49,22 @@ abstract class RunStoreContract {
     RunQueries queries;
     Database database;
 
+    RunStoreContract(StoreExtension testDatabase) {
+        this.testDatabase = testDatabase;
+    }
+
     Database db() {
         return database;
     }
 
-    /** A database with the current schema and no rows. */
-    abstract DataSource freshDatabase() throws SQLException;
-
-    /** A database with no schema at all, to migrate step by step. */
-    abstract DataSource emptyDatabase() throws SQLException;
-
     @BeforeEach
-    void setUp() throws SQLException {
-        dataSource = new SwitchableDataSource(freshDatabase());
+    void setUp() {
+        // the store reaches the test's database through a switch, so that tests can take it down
+        dataSource = new SwitchableDataSource(testDatabase.dataSource());
         registry = new SimpleMeterRegistry();
-        Database db = new Database(dataSource, () -> Flyway.configure().dataSource(dataSource)
-                .locations("classpath:db/migration").load().migrate());
-        database = db;
-        store = new RunStore(db, Runs.JSON, RETENTION, 3, registry);
-        queries = new RunQueries(db, Runs.JSON);
-    }
-
-    static void deleteAllRuns(DataSource ds) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute("DELETE FROM runs");
-        }
+        database = StoreExtension.migrated(dataSource);
+        store = new RunStore(database, Runs.JSON, RETENTION, 3, registry);
+        queries = new RunQueries(database, Runs.JSON);
     }
 
     @Test
@@ -457,7 +451,7 @@ abstract class RunStoreContract {
      */
     @Test
     void rowsFromBeforeTheTriggerColumnAreBackfilled() throws SQLException {
-        DataSource old = emptyDatabase();
+        DataSource old = testDatabase.emptyDatabase();
         Flyway.configure().dataSource(old).locations("classpath:db/migration").target("5").load().migrate();
         RunResult gateRun = run("c1", "pool-1", "m", Outcome.FAIL, NOW.minusSeconds(10));
         RunResult scheduled = run("c1", "pool-1", "m", Outcome.PASS, NOW.minusSeconds(20));
@@ -485,9 +479,7 @@ abstract class RunStoreContract {
                 ps.executeUpdate();
             }
         }
-        Database db = new Database(old, () -> Flyway.configure().dataSource(old)
-                .locations("classpath:db/migration").load().migrate());
-        RunQueries upgraded = new RunQueries(db, Runs.JSON);
+        RunQueries upgraded = new RunQueries(StoreExtension.migrated(old), Runs.JSON);
 
         assertThat(upgraded.get(gateRun.runId())).get().extracting(RunResult::trigger).isEqualTo(Trigger.GATE);
         assertThat(upgraded.get(scheduled.runId())).get().extracting(RunResult::trigger)

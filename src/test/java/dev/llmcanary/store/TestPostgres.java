@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The check runs per test ({@link #dataSource()} makes it, from a test or its {@code @BeforeEach}): an assumption
  * that fails in {@code @BeforeAll} aborts the class, which Surefire then reports as "Tests run: 0", not as skipped.
  * Each test JVM works in a schema of its own (dropped at exit), so a database shared with other builds, or left
- * migrated by another branch, never fails Flyway's validation or mixes rows.
+ * migrated by another branch, never fails Flyway's validation or mixes rows. Store tests reach it through
+ * {@link StoreExtension#postgres()}, which also empties its tables before each test.
  */
 public final class TestPostgres {
 

@@ -8,15 +8,13 @@ import dev.llmcanary.canary.run.TokenCounts;
 import dev.llmcanary.store.Database;
 import dev.llmcanary.store.Retention;
 import dev.llmcanary.store.RunStore;
+import dev.llmcanary.store.StoreExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,24 +28,18 @@ abstract class GateStoreContract {
     static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     static final ObjectMapper JSON = dev.llmcanary.store.Runs.JSON;
 
+    @RegisterExtension
+    final StoreExtension testDatabase;
     GateStore gates;
     RunStore runs;
 
-    abstract DataSource freshDatabase() throws SQLException;
-
-    static void clear(DataSource ds) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute("DELETE FROM gate_runs");
-            s.execute("DELETE FROM gates");
-            s.execute("DELETE FROM runs");
-        }
+    GateStoreContract(StoreExtension testDatabase) {
+        this.testDatabase = testDatabase;
     }
 
     @BeforeEach
-    void setUp() throws SQLException {
-        DataSource ds = freshDatabase();
-        Database db = new Database(ds, () -> Flyway.configure().dataSource(ds).locations("classpath:db/migration")
-                .load().migrate());
+    void setUp() {
+        Database db = testDatabase.database();
         gates = new GateStore(db, JSON);
         runs = new RunStore(db, JSON, new Retention(Duration.ofDays(14), Duration.ofDays(60)), 10,
                 new SimpleMeterRegistry());

@@ -1,17 +1,11 @@
 package dev.llmcanary.gate.store;
 
-import org.h2.jdbcx.JdbcDataSource;
-
-import javax.sql.DataSource;
-import java.util.UUID;
+import dev.llmcanary.store.StoreExtension;
 
 /** The gate store on the embedded default database: a fresh in-memory H2 per test. */
 class H2GateStoreTest extends GateStoreContract {
 
-    @Override
-    DataSource freshDatabase() {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        return ds;
+    H2GateStoreTest() {
+        super(StoreExtension.h2());
     }
 }
