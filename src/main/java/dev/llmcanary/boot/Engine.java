@@ -263,8 +263,8 @@ public class Engine {
     /** What each endpoint says it serves (its streams' system_fingerprint), and the count of changes. */
     @Produces
     @Singleton
-    IdentityTracker identityTracker(ConsistencyMetrics series) {
-        return new IdentityTracker(series);
+    IdentityTracker identityTracker(ConsistencyMetrics series, Clock clock) {
+        return new IdentityTracker(series, clock);
     }
 
     /** Forgets the state and series of pools, endpoints and canaries that a catalog change removed. */

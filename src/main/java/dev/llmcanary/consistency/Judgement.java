@@ -12,13 +12,22 @@ import java.util.Map;
  * @param consistent for every endpoint whose agreement could be judged, whether it agrees with the majority; empty
  *                   when nothing could be judged (the gauge is then absent)
  * @param compared   every endpoint whose latest answer took part
+ * @param reasons    for every endpoint that diverges from the majority (not only the one that answered), why: the
+ *                   status page shows each endpoint's standing with its reason
  */
 public record Judgement(Verdict verdict, String reason, Map<String, Boolean> consistent,
-                        java.util.Set<String> compared) {
+                        java.util.Set<String> compared, Map<String, String> reasons) {
 
     public Judgement {
         consistent = Map.copyOf(consistent);
         compared = java.util.Set.copyOf(compared);
+        reasons = Map.copyOf(reasons);
+    }
+
+    /** A judgement that blames no endpoint beyond {@code reason}. */
+    public Judgement(Verdict verdict, String reason, Map<String, Boolean> consistent,
+                     java.util.Set<String> compared) {
+        this(verdict, reason, consistent, compared, Map.of());
     }
 
     /** The answering endpoint's standing. */

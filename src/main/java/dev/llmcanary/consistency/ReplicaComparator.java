@@ -104,12 +104,22 @@ public final class ReplicaComparator {
                 members.add(a.endpoint());
             }
         }
-        if (consistent.get(answer.endpoint())) {
-            return new Judgement(Judgement.Verdict.AGREES, null, consistent, compared);
+        Map<String, String> reasons = new LinkedHashMap<>();
+        for (Answer a : all) {
+            if (!consistent.get(a.endpoint())) {
+                reasons.put(a.endpoint(), diverges(a, majority, members, n, check));
+            }
         }
-        return new Judgement(Judgement.Verdict.DIVERGES, "endpoint " + answer.endpoint()
-                + " diverges from the majority " + String.join(", ", members) + " (" + members.size() + " of " + n
-                + " endpoints) " + where(majority, answer, check), consistent, compared);
+        if (consistent.get(answer.endpoint())) {
+            return new Judgement(Judgement.Verdict.AGREES, null, consistent, compared, reasons);
+        }
+        return new Judgement(Judgement.Verdict.DIVERGES, reasons.get(answer.endpoint()), consistent, compared,
+                reasons);
+    }
+
+    private static String diverges(Answer a, Answer majority, List<String> members, int n, Consistency check) {
+        return "endpoint " + a.endpoint() + " diverges from the majority " + String.join(", ", members) + " ("
+                + members.size() + " of " + n + " endpoints) " + where(majority, a, check);
     }
 
     /**

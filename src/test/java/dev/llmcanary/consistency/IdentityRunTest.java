@@ -62,6 +62,11 @@ class IdentityRunTest {
             assertThat(logs.lines()).filteredOn(l -> l.contains("model identity changed")).singleElement()
                     .asString().contains("pool replicas endpoint e1 model sim-openai: system_fingerprint fp_sim"
                             + " -> fp_new (run " + changed.runId() + ")");
+            // the run whose stream revealed it carries it (the run detail marks it); the others do not
+            assertThat(changed.identityChange()).isEqualTo(new dev.llmcanary.canary.run.IdentityChangeView(
+                    fleet.clock.instant(), IdentityTracker.SYSTEM_FINGERPRINT, SIM_FP, "fp_new"));
+            assertThat(first.identityChange()).isNull();
+            assertThat(same.identityChange()).isNull();
             // a change alone is no failure: deployments change models on purpose
             assertThat(List.of(first, changed, same)).allSatisfy(r ->
                     assertThat(r.violations()).extracting(ViolationView::rule).doesNotContain("identity_mismatch"));

@@ -102,7 +102,7 @@ final class ReplicaFleet implements AutoCloseable {
         client = new StreamingClient(vertx, new ClientSettings(Duration.ofSeconds(5), 4, Duration.ofMillis(20)));
         replicas = new ReplicaChecks(new ConsistencyMetrics(registry), clock);
         RunSettings settings = new RunSettings(65536, 1 << 20, 10_000, 16, Duration.ofSeconds(5), capture);
-        identities = new IdentityTracker(new ConsistencyMetrics(registry));
+        identities = new IdentityTracker(new ConsistencyMetrics(registry), clock);
         runner = new CanaryRunner(client, () -> catalog, observer, sinks, settings, worker, k -> null,
                 s -> s, null, p -> false, new dev.llmcanary.canary.run.InFlightRuns(), replicas, identities);
     }

@@ -254,7 +254,8 @@ public final class CanaryRunner {
 
     /**
      * The result after noting what the endpoint says it serves: a changed {@code system_fingerprint} (scheduled runs
-     * only, like every counter alerts read) is counted, logged and marked on the span; a pool that pins its identity
+     * only, like every counter alerts read) is counted, logged, marked on the span and kept on the result (the run
+     * detail marks it on the timeline); a pool that pins its identity
      * ({@code expected_identity}) gets an {@code identity_mismatch} on any run whose stream reported another one, or
      * none.
      */
@@ -272,6 +273,7 @@ public final class CanaryRunner {
                         + " (run %s)", result.pool(), result.endpoint(), result.model(), c.from(), c.to(),
                         result.runId());
                 observed.identityChanged(c.from(), c.to());
+                result = result.withIdentityChange(IdentityChangeView.of(c));
             }
         }
         String expected = target.pool().expectedIdentity();

@@ -28,6 +28,9 @@ import java.util.List;
  *                   answer has an e2e time and a decode rate. {@code null} on runs stored before it was recorded
  * @param responseModel the model the stream said answered ({@code gen_ai.response.model}), cleaned target text;
  *                      {@code null} when the flavor or server names none (or the run is not stored with it)
+ * @param identityChange the identity change this run's stream revealed (another {@code system_fingerprint} than the
+ *                       endpoint's previous scheduled run reported); {@code null} when none (or stored before it was
+ *                       recorded)
  */
 public record RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
                         String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
@@ -36,7 +39,23 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                         List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
                         String completionSha256, long bytes, int events, Timeline timeline, String completion,
                         Integer retryAfterSeconds, Evidence evidence, boolean duringLoadProbe,
-                        int connectRetries, Trigger trigger, StreamEnd ended, String responseModel) {
+                        int connectRetries, Trigger trigger, StreamEnd ended, String responseModel,
+                        IdentityChangeView identityChange) {
+
+    /** A result without an identity change. */
+    public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
+                     String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
+                     Integer httpStatus, RunTimings timings, TokenCounts tokens, String finishReason,
+                     String rawFinishReason, String responseId, List<ViolationView> violations,
+                     List<SloCheck> sloChecks, List<GuardrailVerdict> guardrails, String traceId,
+                     String completionSha256, long bytes, int events, Timeline timeline, String completion,
+                     Integer retryAfterSeconds, Evidence evidence, boolean duringLoadProbe,
+                     int connectRetries, Trigger trigger, StreamEnd ended, String responseModel) {
+        this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
+                timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
+                completionSha256, bytes, events, timeline, completion, retryAfterSeconds, evidence, duringLoadProbe,
+                connectRetries, trigger, ended, responseModel, null);
+    }
 
     /** A result whose stream named no model. */
     public RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
@@ -130,7 +149,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks,
                 guardrails, traceId, completionSha256, bytes, events, timeline, completion, retryAfterSeconds, e,
-                duringLoadProbe, connectRetries, trigger, ended, responseModel);
+                duringLoadProbe, connectRetries, trigger, ended, responseModel, identityChange);
     }
 
     /** This result, marked as finished while a load probe ran on its pool. */
@@ -138,7 +157,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, true, connectRetries, trigger, ended, responseModel);
+                retryAfterSeconds, evidence, true, connectRetries, trigger, ended, responseModel, identityChange);
     }
 
     /** This result, as started by {@code t}. */
@@ -146,7 +165,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, t, ended, responseModel);
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, t, ended, responseModel, identityChange);
     }
 
     /** This result, saying how its stream ended. */
@@ -154,7 +173,8 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, how, responseModel);
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, how, responseModel,
+                identityChange);
     }
 
     /** This result, naming the model the stream said answered. */
@@ -162,7 +182,15 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, m);
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, m, identityChange);
+    }
+
+    /** This result, marking the identity change its stream revealed. */
+    public RunResult withIdentityChange(IdentityChangeView c) {
+        return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
+                errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
+                sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, responseModel, c);
     }
 
     /**
@@ -177,7 +205,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                 passed ? Outcome.FAIL : outcome, passed ? v.rule() + ": " + v.reason() : reason, errorKind,
                 httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, List.copyOf(all), sloChecks,
                 guardrails, traceId, completionSha256, bytes, events, timeline, completion, retryAfterSeconds,
-                evidence, duringLoadProbe, connectRetries, trigger, ended, responseModel);
+                evidence, duringLoadProbe, connectRetries, trigger, ended, responseModel, identityChange);
     }
 
     /** Whether this run speaks for the fleet's service level (SLO compliance, alerts, the histograms they read). */
@@ -196,6 +224,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, Outcome.CANCELLED, why,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, responseModel);
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, responseModel,
+                identityChange);
     }
 }
