@@ -49,7 +49,7 @@ final class FleetAssembler {
     /** Consistency states, worst last: a cell flags the endpoint that needs attention. */
     private static final List<String> CONSISTENCY = List.of("agrees", "unknown", "diverges");
     /** A comparison canary whose endpoint has not been compared yet. */
-    static final String NOT_COMPARED = "no answer of this endpoint compared yet";
+    static final String NOT_COMPARED = "no answer compared yet";
 
     private FleetAssembler() {
     }

@@ -70,7 +70,8 @@ public final class ReplicaPool implements AutoCloseable {
     }
 
     private static Canaries canary(String id, String fault) {
-        Canaries c = Canaries.canary(id).profile(FAST).prompt("List the first ten prime numbers.").maxTokens(24);
+        Canaries c = Canaries.canary(id).profile(FAST).prompt("List the first ten prime numbers.").maxTokens(24)
+                .targets(List.of(POOL), List.of(MODEL));
         return fault.isEmpty() ? c : c.fault(fault);
     }
 
