@@ -34,7 +34,22 @@ final class FleetAssembler {
 
         /** The endpoint's guard; {@code null} when its runs are not held back. */
         FleetView.Circuit heldBack(String pool, String endpoint);
+
+        /** Where the target's endpoint stands in its canary's comparison of replicas; empty if it never took part. */
+        default Optional<FleetView.Consistency> standing(Target t) {
+            return Optional.empty();
+        }
+
+        /** The endpoint's last identity change for the target's model; empty when none was seen. */
+        default Optional<FleetView.IdentityChange> identityChange(Target t) {
+            return Optional.empty();
+        }
     }
+
+    /** Consistency states, worst last: a cell flags the endpoint that needs attention. */
+    private static final List<String> CONSISTENCY = List.of("agrees", "unknown", "diverges");
+    /** A comparison canary whose endpoint has not been compared yet. */
+    static final String NOT_COMPARED = "no answer compared yet";
 
     private FleetAssembler() {
     }
@@ -73,8 +88,10 @@ final class FleetAssembler {
         boolean skippedNow = skip.isPresent()
                 && (last.isEmpty() || skip.get().at().isAfter(last.get().startedAt()));
         String status = skippedNow ? "skipped" : last.map(RunSummary::outcome).orElse("none");
+        FleetView.Consistency consistency = t.canary().consistency() == null ? null
+                : state.standing(t).orElse(new FleetView.Consistency("unknown", NOT_COMPARED, null));
         return new FleetView.TargetState(t.canary().id(), t.endpoint().name(), status, last.orElse(null),
-                skippedNow ? skip.get() : null);
+                skippedNow ? skip.get() : null, consistency, state.identityChange(t).orElse(null));
     }
 
     private static FleetView.Cell cell(String pool, String model, String sloClass, List<FleetView.TargetState> targets,
@@ -85,8 +102,17 @@ final class FleetAssembler {
                 .orElseThrow();
         String reason = worst.skipped() != null ? worst.skipped().reason()
                 : worst.last() == null ? null : worst.last().reason();
+        FleetView.Consistency consistency = targets.stream().map(FleetView.TargetState::consistency)
+                .filter(java.util.Objects::nonNull)
+                .max(Comparator.comparingInt(c -> CONSISTENCY.indexOf(c.state()))).orElse(null);
+        List<String> divergent = targets.stream().filter(t -> t.consistency() != null
+                && "diverges".equals(t.consistency().state())).map(FleetView.TargetState::endpoint).distinct()
+                .sorted().toList();
+        FleetView.IdentityChange identity = targets.stream().map(FleetView.TargetState::identityChange)
+                .filter(java.util.Objects::nonNull).max(Comparator.comparing(FleetView.IdentityChange::at))
+                .orElse(null);
         return new FleetView.Cell(pool, model, sloClass, worst.status(), reason, worst.last(), worst.skipped(),
-                circuits, compliance, List.copyOf(targets));
+                circuits, compliance, List.copyOf(targets), consistency, divergent, identity);
     }
 
     private static List<FleetView.Circuit> circuits(Pool pool, State state) {

@@ -6,6 +6,10 @@ import dev.llmcanary.canary.Target;
 import dev.llmcanary.canary.run.RunHistory;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.Trigger;
+import dev.llmcanary.consistency.IdentityTracker;
+import dev.llmcanary.consistency.ReplicaChecks;
+import dev.llmcanary.consistency.ReplicaComparator;
+import dev.llmcanary.consistency.Standing;
 import dev.llmcanary.schedule.EndpointGuard;
 import dev.llmcanary.schedule.EndpointGuards;
 import dev.llmcanary.schedule.SkipLog;
@@ -26,13 +30,15 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * The fleet grid of the status page: per pool × model × SLO class the current state, the run that explains it, the
  * endpoints held back by their guard and 24-hour compliance, all from scheduled runs (gate and on-demand runs are in
- * their gate and in {@code /api/runs}). Read-only and open, like every read of the API.
+ * their gate and in {@code /api/runs}); each endpoint's standing among its pool's replicas and its last identity
+ * change, as this replica of llm-canary judged and saw them. Read-only and open, like every read of the API.
  */
 @Path("/api/fleet")
 @Produces(MediaType.APPLICATION_JSON)
@@ -48,14 +54,18 @@ public class FleetResource {
     private final RunQueries store;
     private final SkipLog skips;
     private final EndpointGuards guards;
+    private final ReplicaChecks replicas;
+    private final IdentityTracker identities;
 
     public FleetResource(CatalogHolder catalog, RunHistory history, RunQueries store, SkipLog skips,
-                         EndpointGuards guards) {
+                         EndpointGuards guards, ReplicaChecks replicas, IdentityTracker identities) {
         this.catalog = catalog;
         this.history = history;
         this.store = store;
         this.skips = skips;
         this.guards = guards;
+        this.replicas = replicas;
+        this.identities = identities;
     }
 
     @GET
@@ -103,7 +113,24 @@ public class FleetResource {
                 return "closed".equals(circuit) && limited == null ? null
                         : new FleetView.Circuit(endpoint, circuit, limited);
             }
+
+            @Override
+            public Optional<FleetView.Consistency> standing(Target t) {
+                return replicas.standing(new ReplicaComparator.Key(t.pool().name(), t.model(), t.canary().id()),
+                        t.endpoint().name()).map(FleetResource::consistency);
+            }
+
+            @Override
+            public Optional<FleetView.IdentityChange> identityChange(Target t) {
+                return identities.lastChange(t.pool().name(), t.endpoint().name(), t.model())
+                        .map(c -> new FleetView.IdentityChange(t.endpoint().name(), c.at(), c.source().label(), c.from(),
+                                c.to()));
+            }
         };
         return FleetAssembler.assemble(c, state, counts, now);
+    }
+
+    static FleetView.Consistency consistency(Standing s) {
+        return new FleetView.Consistency(s.state().name().toLowerCase(Locale.ROOT), s.reason(), s.at());
     }
 }

@@ -131,6 +131,18 @@ public final class Catalog {
         return new Catalog(sloClasses, pools, canaries, loadedAt, next);
     }
 
+    /**
+     * This catalog with a pool and its canaries added, every section kept: a fleet made in code (a test's own
+     * simulators) joins the loaded configuration without losing the features' parts of it.
+     */
+    public Catalog with(Pool pool, List<CanaryDefinition> more) {
+        List<Pool> p = new ArrayList<>(pools);
+        p.add(pool);
+        List<CanaryDefinition> c = new ArrayList<>(canaries);
+        c.addAll(more);
+        return new Catalog(sloClasses, p, c, loadedAt, sections);
+    }
+
     /** The section of this type, if the configuration has one. */
     public <T> Optional<T> section(Class<T> type) {
         return Optional.ofNullable(sections.get(type)).map(type::cast);

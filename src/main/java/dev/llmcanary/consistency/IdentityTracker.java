@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -115,9 +116,12 @@ public final class IdentityTracker {
         return m == null ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(m));
     }
 
-    /** The last change seen on the endpoint for the model (any source), or {@code null} when none since start. */
-    public synchronized Change lastChange(String pool, String endpoint, String model) {
-        return lastChange.get(new Key(pool, endpoint, model));
+    /**
+     * The last change seen on the endpoint for the model (any source) since this process started, if it saw one: the
+     * status page's "identity changed 12 min ago: fingerprint a → b".
+     */
+    public synchronized Optional<Change> lastChange(String pool, String endpoint, String model) {
+        return Optional.ofNullable(lastChange.get(new Key(pool, endpoint, model)));
     }
 
     /** Forgets endpoints the configuration no longer has ({@code [pool, endpoint, model]} keys). */

@@ -12,21 +12,25 @@ import java.util.Map;
  * @param consistent for every endpoint whose agreement could be judged, whether it agrees with the majority; empty
  *                   when nothing could be judged (the gauge is then absent)
  * @param compared   every endpoint whose latest answer took part
+ * @param reasons    for every endpoint that diverges from the majority (not only the one that answered), why: the
+ *                   status page shows each endpoint's standing with its reason
  * @param difference for a violation, where the answers part with a few tokens of each (in memory only: shown,
  *                   masked, only when content capture is on); {@code null} otherwise or when they differ in spacing
  *                   only
  */
 public record Judgement(Verdict verdict, String reason, Map<String, Boolean> consistent,
-                        java.util.Set<String> compared, Difference difference) {
+                        java.util.Set<String> compared, Map<String, String> reasons, Difference difference) {
 
     public Judgement {
         consistent = Map.copyOf(consistent);
         compared = java.util.Set.copyOf(compared);
+        reasons = Map.copyOf(reasons);
     }
 
-    /** A judgement without tokens. */
-    public Judgement(Verdict verdict, String reason, Map<String, Boolean> consistent, java.util.Set<String> compared) {
-        this(verdict, reason, consistent, compared, null);
+    /** A judgement that blames no endpoint beyond {@code reason}, without tokens. */
+    public Judgement(Verdict verdict, String reason, Map<String, Boolean> consistent,
+                     java.util.Set<String> compared) {
+        this(verdict, reason, consistent, compared, Map.of(), null);
     }
 
     /** The answering endpoint's standing. */

@@ -76,7 +76,7 @@ public final class ReplicaComparator {
             }
             return new Judgement(Judgement.Verdict.TWO_DISAGREE, "the two replicas disagree: " + all.get(0).endpoint()
                     + " and " + all.get(1).endpoint() + " differ " + where(all.get(0), all.get(1), check)
-                    + "; a third endpoint is needed to tell which one is wrong", Map.of(), compared,
+                    + "; a third endpoint is needed to tell which one is wrong", Map.of(), compared, Map.of(),
                     Difference.of(all.get(0).endpoint(), all.get(0).tokens(), all.get(1).endpoint(),
                             all.get(1).tokens()));
         }
@@ -106,13 +106,22 @@ public final class ReplicaComparator {
                 members.add(a.endpoint());
             }
         }
-        if (consistent.get(answer.endpoint())) {
-            return new Judgement(Judgement.Verdict.AGREES, null, consistent, compared);
+        Map<String, String> reasons = new LinkedHashMap<>();
+        for (Answer a : all) {
+            if (!consistent.get(a.endpoint())) {
+                reasons.put(a.endpoint(), diverges(a, majority, members, n, check));
+            }
         }
-        return new Judgement(Judgement.Verdict.DIVERGES, "endpoint " + answer.endpoint()
-                + " diverges from the majority " + String.join(", ", members) + " (" + members.size() + " of " + n
-                + " endpoints) " + where(majority, answer, check), consistent, compared,
-                Difference.of(answer.endpoint(), answer.tokens(), "majority", majority.tokens()));
+        if (consistent.get(answer.endpoint())) {
+            return new Judgement(Judgement.Verdict.AGREES, null, consistent, compared, reasons, null);
+        }
+        return new Judgement(Judgement.Verdict.DIVERGES, reasons.get(answer.endpoint()), consistent, compared,
+                reasons, Difference.of(answer.endpoint(), answer.tokens(), "majority", majority.tokens()));
+    }
+
+    private static String diverges(Answer a, Answer majority, List<String> members, int n, Consistency check) {
+        return "endpoint " + a.endpoint() + " diverges from the majority " + String.join(", ", members) + " ("
+                + members.size() + " of " + n + " endpoints) " + where(majority, a, check);
     }
 
     /**

@@ -2,6 +2,7 @@
 // canaries of that class on that model and pool, with the run that explains it one click away.
 import {h, badge, seconds, number, percent, age} from './dom.js';
 import {getJson} from './api.js';
+import {identityText} from './timeline.js';
 
 const filters = {pool: '', model: '', sloClass: ''};
 
@@ -123,15 +124,51 @@ function cellContent(c, k) {
     h('div', {class: 'cell-head'}, badge(c.status),
       h('span', {class: 'age'}, run ? age(run.startedAt) : (c.skipped ? age(c.skipped.at) : ''))),
     c.reason ? h('div', {class: 'reason'}, c.reason) : null,
+    replicasNote(c),
+    identityNote(c.identityChange),
     h('div', {class: 'canaries'}, [...new Set(c.targets.map(t => t.canary))].join(', ')),
     figures.length ? h('div', {class: 'figures'}, figures[0], ' · ', figures[1]) : null,
     h('div', {class: 'compliance' + (comp && comp.compliance < comp.objective ? ' bad' : '')},
       comp ? `24 h: ${percent(comp.compliance)} of ${comp.runs}` : '24 h: no runs'),
   ];
-  const attrs = {class: `cell st-${c.status}`, 'data-cell': id, 'data-status': c.status};
+  const attrs = {class: `cell st-${c.status}`, 'data-cell': id, 'data-status': c.status,
+    'data-consistency': c.consistency ? c.consistency.state : null};
   // a cell with a run is a link to it; one without stays focusable so keyboard users can read every cell
   return run ? h('a', {...attrs, href: `#/runs/${run.runId}`}, body)
     : h('div', {...attrs, tabindex: '0'}, body);
+}
+
+/**
+ * Symbols for the replicas' standing, from text fonts like the status symbols: "≠" a replica differs from its pool's
+ * majority, "=" they agree, "?" nothing can be said; the word is always beside it.
+ */
+export const REPLICAS = {
+  diverges: {symbol: '≠', text: c => `replica diverges: ${c.divergent.join(', ')}`},
+  agrees: {symbol: '=', text: () => 'replicas agree'},
+  unknown: {symbol: '?', text: () => 'replicas not judged'},
+};
+
+/** The cell's cross-replica standing (only when one of its canaries compares replicas), with its reason. */
+function replicasNote(c) {
+  const k = c.consistency;
+  if (!k) return null;
+  const r = REPLICAS[k.state] || REPLICAS.unknown;
+  // the cell's own reason already says it when its run failed with this divergence
+  const why = k.reason && !(c.reason || '').includes(k.reason) ? k.reason : null;
+  return h('div', {class: `replicas replicas-${k.state}` + (k.state === 'diverges' ? ' bad' : ''),
+    'data-state': k.state},
+  h('span', {'aria-hidden': 'true'}, r.symbol), ' ', r.text(c), why ? h('span', {class: 'why'}, ` (${why})`) : null);
+}
+
+/** A text-font arrow pair for "what the endpoint says it serves changed". */
+export const IDENTITY_SYMBOL = '⇄';
+
+/** "identity changed 12 min ago on r1: fingerprint a → b". */
+function identityNote(change) {
+  if (!change) return null;
+  return h('div', {class: 'identity-change', 'data-endpoint': change.endpoint},
+    h('span', {'aria-hidden': 'true'}, IDENTITY_SYMBOL), ' ',
+    `identity changed ${age(change.at)} on ${change.endpoint}: ${identityText(change)}`);
 }
 
 function over(v, limit) { return v != null && limit != null && v > limit; }

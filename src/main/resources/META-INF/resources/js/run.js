@@ -2,7 +2,7 @@
 import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
 import {h, fill, badge, seconds, millis, number, percent, figure} from './dom.js';
 import {getJson, uiSettings, traceUrl} from './api.js';
-import {timelineSvg, milestoneTable, gaps, distribution} from './timeline.js';
+import {timelineSvg, milestoneTable, gaps, distribution, identityText} from './timeline.js';
 
 export async function runView(main, runId) {
   main.replaceChildren(h('p', {}, 'Loading run…'));
@@ -41,6 +41,9 @@ function header(run, settings) {
       fact('HTTP status', run.httpStatus ?? '—'),
       fact('Finish reason', run.finishReason ?? '—'),
       fact('Ended', run.ended ?? '—'),
+      run.identityChange ? fact('Identity changed', h('span', {id: 'identity-fact'},
+        `${identityText(run.identityChange)} (the endpoint's previous scheduled run reported `
+          + `${run.identityChange.from})`)) : null,
       fact('Run id', run.runId),
       fact('Trace id', run.traceId ? (link ? h('a', {href: link, id: 'trace-link', rel: 'noopener'}, run.traceId)
         : run.traceId) : '—')));
@@ -74,7 +77,7 @@ function timeline(run, stallMs, cls) {
   if (t.headers == null && t.firstByte == null && t.closed != null) {
     return h('p', {}, `No timeline: the run ended before a response arrived (gave up after ${millis(t.closed)}).`);
   }
-  const {svg, stalls} = timelineSvg(t, stallMs);
+  const {svg, stalls} = timelineSvg(t, stallMs, run.identityChange);
   return [
     h('p', {class: 'note'}, 'Ticks are token-bearing chunks; shaded gaps exceed the ',
       cls ? `${cls.name} class's stall threshold of ${millis(stallMs)}` : 'stall threshold (class unknown: none shaded)',
@@ -82,7 +85,10 @@ function timeline(run, stallMs, cls) {
     h('div', {class: 'timeline-wrap'}, svg),
     stalls.length ? h('p', {id: 'stall-summary', class: 'bad'}, stalls.map(g =>
       `Stall of ${millis(g.ms)} before token chunk ${g.chunk}.`).join(' ')) : h('p', {}, 'No gap above the stall threshold.'),
-    milestoneTable(t, stalls)];
+    run.identityChange ? h('p', {id: 'identity-summary', class: 'identity-change'},
+      `Identity changed: this stream reported ${identityText(run.identityChange)}, unlike the endpoint's previous `
+        + 'scheduled run (marked where the stream started to answer).') : null,
+    milestoneTable(t, stalls, run.identityChange)];
 }
 
 function gapSection(run, stallMs) {

@@ -18,7 +18,20 @@ export function gaps(chunks) {
   return out;
 }
 
-export function timelineSvg(t, stallMs) {
+/**
+ * Where an identity change is marked: at the stream's first data chunk, which carries the server's
+ * system_fingerprint (OpenAI-compatible servers repeat it on every chunk), else its first byte.
+ */
+export function identityAt(t) {
+  return t.firstChunk ?? t.firstByte ?? 0;
+}
+
+/** "fingerprint fp_a → fp_b": the API's source name (fingerprint, server, model_sha, …), then both values. */
+export function identityText(change) {
+  return `${change.source} ${change.from} → ${change.to}`;
+}
+
+export function timelineSvg(t, stallMs, identity) {
   const chunks = t.tokenChunks || [];
   const end = Math.max(1, ...milestones(t).map(([, v]) => v), ...chunks);
   const x = v => PAD + (v / end) * (W - 2 * PAD);
@@ -50,14 +63,24 @@ export function timelineSvg(t, stallMs) {
     svg.append(s('text', {x: x(g.at) + (nearEnd ? -3 : 3), y, class: 'label', 'text-anchor': nearEnd ? 'end' : 'start'},
       g.labels.join(' · ')));
   });
+  if (identity) {
+    // drawn above the milestones' labels so the two never overlap
+    const at = x(identityAt(t));
+    const mark = s('g', {class: 'identity', id: 'identity-mark'},
+      s('title', {}, `identity changed: ${identityText(identity)} (reported by this stream, unlike the endpoint's `
+        + 'previous scheduled run)'),
+      s('line', {x1: at, x2: at, y1: TICK_Y - 12, y2: TICK_Y + TICK_H + 6, class: 'identity-line'}),
+      s('text', {x: at + 4, y: TICK_Y - 2, class: 'label identity-label'}, '⇄ identity changed'));
+    svg.append(mark);
+  }
   // time axis: start, middle and end
   [0, end / 2, end].forEach(v => svg.append(s('text', {x: x(v), y: H - 6, class: 'axis-label',
     'text-anchor': v === 0 ? 'start' : v === end ? 'end' : 'middle'}, millis(v))));
   return {svg, stalls};
 }
 
-/** The text alternative: every milestone and every highlighted gap in a table. */
-export function milestoneTable(t, stalls) {
+/** The text alternative: every milestone, every highlighted gap and the identity change in a table. */
+export function milestoneTable(t, stalls, identity) {
   const rows = milestones(t).map(([label, v]) => h('tr', {}, h('th', {scope: 'row'}, label), h('td', {}, millis(v))));
   const chunks = t.tokenChunks || [];
   if (chunks.length) {
@@ -67,6 +90,10 @@ export function milestoneTable(t, stalls) {
   stalls.forEach(g => rows.push(h('tr', {class: 'stall-row', 'data-chunk': g.chunk},
     h('th', {scope: 'row'}, `stall before token chunk ${g.chunk}`),
     h('td', {}, `${millis(g.ms)} gap, from ${millis(g.from)} to ${millis(g.to)}`))));
+  if (identity) {
+    rows.push(h('tr', {class: 'identity-row'}, h('th', {scope: 'row'}, 'identity changed'),
+      h('td', {}, `${identityText(identity)}, reported from ${millis(identityAt(t))}`)));
+  }
   return h('table', {class: 'list compact', id: 'milestones'},
     h('caption', {}, 'Milestones (ms after the request was written)'),
     h('tbody', {}, rows));

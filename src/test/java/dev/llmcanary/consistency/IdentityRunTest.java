@@ -62,6 +62,11 @@ class IdentityRunTest {
             assertThat(logs.lines()).filteredOn(l -> l.contains("model identity changed")).singleElement()
                     .asString().contains("pool replicas endpoint e1 model sim-openai: system_fingerprint fp_sim"
                             + " -> fp_new (run " + changed.runId() + ")");
+            // the run whose stream revealed it carries it (the run detail marks it); the others do not
+            assertThat(changed.identityChange()).isEqualTo(new dev.llmcanary.canary.run.IdentityChangeView(
+                    fleet.clock.instant(), "fingerprint", SIM_FP, "fp_new"));
+            assertThat(first.identityChange()).isNull();
+            assertThat(same.identityChange()).isNull();
             // a change alone is no failure: deployments change models on purpose
             assertThat(List.of(first, changed, same)).allSatisfy(r ->
                     assertThat(r.violations()).extracting(ViolationView::rule).doesNotContain("identity_mismatch"));
@@ -87,7 +92,8 @@ class IdentityRunTest {
             assertThat(logs.lines()).filteredOn(l -> l.contains("model identity changed")).singleElement()
                     .asString().contains("pool replicas endpoint e1 model sim-openai: Server header"
                             + " llm-canary-simulator -> vllm/0.6.3 (run " + changed.runId() + ")");
-            IdentityTracker.Change last = fleet.identities.lastChange("replicas", "e1", ReplicaFleet.MODEL);
+            IdentityTracker.Change last = fleet.identities.lastChange("replicas", "e1", ReplicaFleet.MODEL)
+                    .orElseThrow();
             assertThat(last.source()).isEqualTo(IdentitySource.SERVER);
             assertThat(last.at()).isEqualTo(fleet.clock.instant());
         }

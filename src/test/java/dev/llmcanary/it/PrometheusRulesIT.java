@@ -38,8 +38,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * runs; then faults are switched on (stalls, out-of-order, missing [DONE], a pool whose endpoint refuses
  * connections) and their alerts become pending or firing; a short real load probe (the packaged Gatling runner of
  * {@code gatling/target}) on the pool {@code sim-h100} holds that pool's canary alerts back while
- * {@code llm_loadprobe_active} is 1, and once it ends every dashboard expression, the load-probe and gate panels
- * included, returns series.
+ * {@code llm_loadprobe_active} is 1, and once it ends every dashboard expression, the load-probe, gate and replica
+ * panels included, returns series (a pool of three endpoints with a consistency canary is added for the last).
  * Fails under CI ({@code CI=true}) without {@code prometheus}, skipped elsewhere.
  */
 class PrometheusRulesIT {
@@ -158,7 +158,41 @@ class PrometheusRulesIT {
                     deadline: 30s
                     absolute: { min_samples: 2 }
                 """);
+        addReplicaPool(target);
         return target;
+    }
+
+    /**
+     * A pool of three endpoints (all the embedded simulator, so they agree) and a consistency canary on it, so
+     * {@code llm_canary_replica_consistent} has series for the dashboard's replica panel: the shipped configuration
+     * has no pool of several endpoints. A completions pool, so of the shipped canaries only completion-smoke runs on
+     * it too (the chat canaries would add six jobs per endpoint).
+     */
+    private static void addReplicaPool(Path target) throws IOException {
+        Files.writeString(target.resolve("pools.yaml"), Files.readString(target.resolve("pools.yaml")) + """
+
+                  - name: sim-replicas
+                    flavor: openai-completions
+                    max_concurrent_canaries: 32
+                    endpoints:
+                      - { name: replica-0, url: "${llm-canary.simulator.url}" }
+                      - { name: replica-1, url: "${llm-canary.simulator.url}" }
+                      - { name: replica-2, url: "${llm-canary.simulator.url}" }
+                    models: [sim-openai]
+                """);
+        Files.writeString(target.resolve("replicas-agree.yaml"), """
+                id: replicas-agree
+                description: The replicas of sim-replicas give the same answer
+                slo_class: interactive
+                api: completion
+                pools: [sim-replicas]
+                prompt: "The first ten prime numbers are"
+                max_tokens: 16
+                temperature: 0
+                seed: 42
+                interval: 2s
+                consistency: { mode: prefix, prefix_tokens: 8 }
+                """);
     }
 
     /**

@@ -151,7 +151,7 @@ class EndpointIdentityChecksTest {
                             + " sim-tgi3: model_sha " + ZERO_SHA + " -> 5f2b0e1c (endpoint check)"))
                     .anySatisfy(l -> assertThat(l).contains("model identity changed on pool p endpoint e1 model"
                             + " sim-tgi3: model_id /models/sim-tgi2 -> /models/llama-3-8b-awq (endpoint check)"));
-            IdentityTracker.Change last = identities.lastChange(POOL, "e1", "sim-tgi3");
+            IdentityTracker.Change last = identities.lastChange(POOL, "e1", "sim-tgi3").orElseThrow();
             assertThat(last.at()).isEqualTo(clock.instant());
         }
     }

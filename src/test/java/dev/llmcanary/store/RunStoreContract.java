@@ -1,5 +1,6 @@
 package dev.llmcanary.store;
 
+import dev.llmcanary.canary.run.IdentityChangeView;
 import dev.llmcanary.canary.run.Outcome;
 import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.canary.run.Trigger;
@@ -74,6 +75,29 @@ abstract class RunStoreContract {
 
         assertThat(queries.get(r.runId())).get().usingRecursiveComparison().isEqualTo(r);
         assertThat(queries.get("00000000-0000-0000-0000-000000000000")).isEmpty();
+    }
+
+    @Test
+    void theIdentityChangeARunRevealedReadsBackAndOlderRowsHaveNone() throws SQLException {
+        RunResult changed = run("count-ordered", "sim-h100", "sim-openai", Outcome.PASS, NOW).withIdentityChange(
+                new IdentityChangeView(NOW, "fingerprint", "fp_a", "sha256:0b4e7a7d19c2f655"));
+        RunResult plain = run("count-ordered", "sim-h100", "sim-openai", Outcome.PASS, NOW.minusSeconds(1));
+        store.accept(changed);
+        store.accept(plain);
+        // a row written before runs recorded identity changes: its JSON has no such field
+        RunResult old = run("count-ordered", "sim-h100", "sim-openai", Outcome.PASS, NOW.minusSeconds(2));
+        store.accept(old);
+        try (Connection c = dataSource.getConnection();
+             var ps = c.prepareStatement("UPDATE runs SET result_json = REPLACE(result_json,"
+                     + " ',\"identityChange\":null', '') WHERE run_id = ?"
+                     + " AND result_json LIKE '%\"identityChange\":null%'")) {
+            ps.setString(1, old.runId());
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+
+        assertThat(queries.get(changed.runId()).orElseThrow().identityChange()).isEqualTo(changed.identityChange());
+        assertThat(queries.get(plain.runId()).orElseThrow().identityChange()).isNull();
+        assertThat(queries.get(old.runId()).orElseThrow()).usingRecursiveComparison().isEqualTo(old);
     }
 
     @Test

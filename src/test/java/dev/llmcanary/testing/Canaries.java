@@ -35,6 +35,8 @@ public final class Canaries {
     private List<String> stop = List.of();
     private Consistency consistency;
     private dev.llmcanary.consistency.Golden golden;
+    private List<String> pools = List.of("*");
+    private List<String> models = List.of("*");
 
     private Canaries(String id) {
         this.id = id;
@@ -88,6 +90,13 @@ public final class Canaries {
         return this;
     }
 
+    /** Only these pools and models (default every one, {@code *}): a canary put in a running catalog stays put. */
+    public Canaries targets(List<String> pools, List<String> models) {
+        this.pools = List.copyOf(pools);
+        this.models = List.copyOf(models);
+        return this;
+    }
+
     public Canaries stop(String... sequences) {
         this.stop = List.of(sequences);
         return this;
@@ -111,7 +120,7 @@ public final class Canaries {
 
     public CanaryDefinition build(Api api) {
         List<Message> messages = api == Api.CHAT ? List.of(new Message("user", prompt)) : List.of();
-        return new CanaryDefinition(id, "test canary", List.of("*"), List.of("*"), sloClass, api, messages,
+        return new CanaryDefinition(id, "test canary", models, pools, sloClass, api, messages,
                 api == Api.COMPLETION ? prompt : null, maxTokens, 0.0, 7L, stop, null, Duration.ofSeconds(60),
                 Map.copyOf(headers), thresholds, List.copyOf(guardrails), true, "test",
                 CanaryDefinition.Priority.NORMAL, topP, consistency, golden);

@@ -12,6 +12,7 @@ import dev.llmcanary.canary.run.RunResult;
 import dev.llmcanary.evidence.EvidenceSettings;
 import dev.llmcanary.evidence.MetricsDialect;
 import dev.llmcanary.testing.Canaries;
+import dev.llmcanary.testing.ReplicaPool;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -273,6 +274,76 @@ class StatusPageBrowserTest {
         }
     }
 
+    /** The fleet cell of the replica pool's consistency canary. */
+    private static final String REPLICAS_CELL = ReplicaPool.POOL + "/" + ReplicaPool.MODEL + "/"
+            + ReplicaPool.SLO_CLASS;
+
+    @Test
+    void aReplicaThatDriftsFromTheFirstTokenIsFlaggedOnItsFleetCell() throws Exception {
+        try (ReplicaPool pool = new ReplicaPool(catalog, List.of("", "", "drift@1"))) {
+            pool.round(runner);
+
+            open("/");
+            onPage(20).untilAsserted(() -> {
+                WebElement cell = cell(REPLICAS_CELL);
+                assertThat(cell.getAttribute("data-consistency")).isEqualTo("diverges");
+                // a word beside the symbol, not colour alone; the reason names endpoints and a position only
+                assertThat(cell.findElement(By.cssSelector(".replicas")).getText())
+                        .contains("≠").contains("replica diverges: r3");
+                assertThat(cell.getText()).contains("endpoint r3 diverges from the majority r1, r2")
+                        .contains("from token 1");
+            });
+            ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})",
+                    cell(REPLICAS_CELL));
+            // docs/consistency.md's deploy/screenshots/fleet-replicas.png is a committed copy of this file
+            screenshot("fleet-replicas.png");
+            // the cell's text is what a screen reader reads: the flag is in it, and Enter opens the divergent run
+            onPage(10).until(() -> {
+                cell(REPLICAS_CELL).sendKeys(Keys.ENTER);
+                return true;
+            });
+            onPage(10).untilAsserted(() -> assertThat(driver.findElement(By.id("violations")).getText())
+                    .contains("replica_divergence"));
+        }
+    }
+
+    @Test
+    void anIdentityChangeIsMarkedOnTheFleetCellAndTheRunTimeline() throws Exception {
+        try (ReplicaPool pool = new ReplicaPool(catalog, List.of("", "", ""))) {
+            pool.round(runner);
+            RunResult changed = pool.runWith(runner, 1, "fingerprint:fp_new");
+            assertThat(changed.identityChange()).isNotNull();
+
+            open("/");
+            onPage(20).untilAsserted(() -> assertThat(cell(REPLICAS_CELL)
+                    .findElement(By.cssSelector(".identity-change")).getText())
+                    .matches("⇄ identity changed \\d+ (s|min) ago on r1: fingerprint " + ReplicaPool.SIM_FINGERPRINT
+                            + " → fp_new"));
+
+            open("/#/runs/" + changed.runId());
+            onPage(10).until(() -> !driver.findElements(By.id("token-timeline")).isEmpty());
+            WebElement mark = driver.findElement(By.cssSelector("#token-timeline #identity-mark"));
+            assertThat(mark.findElement(By.tagName("title")).getAttribute("textContent"))
+                    .contains("identity changed: fingerprint fp_sim → fp_new");
+            // the text alternatives: a sentence above the table and a row of the milestone table
+            assertThat(driver.findElement(By.id("identity-summary")).getText())
+                    .contains("this stream reported fingerprint fp_sim → fp_new");
+            assertThat(driver.findElement(By.cssSelector("#milestones tr.identity-row")).getText())
+                    .contains("identity changed").contains("fingerprint fp_sim → fp_new");
+            assertThat(driver.findElement(By.id("identity-fact")).getText()).contains("fp_sim → fp_new");
+            ((JavascriptExecutor) driver).executeScript("document.getElementById('timeline').scrollIntoView()");
+            // docs/consistency.md's deploy/screenshots/run-identity.png is a committed copy of this file
+            screenshot("run-identity.png");
+
+            // a run without a change has no mark
+            RunResult same = pool.runWith(runner, 1, "fingerprint:fp_new");
+            open("/#/runs/" + same.runId());
+            onPage(10).until(() -> !driver.findElements(By.id("token-timeline")).isEmpty());
+            assertThat(driver.findElements(By.id("identity-mark"))).isEmpty();
+            assertThat(driver.findElements(By.cssSelector("#milestones tr.identity-row"))).isEmpty();
+        }
+    }
+
     @Test
     void statusSymbolsComeFromTextFontsNotEmoji() {
         open("/");
@@ -280,7 +351,8 @@ class StatusPageBrowserTest {
         List<String> symbols = (List<String>) ((JavascriptExecutor) driver).executeAsyncScript("""
                 const done = arguments[arguments.length - 1];
                 Promise.all([import('/js/dom.js'), import('/js/fleet.js')])
-                  .then(([dom, fleet]) => done([...Object.values(dom.STATUS).map(s => s.symbol), fleet.CIRCUIT_SYMBOL]))
+                  .then(([dom, fleet]) => done([...Object.values(dom.STATUS).map(s => s.symbol), fleet.CIRCUIT_SYMBOL,
+                    ...Object.values(fleet.REPLICAS).map(s => s.symbol), fleet.IDENTITY_SYMBOL]))
                   .catch(e => done(['failed: ' + e]));
                 """);
         assertThat(symbols).hasSizeGreaterThan(5).allSatisfy(sym -> assertThat(sym.codePoints().allMatch(

@@ -292,7 +292,7 @@ public final class CanaryRunner {
      * The result after noting what the endpoint says it serves: this run's stream sources ({@code system_fingerprint},
      * the {@code Server} header) and what the endpoint check last read (model root, model sha, …) become the result's
      * {@code identity}. A changed stream source (scheduled runs only, like every counter alerts read) is counted,
-     * logged and marked on the span; a pool that pins its identity ({@code expected_identity}) gets an
+     * logged, marked on the span and kept on the result (the run detail marks it on the timeline); a pool that pins its identity ({@code expected_identity}) gets an
      * {@code identity_mismatch} on any run whose endpoint reports another value (see {@link IdentityPin#mismatch}).
      */
     private RunResult identified(RunResult result, Attempt attempt, Target target,
@@ -304,12 +304,17 @@ public final class CanaryRunner {
         putReadable(stream, IdentitySource.FINGERPRINT, attempt.result().systemFingerprint());
         putReadable(stream, IdentitySource.SERVER, attempt.server());
         Map<IdentitySource, String> identity = new EnumMap<>(IdentitySource.class);
+        IdentityTracker.Change change = null;
         if (identities != null) {
             identity.putAll(identities.current(result.pool(), result.endpoint(), result.model()));
             // a gate or on-demand run may aim at a candidate on purpose: only scheduled runs move what is tracked
             if (result.scheduled()) {
-                stream.forEach((source, value) -> changed(result, observed,
-                        identities.observe(result.pool(), result.endpoint(), result.model(), source, value)));
+                for (Map.Entry<IdentitySource, String> e : stream.entrySet()) {
+                    IdentityTracker.Change c = identities.observe(result.pool(), result.endpoint(), result.model(),
+                            e.getKey(), e.getValue());
+                    changed(result, observed, c);
+                    change = change == null ? c : change; // the run marks one: the fingerprint's, else the first
+                }
             }
         }
         // this run's own stream speaks for itself, whatever the tracker last heard
@@ -318,6 +323,9 @@ public final class CanaryRunner {
         Map<String, String> labelled = new TreeMap<>();
         identity.forEach((source, value) -> labelled.put(source.label(), value));
         RunResult with = result.withIdentity(labelled);
+        if (change != null) {
+            with = with.withIdentityChange(IdentityChangeView.of(change)); // the run detail marks it on the timeline
+        }
         IdentityPin pin = target.pool().expectedIdentity();
         String mismatch = pin == null ? null : pin.mismatch(result.endpoint(), result.pool(), identity);
         return mismatch == null ? with : found(with, Rule.IDENTITY_MISMATCH, mismatch, observed);

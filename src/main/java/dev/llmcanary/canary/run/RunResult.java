@@ -32,6 +32,9 @@ import java.util.List;
  *                   {@code server} from this run's stream; {@code model_root}, {@code model_sha}, … as its endpoint
  *                   check last read them), readable values only (an identifier or a {@code sha256:} hash prefix);
  *                   {@code null} when nothing was read (or the run is not stored with it)
+ * @param identityChange the identity change this run's stream revealed (another value of a stream source than the
+ *                       endpoint's previous scheduled run reported); {@code null} when none (or stored before it was
+ *                       recorded)
  */
 public record RunResult(String runId, String canary, String pool, String endpoint, String model, String sloClass,
                         String flavor, Instant startedAt, Outcome outcome, String reason, String errorKind,
@@ -41,7 +44,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                         String completionSha256, long bytes, int events, Timeline timeline, String completion,
                         Integer retryAfterSeconds, Evidence evidence, boolean duringLoadProbe,
                         int connectRetries, Trigger trigger, StreamEnd ended, String responseModel,
-                        java.util.Map<String, String> identity) {
+                        java.util.Map<String, String> identity, IdentityChangeView identityChange) {
 
     public RunResult {
         identity = identity == null ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(identity));
@@ -59,7 +62,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         this(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason, errorKind, httpStatus,
                 timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks, guardrails, traceId,
                 completionSha256, bytes, events, timeline, completion, retryAfterSeconds, evidence, duringLoadProbe,
-                connectRetries, trigger, ended, responseModel, null);
+                connectRetries, trigger, ended, responseModel, null, null);
     }
 
     /** A result whose stream named no model. */
@@ -154,7 +157,8 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations, sloChecks,
                 guardrails, traceId, completionSha256, bytes, events, timeline, completion, retryAfterSeconds, e,
-                duringLoadProbe, connectRetries, trigger, ended, responseModel, identity);
+                duringLoadProbe, connectRetries, trigger, ended, responseModel, identity,
+                identityChange);
     }
 
     /** This result, marked as finished while a load probe ran on its pool. */
@@ -162,7 +166,8 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, true, connectRetries, trigger, ended, responseModel, identity);
+                retryAfterSeconds, evidence, true, connectRetries, trigger, ended, responseModel, identity,
+                identityChange);
     }
 
     /** This result, as started by {@code t}. */
@@ -170,7 +175,8 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, t, ended, responseModel, identity);
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, t, ended, responseModel, identity,
+                identityChange);
     }
 
     /** This result, saying how its stream ended. */
@@ -178,7 +184,8 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, how, responseModel, identity);
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, how, responseModel, identity,
+                identityChange);
     }
 
     /** This result, naming the model the stream said answered. */
@@ -186,7 +193,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, m, identity);
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, m, identity, identityChange);
     }
 
     /** This result, with what the endpoint said it serves ({@code source → readable value}). */
@@ -195,7 +202,15 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
                 retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, responseModel,
-                id == null || id.isEmpty() ? null : id);
+                id == null || id.isEmpty() ? null : id, identityChange);
+    }
+
+    /** This result, marking the identity change its stream revealed. */
+    public RunResult withIdentityChange(IdentityChangeView c) {
+        return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, outcome, reason,
+                errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
+                sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, responseModel, identity, c);
     }
 
     /**
@@ -210,7 +225,8 @@ public record RunResult(String runId, String canary, String pool, String endpoin
                 passed ? Outcome.FAIL : outcome, passed ? v.rule() + ": " + v.reason() : reason, errorKind,
                 httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, List.copyOf(all), sloChecks,
                 guardrails, traceId, completionSha256, bytes, events, timeline, completion, retryAfterSeconds,
-                evidence, duringLoadProbe, connectRetries, trigger, ended, responseModel, identity);
+                evidence, duringLoadProbe, connectRetries, trigger, ended, responseModel, identity,
+                identityChange);
     }
 
     /** Whether this run speaks for the fleet's service level (SLO compliance, alerts, the histograms they read). */
@@ -229,6 +245,7 @@ public record RunResult(String runId, String canary, String pool, String endpoin
         return new RunResult(runId, canary, pool, endpoint, model, sloClass, flavor, startedAt, Outcome.CANCELLED, why,
                 errorKind, httpStatus, timings, tokens, finishReason, rawFinishReason, responseId, violations,
                 sloChecks, guardrails, traceId, completionSha256, bytes, events, timeline, completion,
-                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, responseModel, identity);
+                retryAfterSeconds, evidence, duringLoadProbe, connectRetries, trigger, ended, responseModel, identity,
+                identityChange);
     }
 }
