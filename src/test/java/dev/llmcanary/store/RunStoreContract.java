@@ -78,9 +78,10 @@ abstract class RunStoreContract {
     }
 
     @Test
-    void theIdentityChangeARunRevealedReadsBackAndOlderRowsHaveNone() throws SQLException {
+    void theIdentityAndTheIdentityChangeARunRevealedReadBackAndOlderRowsHaveNone() throws SQLException {
         RunResult changed = run("count-ordered", "sim-h100", "sim-openai", Outcome.PASS, NOW).withIdentityChange(
-                new IdentityChangeView(NOW, "fingerprint", "fp_a", "sha256:0b4e7a7d19c2f655"));
+                new IdentityChangeView(NOW, "fingerprint", "fp_a", "sha256:0b4e7a7d19c2f655"))
+                .withIdentity(java.util.Map.of("fingerprint", "fp_a", "model_sha", "5f2b0e1c"));
         RunResult plain = run("count-ordered", "sim-h100", "sim-openai", Outcome.PASS, NOW.minusSeconds(1));
         store.accept(changed);
         store.accept(plain);
@@ -96,6 +97,8 @@ abstract class RunStoreContract {
         }
 
         assertThat(queries.get(changed.runId()).orElseThrow().identityChange()).isEqualTo(changed.identityChange());
+        assertThat(queries.get(changed.runId()).orElseThrow().identity())
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("fingerprint", "fp_a", "model_sha", "5f2b0e1c"));
         assertThat(queries.get(plain.runId()).orElseThrow().identityChange()).isNull();
         assertThat(queries.get(old.runId()).orElseThrow()).usingRecursiveComparison().isEqualTo(old);
     }
